@@ -1,0 +1,37 @@
+package org.portcullis.auth.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Failed-login counters for throttling, in fixed windows. Shared by all nodes when the store is
+ * shared, so that throttling holds cluster-wide.
+ *
+ * <p>Implementations must be thread-safe; {@link #recordFailure} must be atomic (concurrent calls
+ * for one key each count once). Every method throws {@link StoreUnavailableException} when the
+ * store cannot be reached.
+ */
+public interface AttemptStore {
+
+    /**
+     * Counts one failure under {@code key} at {@code now}. If the key has no open window at
+     * {@code now}, a new window of length {@code window} starts with a count of one.
+     *
+     * @return the state after counting
+     */
+    AttemptState recordFailure(String key, Instant now, Duration window);
+
+    /** The state of the key's window if it is open at {@code now}. */
+    Optional<AttemptState> find(String key, Instant now);
+
+    /** Forgets the key's failures (after a successful login). */
+    void reset(String key);
+
+    /**
+     * Deletes at most {@code limit} counters whose window closed at or before {@code now}.
+     *
+     * @return how many were deleted
+     */
+    int purgeExpired(Instant now, int limit);
+}

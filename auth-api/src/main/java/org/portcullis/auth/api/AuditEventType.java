@@ -1,0 +1,19 @@
+package org.portcullis.auth.api;
+
+/** Every kind of authentication event Portcullis records. */
+public enum AuditEventType {
+    LOGIN_SUCCEEDED,
+    LOGIN_FAILED,
+    LOGIN_THROTTLED,
+    TOKEN_REFRESHED,
+    REFRESH_FAILED,
+    REFRESH_TOKEN_REUSED,
+    LOGGED_OUT,
+    SESSION_REVOKED,
+    SESSIONS_REVOKED_ALL,
+    SESSION_EXPIRED_PURGED,
+    SESSION_LIMIT_EVICTED,
+    CREDENTIAL_STUFFING_SUSPECTED,
+    KEY_ROTATED,
+    PASSWORD_REHASHED
+}

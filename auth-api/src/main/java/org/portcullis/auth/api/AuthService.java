@@ -1,0 +1,98 @@
+package org.portcullis.auth.api;
+
+import java.util.List;
+
+/**
+ * The facade: the whole session lifecycle. Built by {@code org.portcullis.auth.core.Portcullis.builder()}.
+ *
+ * <p>Thread-safe. Expected failures throw {@link AuthException} with a stable {@link ErrorCode};
+ * an unreachable store throws {@link StoreUnavailableException}. Nothing is ever authenticated,
+ * validated or rotated when an exception is thrown (fail closed). Every operation is audited.
+ */
+public interface AuthService extends AutoCloseable {
+
+    /**
+     * Logs in: throttling check (before any hashing), credential check, new session, tokens.
+     *
+     * @throws AuthException {@link ErrorCode#INVALID_CREDENTIALS}, {@link ErrorCode#ACCOUNT_DISABLED},
+     *         {@link ErrorCode#THROTTLED} (with retry-after), {@link ErrorCode#SESSION_LIMIT_REACHED},
+     *         {@link ErrorCode#UNSUPPORTED_CREDENTIAL}
+     */
+    TokenPair login(Credential credential, ClientInfo client);
+
+    /**
+     * Rotates both tokens. The access token must verify (signature, issuer, audience, type) but may
+     * be expired; its {@code sid} must name the refresh token's session.
+     *
+     * @throws AuthException {@link ErrorCode#TOKEN_INVALID}, {@link ErrorCode#REFRESH_TOKEN_INVALID},
+     *         {@link ErrorCode#REFRESH_TOKEN_EXPIRED}, {@link ErrorCode#REFRESH_TOKEN_REUSED} (the session is
+     *         now revoked), {@link ErrorCode#REFRESH_CONFLICT} (retryable), {@link ErrorCode#SESSION_MISMATCH},
+     *         {@link ErrorCode#TOKEN_REVOKED}
+     */
+    TokenPair refresh(String accessToken, String refreshToken, ClientInfo client);
+
+    /**
+     * Validates an access token and returns its principal. Fast: a token seen before is not
+     * verified again, but expiry and revocation still apply at once on this node.
+     *
+     * @throws AuthException {@link ErrorCode#TOKEN_MISSING}, {@link ErrorCode#TOKEN_INVALID},
+     *         {@link ErrorCode#TOKEN_EXPIRED}, {@link ErrorCode#TOKEN_REVOKED}
+     */
+    AuthPrincipal validate(String accessToken);
+
+    /** Ends the caller's current session. Idempotent. */
+    void logout(AuthPrincipal caller, ClientInfo client);
+
+    /**
+     * Ends every session of the caller, the current one included.
+     *
+     * @return how many sessions this call ended
+     */
+    int logoutAll(AuthPrincipal caller, ClientInfo client);
+
+    /**
+     * Ends every session of the caller except the current one.
+     *
+     * @return how many sessions this call ended
+     */
+    int logoutOthers(AuthPrincipal caller, ClientInfo client);
+
+    /**
+     * Ends one of the caller's own sessions.
+     *
+     * @throws AuthException {@link ErrorCode#SESSION_NOT_FOUND} when no active session of the caller has this id
+     */
+    void revokeSession(AuthPrincipal caller, String sessionId, ClientInfo client);
+
+    /**
+     * Ends every session of a user, for administrators and applications (after a password change, say).
+     *
+     * @return how many sessions this call ended
+     */
+    int revokeAllSessions(String userId, RevocationReason reason);
+
+    /** The user's active sessions, oldest first. */
+    List<Session> sessions(String userId);
+
+    /**
+     * Runs one cleanup pass now: purges expired and long-revoked sessions, old audit events and
+     * closed attempt counters, in batches, auditing each purged session.
+     *
+     * @return how many sessions were purged
+     */
+    int purgeExpired();
+
+    /**
+     * Checks that the stores can be reached.
+     *
+     * @throws StoreUnavailableException if they cannot
+     */
+    void checkHealth();
+
+    /** The settings in force. */
+    AuthSettings settings();
+
+    /** Stops the background cleanup job, if any. Does not close the stores. */
+    @Override
+    void close();
+}

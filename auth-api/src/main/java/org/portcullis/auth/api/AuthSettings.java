@@ -1,0 +1,281 @@
+package org.portcullis.auth.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every setting of the engine, immutable and validated. Build with {@link #builder()}; the
+ * defaults are listed on each builder method and in the README.
+ *
+ * @param issuer                  the tokens' {@code iss}
+ * @param audience                the tokens' {@code aud}
+ * @param accessTokenLifetime     access-token lifetime ({@code JwtSettings:ExpireMinutes}); default 20 minutes
+ * @param refreshIdleTimeout      a session ends unless refreshed within this (sliding); default 7 days
+ * @param absoluteSessionLifetime a session ends this long after login whatever happens; default 30 days
+ * @param clockSkew               tolerance for {@code exp}, {@code nbf} and {@code iat}; default 30 seconds
+ * @param refreshGraceWindow      how long a replay of the immediately preceding refresh token is treated as an
+ *                                honest retry rather than reuse; 0 means strict; default 5 seconds
+ * @param maxSessionsPerUser      most active sessions per user; 0 means no limit (the default)
+ * @param sessionLimitPolicy      what happens at the limit; default {@link SessionLimitPolicy#EVICT_OLDEST}
+ * @param maxTokenBytes           longer access tokens are rejected before parsing; default 8192
+ * @param tokenCacheSize          most verified tokens remembered per node; default 100,000
+ * @param sessionStatusTtl        how long a node trusts what it last read of a session's status; this bounds how
+ *                                late another node's revocation takes effect here; default 5 seconds
+ * @param signingAlgorithm        algorithm of newly generated keys; default {@link SigningAlgorithm#EdDSA}
+ * @param keyReloadInterval       how often a node re-reads the key store; default 1 minute
+ * @param throttling              failed-login throttling
+ * @param cleanup                 purge of expired sessions, old audit events and attempt counters
+ */
+public record AuthSettings(String issuer, String audience, Duration accessTokenLifetime, Duration refreshIdleTimeout,
+                           Duration absoluteSessionLifetime, Duration clockSkew, Duration refreshGraceWindow,
+                           int maxSessionsPerUser, SessionLimitPolicy sessionLimitPolicy, int maxTokenBytes,
+                           long tokenCacheSize, Duration sessionStatusTtl, SigningAlgorithm signingAlgorithm,
+                           Duration keyReloadInterval, Throttling throttling, Cleanup cleanup) {
+
+    /**
+     * Throttling of failed logins. Failures are counted per (username, IP) pair, per IP and per
+     * username in fixed windows; past a counter's free attempts every further attempt under it
+     * waits {@code baseDelay × 2^(failures − free)}, capped at {@code maxDelay}. The per-username
+     * allowance is the largest, so that an attacker elsewhere cannot easily lock the real user
+     * out (OWASP ASVS V2.2.1; the aspnetcore#6836 lesson) while password spraying is still slowed.
+     *
+     * @param window                    counting window; default 15 minutes
+     * @param pairFreeAttempts          failures allowed per (username, IP) before delays; default 5
+     * @param ipFreeAttempts            failures allowed per IP before delays; default 20
+     * @param userFreeAttempts          failures allowed per username (from anywhere) before delays; default 50
+     * @param baseDelay                 first delay; default 1 second
+     * @param maxDelay                  longest delay; default 15 minutes
+     * @param stuffingDistinctUsernames failures from one IP across this many usernames within a window flag
+     *                                  credential stuffing; default 10
+     */
+    public record Throttling(Duration window, int pairFreeAttempts, int ipFreeAttempts, int userFreeAttempts,
+                             Duration baseDelay, Duration maxDelay, int stuffingDistinctUsernames) {
+
+        public Throttling {
+            requirePositive(window, "throttling.window");
+            requirePositive(baseDelay, "throttling.baseDelay");
+            requirePositive(maxDelay, "throttling.maxDelay");
+            if (maxDelay.compareTo(baseDelay) < 0) {
+                throw new IllegalArgumentException("throttling.maxDelay must not be shorter than throttling.baseDelay");
+            }
+            requireAtLeast(pairFreeAttempts, 1, "throttling.pairFreeAttempts");
+            requireAtLeast(ipFreeAttempts, 1, "throttling.ipFreeAttempts");
+            requireAtLeast(userFreeAttempts, 1, "throttling.userFreeAttempts");
+            requireAtLeast(stuffingDistinctUsernames, 2, "throttling.stuffingDistinctUsernames");
+        }
+
+        /** The defaults listed above. */
+        public static Throttling defaults() {
+            return new Throttling(Duration.ofMinutes(15), 5, 20, 50, Duration.ofSeconds(1), Duration.ofMinutes(15), 10);
+        }
+    }
+
+    /**
+     * The cleanup job.
+     *
+     * @param interval         time between runs; {@link Duration#ZERO} disables the scheduled job
+     *                         ({@code AuthService.purgeExpired()} still works); default 10 minutes
+     * @param batchSize        rows per delete statement; default 1000
+     * @param revokedRetention how long revoked sessions are kept (for listing and reuse forensics); default 1 day
+     * @param auditRetention   how long audit events are kept by an {@link AuditLog}; default 365 days, never zero
+     */
+    public record Cleanup(Duration interval, int batchSize, Duration revokedRetention, Duration auditRetention) {
+
+        public Cleanup {
+            Objects.requireNonNull(interval, "cleanup.interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("cleanup.interval must not be negative");
+            }
+            requireAtLeast(batchSize, 1, "cleanup.batchSize");
+            if (batchSize > 100_000) {
+                throw new IllegalArgumentException("cleanup.batchSize must be at most 100000: " + batchSize);
+            }
+            Objects.requireNonNull(revokedRetention, "cleanup.revokedRetention");
+            if (revokedRetention.isNegative()) {
+                throw new IllegalArgumentException("cleanup.revokedRetention must not be negative");
+            }
+            requirePositive(auditRetention, "cleanup.auditRetention");
+        }
+
+        /** The defaults listed above. */
+        public static Cleanup defaults() {
+            return new Cleanup(Duration.ofMinutes(10), 1000, Duration.ofDays(1), Duration.ofDays(365));
+        }
+    }
+
+    public AuthSettings {
+        requireText(issuer, "issuer");
+        requireText(audience, "audience");
+        requirePositive(accessTokenLifetime, "accessTokenLifetime");
+        requirePositive(refreshIdleTimeout, "refreshIdleTimeout");
+        requirePositive(absoluteSessionLifetime, "absoluteSessionLifetime");
+        if (refreshIdleTimeout.compareTo(accessTokenLifetime) < 0) {
+            throw new IllegalArgumentException("refreshIdleTimeout (" + refreshIdleTimeout
+                    + ") must not be shorter than accessTokenLifetime (" + accessTokenLifetime + ")");
+        }
+        if (absoluteSessionLifetime.compareTo(refreshIdleTimeout) < 0) {
+            throw new IllegalArgumentException("absoluteSessionLifetime (" + absoluteSessionLifetime
+                    + ") must not be shorter than refreshIdleTimeout (" + refreshIdleTimeout + ")");
+        }
+        requireBetween(clockSkew, Duration.ZERO, Duration.ofMinutes(5), "clockSkew");
+        requireBetween(refreshGraceWindow, Duration.ZERO, Duration.ofSeconds(60), "refreshGraceWindow");
+        requireAtLeast(maxSessionsPerUser, 0, "maxSessionsPerUser");
+        Objects.requireNonNull(sessionLimitPolicy, "sessionLimitPolicy");
+        if (maxTokenBytes < 512 || maxTokenBytes > 65_536) {
+            throw new IllegalArgumentException("maxTokenBytes must be between 512 and 65536: " + maxTokenBytes);
+        }
+        if (tokenCacheSize < 0) {
+            throw new IllegalArgumentException("tokenCacheSize must not be negative: " + tokenCacheSize);
+        }
+        requireBetween(sessionStatusTtl, Duration.ZERO, Duration.ofMinutes(5), "sessionStatusTtl");
+        Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+        requirePositive(keyReloadInterval, "keyReloadInterval");
+        Objects.requireNonNull(throttling, "throttling");
+        Objects.requireNonNull(cleanup, "cleanup");
+    }
+
+    /** All defaults. */
+    public static AuthSettings defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.issuer = issuer;
+        b.audience = audience;
+        b.accessTokenLifetime = accessTokenLifetime;
+        b.refreshIdleTimeout = refreshIdleTimeout;
+        b.absoluteSessionLifetime = absoluteSessionLifetime;
+        b.clockSkew = clockSkew;
+        b.refreshGraceWindow = refreshGraceWindow;
+        b.maxSessionsPerUser = maxSessionsPerUser;
+        b.sessionLimitPolicy = sessionLimitPolicy;
+        b.maxTokenBytes = maxTokenBytes;
+        b.tokenCacheSize = tokenCacheSize;
+        b.sessionStatusTtl = sessionStatusTtl;
+        b.signingAlgorithm = signingAlgorithm;
+        b.keyReloadInterval = keyReloadInterval;
+        b.throttling = throttling;
+        b.cleanup = cleanup;
+        return b;
+    }
+
+    /** Builds {@link AuthSettings}; {@link #build()} validates and names any bad setting. Not thread-safe. */
+    public static final class Builder {
+        private String issuer = "portcullis";
+        private String audience = "7g-api";
+        private Duration accessTokenLifetime = Duration.ofMinutes(20);
+        private Duration refreshIdleTimeout = Duration.ofDays(7);
+        private Duration absoluteSessionLifetime = Duration.ofDays(30);
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private Duration refreshGraceWindow = Duration.ofSeconds(5);
+        private int maxSessionsPerUser = 0;
+        private SessionLimitPolicy sessionLimitPolicy = SessionLimitPolicy.EVICT_OLDEST;
+        private int maxTokenBytes = 8192;
+        private long tokenCacheSize = 100_000;
+        private Duration sessionStatusTtl = Duration.ofSeconds(5);
+        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.EdDSA;
+        private Duration keyReloadInterval = Duration.ofMinutes(1);
+        private Throttling throttling = Throttling.defaults();
+        private Cleanup cleanup = Cleanup.defaults();
+
+        private Builder() {
+        }
+
+        /** Token issuer ({@code iss}); default {@code portcullis}. */
+        public Builder issuer(String v) { issuer = v; return this; }
+
+        /** Token audience ({@code aud}); default {@code 7g-api}. */
+        public Builder audience(String v) { audience = v; return this; }
+
+        /** Access-token lifetime; default 20 minutes. */
+        public Builder accessTokenLifetime(Duration v) { accessTokenLifetime = v; return this; }
+
+        /** Idle timeout of a session; default 7 days. */
+        public Builder refreshIdleTimeout(Duration v) { refreshIdleTimeout = v; return this; }
+
+        /** Absolute session lifetime; default 30 days. */
+        public Builder absoluteSessionLifetime(Duration v) { absoluteSessionLifetime = v; return this; }
+
+        /** Clock skew; default 30 seconds, at most 5 minutes. */
+        public Builder clockSkew(Duration v) { clockSkew = v; return this; }
+
+        /** Refresh grace window; default 5 seconds, 0 for strict, at most 60 seconds. */
+        public Builder refreshGraceWindow(Duration v) { refreshGraceWindow = v; return this; }
+
+        /** Session limit per user (0 = none) and what to do at the limit. */
+        public Builder maxSessionsPerUser(int max, SessionLimitPolicy policy) {
+            maxSessionsPerUser = max;
+            sessionLimitPolicy = policy;
+            return this;
+        }
+
+        /** Largest accepted access token in bytes; default 8192. */
+        public Builder maxTokenBytes(int v) { maxTokenBytes = v; return this; }
+
+        /** Verified-token cache size; default 100,000; 0 disables the cache. */
+        public Builder tokenCacheSize(long v) { tokenCacheSize = v; return this; }
+
+        /** Staleness bound of a node's view of session status; default 5 seconds; 0 reads the store every time. */
+        public Builder sessionStatusTtl(Duration v) { sessionStatusTtl = v; return this; }
+
+        /** Algorithm of generated keys; default EdDSA (Ed25519). */
+        public Builder signingAlgorithm(SigningAlgorithm v) { signingAlgorithm = v; return this; }
+
+        /** Key store re-read interval; default 1 minute. */
+        public Builder keyReloadInterval(Duration v) { keyReloadInterval = v; return this; }
+
+        /** Throttling settings. */
+        public Builder throttling(Throttling v) { throttling = v; return this; }
+
+        /** Cleanup settings. */
+        public Builder cleanup(Cleanup v) { cleanup = v; return this; }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the first bad setting
+         */
+        public AuthSettings build() {
+            return new AuthSettings(issuer, audience, accessTokenLifetime, refreshIdleTimeout, absoluteSessionLifetime,
+                    clockSkew, refreshGraceWindow, maxSessionsPerUser, sessionLimitPolicy, maxTokenBytes,
+                    tokenCacheSize, sessionStatusTtl, signingAlgorithm, keyReloadInterval, throttling, cleanup);
+        }
+    }
+
+    private static void requireText(String v, String name) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+
+    private static void requirePositive(Duration v, String name) {
+        if (v == null) {
+            throw new IllegalArgumentException(name + " must be set");
+        }
+        if (v.isZero() || v.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + v);
+        }
+    }
+
+    private static void requireBetween(Duration v, Duration min, Duration max, String name) {
+        if (v == null) {
+            throw new IllegalArgumentException(name + " must be set");
+        }
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + v);
+        }
+    }
+
+    private static void requireAtLeast(int v, int min, String name) {
+        if (v < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ": " + v);
+        }
+    }
+}

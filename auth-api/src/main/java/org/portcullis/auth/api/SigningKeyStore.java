@@ -1,0 +1,38 @@
+package org.portcullis.auth.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The signing keys every node of a cluster signs and verifies with. Named so as not to clash
+ * with {@link java.security.KeyStore}. Persistent implementations encrypt private keys at rest.
+ *
+ * <p>Implementations must be thread-safe and throw {@link StoreUnavailableException} when the
+ * store cannot be reached.
+ */
+public interface SigningKeyStore {
+
+    /** Every key not yet deleted, in creation order (oldest first). */
+    List<SigningKey> findAll();
+
+    /**
+     * Adds a key.
+     *
+     * @return {@code false}, changing nothing, if a key with this kid exists
+     */
+    boolean add(SigningKey key);
+
+    /**
+     * Replaces the retirement and expiry of an existing key (the material never changes).
+     *
+     * @return whether the key exists
+     */
+    boolean update(SigningKey key);
+
+    /**
+     * Deletes keys that can no longer verify at {@code now}.
+     *
+     * @return how many were deleted
+     */
+    int deleteExpired(Instant now);
+}
