@@ -103,7 +103,8 @@ final class Json {
 
     /**
      * {@code GET /user/sessions}: a JSON array of sessions, or an object whose {@code sessions}
-     * member is one.
+     * member is one. Each session names itself {@code sessionId} (the server's spelling) or {@code id};
+     * without {@code expiresAt}, the earlier of {@code idleExpiresAt} and {@code absoluteExpiresAt} is used.
      */
     static List<SessionInfo> sessions(String body) {
         Object value = any(body, "sessions");
@@ -128,7 +129,8 @@ final class Json {
                     optionalInstant(s, "lastRefreshedAt", "sessions"), expiresAt,
                     Boolean.TRUE.equals(s.get("current")),
                     optionalText(s, "clientIp").or(() -> optionalText(s, "ip")).orElse(""),
-                    optionalText(s, "userAgent").orElse("")));
+                    optionalText(s, "userAgent").orElse(""),
+                    optionalLong(s, "refreshCount", "sessions").orElse(0L)));
         }
         return List.copyOf(sessions);
     }

@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param current         whether this is the session of the client that asked
  * @param clientIp        the IP the login came from, {@code ""} when unknown
  * @param userAgent       the user agent of the login, {@code ""} when unknown
+ * @param refreshCount    how many times its tokens have been refreshed, {@code 0} when the server does not say
  */
 public record SessionInfo(String id, Instant createdAt, Optional<Instant> lastRefreshedAt, Optional<Instant> expiresAt,
-                          boolean current, String clientIp, String userAgent) {
+                          boolean current, String clientIp, String userAgent, long refreshCount) {
 
     public SessionInfo {
         Objects.requireNonNull(id, "id");

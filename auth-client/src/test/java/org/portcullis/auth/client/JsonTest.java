@@ -111,7 +111,7 @@ class JsonTest {
         static final String ONE = """
                 {"id":"s-42","createdAt":"2026-01-01T09:00:00Z","lastRefreshedAt":"2026-01-01T09:40:00Z",
                  "idleExpiresAt":"2026-01-08T09:40:00Z","absoluteExpiresAt":"2026-01-31T09:00:00Z",
-                 "current":true,"clientIp":"127.0.0.1","userAgent":"test","unknownMember":1}""";
+                 "current":true,"clientIp":"127.0.0.1","userAgent":"test","refreshCount":3,"unknownMember":1}""";
 
         @Test
         @DisplayName("is read from a JSON array, taking the earlier expiry and ignoring unknown members")
@@ -123,6 +123,7 @@ class JsonTest {
                 assertThat(s.expiresAt()).contains(Instant.parse("2026-01-08T09:40:00Z"));
                 assertThat(s.lastRefreshedAt()).contains(Instant.parse("2026-01-01T09:40:00Z"));
                 assertThat(s.clientIp()).isEqualTo("127.0.0.1");
+                assertThat(s.refreshCount()).isEqualTo(3);
             });
         }
 
@@ -131,6 +132,13 @@ class JsonTest {
         void wrapped() {
             assertThat(Json.sessions("{\"sessions\":[" + ONE + "]}")).extracting(SessionInfo::id)
                     .containsExactly("s-42");
+        }
+
+        @Test
+        @DisplayName("the server's spelling sessionId names the session too")
+        void sessionIdSpelling() {
+            assertThat(Json.sessions("[" + ONE.replace("\"id\"", "\"sessionId\"") + "]"))
+                    .extracting(SessionInfo::id).containsExactly("s-42");
         }
 
         @Test
