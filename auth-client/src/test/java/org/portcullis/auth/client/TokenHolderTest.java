@@ -7,8 +7,14 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.auth.client.example.FileTokenHolder;
 
 @DisplayName("The in-memory token holder")
 class TokenHolderTest {
@@ -63,5 +69,38 @@ class TokenHolderTest {
         holder.set(tokens);
         assertThat(holder.toString()).contains("sid-1").doesNotContain(tokens.accessToken())
                 .doesNotContain(tokens.refreshToken());
+    }
+
+    @Nested
+    @DisplayName("the file-backed example holder")
+    class FileBacked {
+
+        @TempDir
+        Path dir;
+
+        @Test
+        @DisplayName("a second holder on the same file reads back exactly what the first stored")
+        void roundTrip() {
+            new FileTokenHolder(dir.resolve("tokens")).set(tokens);
+            assertThat(new FileTokenHolder(dir.resolve("tokens")).get()).contains(tokens);
+        }
+
+        @Test
+        @DisplayName("the file is readable by its owner only")
+        void ownerOnly() throws Exception {
+            new FileTokenHolder(dir.resolve("tokens")).set(tokens);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tokens"))))
+                    .isEqualTo("rw-------");
+        }
+
+        @Test
+        @DisplayName("clear deletes the file, and an absent file means no tokens")
+        void clear() {
+            FileTokenHolder file = new FileTokenHolder(dir.resolve("tokens"));
+            file.set(tokens);
+            file.clear();
+            assertThat(Files.exists(dir.resolve("tokens"))).isFalse();
+            assertThat(file.get()).isEmpty();
+        }
     }
 }
