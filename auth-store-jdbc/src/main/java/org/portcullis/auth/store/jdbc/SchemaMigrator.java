@@ -34,7 +34,8 @@ final class SchemaMigrator {
     int migrate() {
         return db.inTransaction("schema.migrate", h -> {
             if (db.dialect() == JdbcDialect.POSTGRESQL) {
-                h.createQuery("SELECT pg_advisory_xact_lock(:key)").bind("key", PG_LOCK_KEY).mapTo(Object.class).one();
+                h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked").bind("key", PG_LOCK_KEY)
+                        .mapTo(Integer.class).one();
             }
             int found = version(h).orElse(0);
             if (found > CURRENT_VERSION) {
