@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,6 +36,16 @@ final class JdbcAttemptStore implements AttemptStore {
             + " window_end = CASE WHEN %1$s.window_end > :now THEN %1$s.window_end ELSE :end END,"
             + " last_failure = :now";
 
+    /** PostgreSQL: insert the first failure or count one more, in one atomic statement. */
+    static final String PG_UPSERT = "INSERT INTO portcullis_attempts AS a (" + RETURNED + ")"
+            + " VALUES (:key, 1, :now, :end, :now)"
+            + " ON CONFLICT (attempt_key) DO UPDATE SET " + INCREMENT.formatted("a")
+            + " RETURNING " + RETURNED;
+
+    static final String PURGE_CHOOSE = "SELECT attempt_key FROM portcullis_attempts WHERE window_end <= :now"
+            + " FETCH FIRST :limit ROWS ONLY";
+    static final String PURGE_DELETE = "DELETE FROM portcullis_attempts WHERE attempt_key = ANY(:keys) AND window_end <= :now";
+
     private static final int H2_ATTEMPTS = 5;
 
     private final Db db;
@@ -57,10 +68,7 @@ final class JdbcAttemptStore implements AttemptStore {
         Instant end = now.plus(window);
         if (db.dialect() == JdbcDialect.POSTGRESQL) {
             return db.withHandle("attempts.recordFailure", h -> h
-                    .createQuery("INSERT INTO portcullis_attempts AS a (" + RETURNED + ")"
-                            + " VALUES (:key, 1, :now, :end, :now)"
-                            + " ON CONFLICT (attempt_key) DO UPDATE SET " + INCREMENT.formatted("a")
-                            + " RETURNING " + RETURNED)
+                    .createQuery(PG_UPSERT)
                     .bind("key", key)
                     .bind("now", Db.ts(now))
                     .bind("end", Db.ts(end))
@@ -125,12 +133,22 @@ final class JdbcAttemptStore implements AttemptStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
-        return db.withHandle("attempts.purgeExpired", h -> h
-                .createUpdate("DELETE FROM portcullis_attempts WHERE attempt_key IN (SELECT attempt_key"
-                        + " FROM portcullis_attempts WHERE window_end <= :now FETCH FIRST :limit ROWS ONLY)")
-                .bind("now", Db.ts(now))
-                .bind("limit", limit)
-                .execute());
+        // Choose along the window_end index, then delete by key, re-checking the window so that a
+        // counter reopened in between is kept.
+        return db.inTransaction("attempts.purgeExpired", h -> {
+            List<String> keys = h.createQuery(PURGE_CHOOSE)
+                    .bind("now", Db.ts(now))
+                    .bind("limit", limit)
+                    .mapTo(String.class)
+                    .list();
+            if (keys.isEmpty()) {
+                return 0;
+            }
+            return h.createUpdate(PURGE_DELETE)
+                    .bindArray("keys", String.class, keys)
+                    .bind("now", Db.ts(now))
+                    .execute();
+        });
     }
 
     private static AttemptState map(ResultSet rs) throws SQLException {

@@ -31,6 +31,12 @@ final class JdbcAuditLog implements AuditLog {
     private static final String COLUMNS = "id, event_type, occurred_at, outcome, user_id, username, session_id,"
             + " client_ip, user_agent, reason";
     private static final String CURSOR_VERSION = "a1";
+    // Purge in two steps of one transaction: choose the oldest ids along the time index, then delete
+    // them by primary key. (A single DELETE ... WHERE id IN (SELECT ... LIMIT) lets PostgreSQL pick a
+    // hash semi-join over a full scan of the table; the plan test caught it.)
+    static final String PURGE_CHOOSE = "SELECT id FROM portcullis_audit_events WHERE occurred_at < :cutoff"
+            + " ORDER BY occurred_at FETCH FIRST :limit ROWS ONLY";
+    static final String PURGE_DELETE = "DELETE FROM portcullis_audit_events WHERE id = ANY(:ids) AND occurred_at < :cutoff";
 
     private final Db db;
 
@@ -60,18 +66,10 @@ final class JdbcAuditLog implements AuditLog {
     public AuditPage query(AuditQuery query) {
         Objects.requireNonNull(query, "query");
         Optional<Cursor> after = query.cursor().map(Cursor::parse);
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portcullis_audit_events WHERE 1 = 1");
-        query.userId().ifPresent(u -> sql.append(" AND user_id = :userId"));
-        if (!query.types().isEmpty()) {
-            sql.append(" AND event_type IN (<types>)");
-        }
-        query.from().ifPresent(f -> sql.append(" AND occurred_at >= :from"));
-        query.to().ifPresent(t -> sql.append(" AND occurred_at < :to"));
-        after.ifPresent(c -> sql.append(" AND (occurred_at, id) > (:cursorAt, :cursorId)"));
-        // One row more than asked tells whether a next page exists.
-        sql.append(" ORDER BY occurred_at, id FETCH FIRST :limit ROWS ONLY");
+        String sql = querySql(query);
         List<AuditEvent> rows = db.withHandle("audit.query", h -> {
-            var q = h.createQuery(sql.toString()).bind("limit", query.limit() + 1);
+            // One row more than asked tells whether a next page exists.
+            var q = h.createQuery(sql).bind("limit", query.limit() + 1);
             query.userId().ifPresent(u -> q.bind("userId", u));
             if (!query.types().isEmpty()) {
                 q.bindList("types", query.types().stream().map(Enum::name).sorted().toList());
@@ -89,19 +87,40 @@ final class JdbcAuditLog implements AuditLog {
         return new AuditPage(page, Optional.of(new Cursor(last.at(), last.id()).encode()));
     }
 
+    /** The statement {@link #query} runs for {@code query}: only the filters it uses, so each can use its index. */
+    static String querySql(AuditQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM portcullis_audit_events WHERE 1 = 1");
+        query.userId().ifPresent(u -> sql.append(" AND user_id = :userId"));
+        if (!query.types().isEmpty()) {
+            sql.append(" AND event_type IN (<types>)");
+        }
+        query.from().ifPresent(f -> sql.append(" AND occurred_at >= :from"));
+        query.to().ifPresent(t -> sql.append(" AND occurred_at < :to"));
+        query.cursor().ifPresent(c -> sql.append(" AND (occurred_at, id) > (:cursorAt, :cursorId)"));
+        return sql.append(" ORDER BY occurred_at, id FETCH FIRST :limit ROWS ONLY").toString();
+    }
+
     @Override
     public int purgeBefore(Instant cutoff, int limit) {
         Objects.requireNonNull(cutoff, "cutoff");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
-        // One statement, at most `limit` rows, oldest first along the time index.
-        return db.withHandle("audit.purgeBefore", h -> h
-                .createUpdate("DELETE FROM portcullis_audit_events WHERE id IN (SELECT id FROM portcullis_audit_events"
-                        + " WHERE occurred_at < :cutoff ORDER BY occurred_at FETCH FIRST :limit ROWS ONLY)")
-                .bind("cutoff", Db.ts(cutoff))
-                .bind("limit", limit)
-                .execute());
+        // At most `limit` rows, oldest first, in one short transaction (keycloak#47016, #20073).
+        return db.inTransaction("audit.purgeBefore", h -> {
+            List<String> ids = h.createQuery(PURGE_CHOOSE)
+                    .bind("cutoff", Db.ts(cutoff))
+                    .bind("limit", limit)
+                    .mapTo(String.class)
+                    .list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            return h.createUpdate(PURGE_DELETE)
+                    .bindArray("ids", String.class, ids)
+                    .bind("cutoff", Db.ts(cutoff))
+                    .execute();
+        });
     }
 
     private static AuditEvent map(ResultSet rs) throws SQLException {

@@ -34,6 +34,28 @@ final class JdbcSessionStore implements SessionStore {
             + " absolute_expires_at, client_ip, user_agent, refresh_count, current_hash, previous_hash, rotated_at,"
             + " revoked_at, revocation_reason";
 
+
+    // The hot statements, named so that the PostgreSQL plan test explains exactly these.
+    static final String FIND = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE id = :id";
+    static final String FIND_BY_HASH = "SELECT t.rotated_at AS token_rotated_at, " + prefixed("s")
+            + " FROM portcullis_refresh_tokens t JOIN portcullis_sessions s ON s.id = t.session_id"
+            + " WHERE t.token_hash = :hash";
+    static final String ROTATE = "UPDATE portcullis_sessions SET previous_hash = current_hash,"
+            + " current_hash = :newHash, rotated_at = :now, refresh_count = refresh_count + 1,"
+            + " last_refreshed_at = :now, idle_expires_at = :idle,"
+            + " expires_at = LEAST(:idle, absolute_expires_at)"
+            + " WHERE id = :id AND current_hash = :expected AND revoked_at IS NULL"
+            + " AND idle_expires_at > :now AND absolute_expires_at > :now";
+    static final String RETIRE_TOKEN = "UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected";
+    static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
+            + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
+            + " ORDER BY created_at, id";
+    static final String PURGE_CHOOSE = "SELECT " + COLUMNS + " FROM portcullis_sessions"
+            + " WHERE expires_at <= :now OR revoked_at <= :revokedBefore"
+            + " FETCH FIRST :limit ROWS ONLY FOR UPDATE";
+    static final String PURGE_TOKENS = "DELETE FROM portcullis_refresh_tokens WHERE session_id = ANY(:ids)";
+    static final String PURGE_SESSIONS = "DELETE FROM portcullis_sessions WHERE id = ANY(:ids)";
+
     private final Db db;
 
     JdbcSessionStore(Db db) {
@@ -80,7 +102,7 @@ final class JdbcSessionStore implements SessionStore {
     public Optional<Session> find(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         return db.withHandle("sessions.find", h -> h
-                .createQuery("SELECT " + COLUMNS + " FROM portcullis_sessions WHERE id = :id")
+                .createQuery(FIND)
                 .bind("id", sessionId)
                 .map((rs, ctx) -> map(rs))
                 .findOne());
@@ -90,9 +112,7 @@ final class JdbcSessionStore implements SessionStore {
     public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
         Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
         return db.withHandle("sessions.findByRefreshTokenHash", h -> h
-                .createQuery("SELECT t.rotated_at AS token_rotated_at, " + prefixed("s")
-                        + " FROM portcullis_refresh_tokens t JOIN portcullis_sessions s ON s.id = t.session_id"
-                        + " WHERE t.token_hash = :hash")
+                .createQuery(FIND_BY_HASH)
                 .bind("hash", refreshTokenHash)
                 .map((rs, ctx) -> match(rs, refreshTokenHash))
                 .findOne());
@@ -110,12 +130,7 @@ final class JdbcSessionStore implements SessionStore {
             // The compare-and-set. Under concurrency the database serialises writers on the row and
             // re-checks the WHERE clause for each (PostgreSQL's READ COMMITTED re-evaluation, H2's row
             // lock), so exactly one caller sees 1 row updated. No read precedes this write.
-            int updated = h.createUpdate("UPDATE portcullis_sessions SET previous_hash = current_hash,"
-                            + " current_hash = :newHash, rotated_at = :now, refresh_count = refresh_count + 1,"
-                            + " last_refreshed_at = :now, idle_expires_at = :idle,"
-                            + " expires_at = LEAST(:idle, absolute_expires_at)"
-                            + " WHERE id = :id AND current_hash = :expected AND revoked_at IS NULL"
-                            + " AND idle_expires_at > :now AND absolute_expires_at > :now")
+            int updated = h.createUpdate(ROTATE)
                     .bind("newHash", newHash)
                     .bind("now", Db.ts(now))
                     .bind("idle", Db.ts(newIdleExpiresAt))
@@ -123,7 +138,7 @@ final class JdbcSessionStore implements SessionStore {
                     .bind("expected", expectedHash)
                     .execute();
             if (updated == 1) {
-                h.createUpdate("UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected")
+                h.createUpdate(RETIRE_TOKEN)
                         .bind("now", Db.ts(now))
                         .bind("expected", expectedHash)
                         .execute();
@@ -133,7 +148,7 @@ final class JdbcSessionStore implements SessionStore {
                 return RotationResult.ROTATED;
             }
             // We lost, or there was nothing to rotate: tell which. Nothing is written from here on.
-            Optional<Session> current = h.createQuery("SELECT " + COLUMNS + " FROM portcullis_sessions WHERE id = :id")
+            Optional<Session> current = h.createQuery(FIND)
                     .bind("id", sessionId)
                     .map((rs, ctx) -> map(rs))
                     .findOne();
@@ -186,9 +201,7 @@ final class JdbcSessionStore implements SessionStore {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(now, "now");
         return db.withHandle("sessions.findActiveByUser", h -> h
-                .createQuery("SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
-                        + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
-                        + " ORDER BY created_at, id")
+                .createQuery(ACTIVE_BY_USER)
                 .bind("userId", userId)
                 .bind("now", Db.ts(now))
                 .map((rs, ctx) -> map(rs))
@@ -205,9 +218,7 @@ final class JdbcSessionStore implements SessionStore {
         // One short transaction of at most `limit` rows (keycloak#20073: never one giant delete).
         // FOR UPDATE keeps a concurrent rotation from extending a session between choosing and deleting it.
         return db.inTransaction("sessions.purge", h -> {
-            List<Session> victims = h.createQuery("SELECT " + COLUMNS + " FROM portcullis_sessions"
-                            + " WHERE expires_at <= :now OR revoked_at <= :revokedBefore"
-                            + " FETCH FIRST :limit ROWS ONLY FOR UPDATE")
+            List<Session> victims = h.createQuery(PURGE_CHOOSE)
                     .bind("now", Db.ts(now))
                     .bind("revokedBefore", Db.ts(revokedBefore))
                     .bind("limit", limit)
@@ -217,10 +228,10 @@ final class JdbcSessionStore implements SessionStore {
                 return victims;
             }
             List<String> ids = victims.stream().map(Session::id).toList();
-            h.createUpdate("DELETE FROM portcullis_refresh_tokens WHERE session_id = ANY(:ids)")
+            h.createUpdate(PURGE_TOKENS)
                     .bindArray("ids", String.class, ids)
                     .execute();
-            h.createUpdate("DELETE FROM portcullis_sessions WHERE id = ANY(:ids)")
+            h.createUpdate(PURGE_SESSIONS)
                     .bindArray("ids", String.class, ids)
                     .execute();
             return victims;
