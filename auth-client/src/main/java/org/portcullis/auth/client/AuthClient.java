@@ -541,6 +541,9 @@ public final class AuthClient {
             throw interrupted("waiting for a refresh");
         } catch (ExecutionException e) {
             Throwable cause = unwrap(e);
+            if (cause instanceof AuthClientException ace) {
+                throw ace.onCallerThread();
+            }
             if (cause instanceof RuntimeException re) {
                 throw re;
             }

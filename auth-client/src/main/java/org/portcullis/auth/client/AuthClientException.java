@@ -69,6 +69,15 @@ public sealed class AuthClientException extends RuntimeException
         return Optional.ofNullable(retryAfter);
     }
 
+    /**
+     * A copy of this exception thrown on the calling thread, with this one as its cause: a failure
+     * that happened on an HTTP client thread (or in a refresh another thread started) then shows
+     * where the caller was waiting, and still says what went wrong where.
+     */
+    AuthClientException onCallerThread() {
+        return new AuthClientException(code, status, retryAfter, getMessage(), this);
+    }
+
     /** Whether the same call may succeed if made again later (throttling, a refresh race, an outage). */
     public boolean isRetryable() {
         return RETRYABLE_CODES.contains(code) || status == 503;

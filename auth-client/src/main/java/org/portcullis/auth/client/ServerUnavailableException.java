@@ -14,4 +14,9 @@ public final class ServerUnavailableException extends AuthClientException {
     ServerUnavailableException(String code, int status, Duration retryAfter, String message, Throwable cause) {
         super(code, status, retryAfter, message, cause);
     }
+
+    @Override
+    ServerUnavailableException onCallerThread() {
+        return new ServerUnavailableException(code(), status(), retryAfter().orElse(null), getMessage(), this);
+    }
 }

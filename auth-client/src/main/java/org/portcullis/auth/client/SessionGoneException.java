@@ -20,7 +20,16 @@ public final class SessionGoneException extends AuthClientException {
             "REFRESH_TOKEN_INVALID", "SESSION_MISMATCH");
 
     SessionGoneException(String code, int status, String message) {
-        super(code, status, null, message, null);
+        this(code, status, message, null);
+    }
+
+    private SessionGoneException(String code, int status, String message, Throwable cause) {
+        super(code, status, null, message, cause);
+    }
+
+    @Override
+    SessionGoneException onCallerThread() {
+        return new SessionGoneException(code(), status(), getMessage(), this);
     }
 
     static SessionGoneException notLoggedIn() {

@@ -124,6 +124,18 @@ class AuthClientOfflineTest {
         }
 
         @Test
+        @DisplayName("a failure on the HTTP client's thread is rethrown on the caller's, with the original as its cause")
+        void callerStack() {
+            held();
+            assertThatThrownBy(client::refresh).isInstanceOfSatisfying(ServerUnavailableException.class, e -> {
+                assertThat(e.getStackTrace()).anySatisfy(frame ->
+                        assertThat(frame.getClassName()).isEqualTo(AuthClientOfflineTest.LoggedIn.class.getName()));
+                assertThat(e.getCause()).isInstanceOf(ServerUnavailableException.class)
+                        .hasCauseInstanceOf(IOException.class);
+            });
+        }
+
+        @Test
         @DisplayName("an explicit refresh against an unreachable server fails, whatever the token's age")
         void explicitRefresh() {
             held();
