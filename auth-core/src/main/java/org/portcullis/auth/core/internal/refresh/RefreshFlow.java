@@ -88,15 +88,8 @@ public final class RefreshFlow {
             fail(client, Optional.of(caller), "session_mismatch");
             throw AuthException.of(ErrorCode.SESSION_MISMATCH);
         }
-        if (session.revokedAt().isPresent()) {
-            boolean reused = session.revocationReason().orElseThrow() == RevocationReason.REFRESH_TOKEN_REUSED;
-            fail(client, Optional.of(caller), reused ? "session_revoked_for_reuse" : "session_revoked");
-            throw AuthException.of(reused ? ErrorCode.REFRESH_TOKEN_REUSED : ErrorCode.TOKEN_REVOKED,
-                    "session_revoked");
-        }
-        if (session.isExpiredAt(now)) {
-            fail(client, Optional.of(caller), "session_expired");
-            throw AuthException.of(ErrorCode.REFRESH_TOKEN_EXPIRED);
+        if (!session.isActiveAt(now)) {
+            throw inactive(session, client, now);
         }
         return switch (match.state()) {
             case CURRENT -> rotate(session, hash, client, now);
@@ -134,10 +127,23 @@ public final class RefreshFlow {
                 return replay(session, hash, now, client, now);
             }
             default -> {
-                fail(client, session, "session_inactive");
-                throw AuthException.of(ErrorCode.TOKEN_REVOKED, "session_inactive");
+                // Revoked or expired between our read and our write: say which, from a fresh read.
+                Session latest = e.stores().sessions().find(session.id()).orElse(session.revoked(now,
+                        RevocationReason.REVOKED_BY_ADMIN));
+                throw inactive(latest, client, now);
             }
         }
+    }
+
+    /** The error for a session that can no longer be refreshed, after recording REFRESH_FAILED. */
+    private AuthException inactive(Session session, ClientInfo client, Instant now) {
+        if (session.revokedAt().isPresent()) {
+            boolean reused = session.revocationReason().orElseThrow() == RevocationReason.REFRESH_TOKEN_REUSED;
+            fail(client, session, reused ? "session_revoked_for_reuse" : "session_revoked");
+            return AuthException.of(reused ? ErrorCode.REFRESH_TOKEN_REUSED : ErrorCode.TOKEN_REVOKED, "session_revoked");
+        }
+        fail(client, session, "session_expired");
+        return AuthException.of(ErrorCode.REFRESH_TOKEN_EXPIRED);
     }
 
     private TokenPair replay(Session session, String hash, Instant rotatedAt, ClientInfo client, Instant now) {
