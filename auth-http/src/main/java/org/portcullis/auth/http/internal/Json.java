@@ -17,6 +17,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -120,7 +121,7 @@ public final class Json {
 
     /**
      * Writes a value as UTF-8 JSON. Supported: {@code null}, {@link String}, {@link Boolean},
-     * integral {@link Number}s, {@link Instant} (ISO-8601 UTC text), {@link Map} with string keys
+     * integral {@link Number}s, {@link Instant} (ISO-8601 UTC text, whole seconds), {@link Map} with string keys
      * (in iteration order) and {@link Collection}.
      *
      * @throws IllegalArgumentException for any other type
@@ -145,7 +146,8 @@ public final class Json {
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             g.writeNumber(((Number) value).longValue());
         } else if (value instanceof Instant i) {
-            g.writeString(i.toString());
+            // Whole seconds, as in the tokens themselves; rounding an expiry down is the safe direction.
+            g.writeString(i.truncatedTo(ChronoUnit.SECONDS).toString());
         } else if (value instanceof Enum<?> e) {
             g.writeString(e.name());
         } else if (value instanceof Map<?, ?> m) {
