@@ -58,6 +58,7 @@ import java.util.TreeSet;
  * matched exactly (case and all). Every other path, known or not, answers 401 unless the request
  * carries a valid access token; only then does an unknown path answer 404 and a wrong method 405.
  * {@code /user/refreshToken} needs a bearer token too, which the engine verifies allowing expiry.
+ * {@code HEAD} is answered wherever {@code GET} is, without content.
  *
  * <h2>Errors</h2>
  * RFC 9457 problem details ({@code application/problem+json}) with members {@code type},
@@ -156,7 +157,10 @@ public final class AuthHttpHandler {
                 return refused.response();
             }
             AuthPrincipal caller = admission instanceof Admission.Granted g ? g.principal() : null;
-            return route(request, caller);
+            AuthHttpResponse response = route(request, caller);
+            // RFC 9110 §9.3.2: HEAD is GET without the content.
+            return "HEAD".equals(request.method())
+                    ? new AuthHttpResponse(response.status(), response.headers(), new byte[0]) : response;
         } catch (AuthException e) {
             return authFailure(e);
         } catch (StoreUnavailableException e) {
@@ -211,14 +215,14 @@ public final class AuthHttpHandler {
 
     private AuthHttpResponse route(AuthHttpRequest request, AuthPrincipal caller) {
         String path = request.path();
-        String method = request.method();
+        String method = "HEAD".equals(request.method()) ? "GET" : request.method();
         switch (path) {
             case LOGIN:
                 return "POST".equals(method) ? login(request) : Problems.methodNotAllowed("POST");
             case LOOKUP:
-                return "GET".equals(method) ? json(200, lookup()) : Problems.methodNotAllowed("GET");
+                return "GET".equals(method) ? json(200, lookup()) : Problems.methodNotAllowed("GET, HEAD");
             case HEALTH:
-                return "GET".equals(method) ? health() : Problems.methodNotAllowed("GET");
+                return "GET".equals(method) ? health() : Problems.methodNotAllowed("GET, HEAD");
             case REFRESH:
                 return "POST".equals(method) ? refresh(request) : Problems.methodNotAllowed("POST");
             default:
@@ -239,9 +243,9 @@ public final class AuthHttpHandler {
                 service.logoutAll(caller, clientInfo(request));
                 return noContent();
             case SESSIONS:
-                return "GET".equals(method) ? json(200, sessions(caller)) : Problems.methodNotAllowed("GET");
+                return "GET".equals(method) ? json(200, sessions(caller)) : Problems.methodNotAllowed("GET, HEAD");
             case ME:
-                return "GET".equals(method) ? json(200, me(caller)) : Problems.methodNotAllowed("GET");
+                return "GET".equals(method) ? json(200, me(caller)) : Problems.methodNotAllowed("GET, HEAD");
             default:
                 break;
         }

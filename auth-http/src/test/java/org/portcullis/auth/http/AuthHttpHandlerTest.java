@@ -167,7 +167,18 @@ class AuthHttpHandlerTest {
             AuthHttpResponse r = f.send(call("GET", "/user/login"));
             assertProblem(r, 405, "MALFORMED_REQUEST");
             assertThat(r.header("Allow")).contains("POST");
-            assertThat(f.send(call("POST", "/common/HealthCheck")).header("Allow")).contains("GET");
+            assertThat(f.send(call("POST", "/common/HealthCheck")).header("Allow")).contains("GET, HEAD");
+        }
+
+        @Test
+        @DisplayName("HEAD is answered where GET is, with the same status and headers and no content")
+        void head() {
+            AuthHttpResponse r = f.send(call("HEAD", "/common/HealthCheck"));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).contains("application/json");
+            assertThat(r.body()).isEmpty();
+            assertThat(f.send(call("HEAD", "/user/me")).status()).isEqualTo(401);
+            assertThat(f.send(call("HEAD", "/user/login")).header("Allow")).contains("POST");
         }
 
         @Test

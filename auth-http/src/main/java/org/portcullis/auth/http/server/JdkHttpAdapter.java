@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -47,6 +48,34 @@ final class JdkHttpAdapter implements HttpHandler {
         }
     }
 
+    /**
+     * Reads and discards what the handler left of the request body (it stops at its cap, and
+     * refusals read nothing), up to {@link #DRAIN_LIMIT}. Answering while unread bytes wait in the
+     * socket would let the close that follows reset the connection, and the client could lose
+     * the answer (a 413, say) before reading it. Beyond the limit the connection is closed instead.
+     *
+     * @return whether the body was read to its end
+     */
+    private static boolean drained(InputStream body) {
+        try {
+            long left = DRAIN_LIMIT;
+            byte[] buf = new byte[8192];
+            while (left > 0) {
+                int n = body.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    return true;
+                }
+                left -= n;
+            }
+            return body.read() < 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Most request-body bytes read and thrown away after an answer: 1 MiB. */
+    static final long DRAIN_LIMIT = 1024 * 1024;
+
     @Override
     public void handle(HttpExchange exchange) {
         synchronized (lock) {
@@ -72,6 +101,9 @@ final class JdkHttpAdapter implements HttpHandler {
             AuthHttpResponse response = handler.handle(request);
             for (Map.Entry<String, String> h : response.headers().entrySet()) {
                 exchange.getResponseHeaders().set(h.getKey(), h.getValue());
+            }
+            if (!drained(exchange.getRequestBody())) {
+                exchange.getResponseHeaders().set("Connection", "close");
             }
             byte[] body = response.body();
             // -1: no body at all (204, or nothing to say); otherwise a fixed length.
