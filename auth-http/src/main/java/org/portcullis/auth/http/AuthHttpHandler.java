@@ -164,10 +164,10 @@ public final class AuthHttpHandler {
         } catch (AuthException e) {
             return authFailure(e);
         } catch (StoreUnavailableException e) {
-            LOG.warn("store unavailable while serving {} {}: {}", request.method(), request.path(), e.getMessage());
+            LOG.warn("store unavailable while serving {} {}: {}", request.method(), loggable(request.path()), e.getMessage());
             return Problems.of(ErrorCode.STORE_UNAVAILABLE);
         } catch (RuntimeException e) {
-            LOG.error("failure while serving {} {}", request.method(), request.path(), e);
+            LOG.error("failure while serving {} {}", request.method(), loggable(request.path()), e);
             return Problems.internalError();
         }
     }
@@ -179,7 +179,7 @@ public final class AuthHttpHandler {
      * This is what the servlet filter calls for every request.
      *
      * @return {@link Admission.Open}, {@link Admission.Granted} with the caller, or
-     *         {@link Admission.Refused} with the response to send (401, 431 or 503)
+     *         {@link Admission.Refused} with the response to send (401, 431 or 503; 500 for a bug of ours)
      */
     public Admission admit(AuthHttpRequest request) {
         if (headerBytes(request) > maxHeaderBytes) {
@@ -204,7 +204,17 @@ public final class AuthHttpHandler {
         } catch (StoreUnavailableException e) {
             LOG.warn("store unavailable while validating a token: {}", e.getMessage());
             return new Admission.Refused(Problems.of(ErrorCode.STORE_UNAVAILABLE));
+        } catch (RuntimeException e) {
+            // A bug, not an answer: refuse (fail closed) without telling the client why.
+            LOG.error("failure while validating a token for {}", loggable(path), e);
+            return new Admission.Refused(Problems.internalError());
         }
+    }
+
+    /** A path fit for a log line: bounded, and without control characters. */
+    private static String loggable(String path) {
+        String p = path.length() > 200 ? path.substring(0, 200) + "..." : path;
+        return p.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** Where the request came from: the client address (see the class notes) and the user agent. */
