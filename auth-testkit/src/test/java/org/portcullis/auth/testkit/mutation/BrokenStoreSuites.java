@@ -1,5 +1,6 @@
 package org.portcullis.auth.testkit.mutation;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.portcullis.auth.api.SessionStore;
 import org.portcullis.auth.store.memory.InMemorySessionStore;
 import org.portcullis.auth.testkit.MutableClock;
@@ -15,6 +16,7 @@ final class BrokenStoreSuites {
     }
 
     /** The control: a correct store through the same harness, which must pass. */
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class CorrectStoreSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -22,6 +24,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class RotateWithoutCompareSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -29,6 +32,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class RevokeAllForgetsOneSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -36,6 +40,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class ExpiryOneSecondLateSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -43,6 +48,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class PurgeIgnoresLimitSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
