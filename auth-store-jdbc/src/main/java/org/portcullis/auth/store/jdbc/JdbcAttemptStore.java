@@ -1,0 +1,158 @@
+package org.portcullis.auth.store.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+import org.portcullis.auth.api.AttemptState;
+import org.portcullis.auth.api.AttemptStore;
+import org.portcullis.auth.api.StoreUnavailableException;
+
+/**
+ * {@link AttemptStore} over table {@code portcullis_attempts}, one row per key and window.
+ *
+ * <p>Thread-safe, and {@link #recordFailure} is atomic across nodes: on PostgreSQL it is one
+ * {@code INSERT ... ON CONFLICT DO UPDATE ... RETURNING} statement; on H2 it is an
+ * {@code UPDATE} of the row (which takes the row lock, so concurrent increments queue up and
+ * none is lost), and when no row exists an {@code INSERT}, retried as an update if another
+ * caller inserted first.
+ */
+final class JdbcAttemptStore implements AttemptStore {
+
+    /** Keys are built by the engine (kind prefix plus a username or IP); the column is this wide. */
+    static final int MAX_KEY = 1024;
+
+    private static final String RETURNED = "attempt_key, failures, window_start, window_end, last_failure";
+
+    // Inside SET every column reference reads the row as it was before this statement (SQL standard),
+    // so the CASE tests below all see the old window_end.
+    private static final String INCREMENT = "failures = CASE WHEN %1$s.window_end > :now THEN %1$s.failures + 1 ELSE 1 END,"
+            + " window_start = CASE WHEN %1$s.window_end > :now THEN %1$s.window_start ELSE :now END,"
+            + " window_end = CASE WHEN %1$s.window_end > :now THEN %1$s.window_end ELSE :end END,"
+            + " last_failure = :now";
+
+    /** PostgreSQL: insert the first failure or count one more, in one atomic statement. */
+    static final String PG_UPSERT = "INSERT INTO portcullis_attempts AS a (" + RETURNED + ")"
+            + " VALUES (:key, 1, :now, :end, :now)"
+            + " ON CONFLICT (attempt_key) DO UPDATE SET " + INCREMENT.formatted("a")
+            + " RETURNING " + RETURNED;
+
+    static final String PURGE_CHOOSE = "SELECT attempt_key FROM portcullis_attempts WHERE window_end <= :now"
+            + " FETCH FIRST :limit ROWS ONLY";
+    static final String PURGE_DELETE = "DELETE FROM portcullis_attempts WHERE attempt_key = ANY(:keys) AND window_end <= :now";
+
+    private static final int H2_ATTEMPTS = 5;
+
+    private final Db db;
+
+    JdbcAttemptStore(Db db) {
+        this.db = db;
+    }
+
+    @Override
+    public AttemptState recordFailure(String key, Instant now, Duration window) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(window, "window");
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("window must be positive: " + window);
+        }
+        if (key.length() > MAX_KEY) {
+            throw new IllegalArgumentException("attempt key longer than " + MAX_KEY + " characters");
+        }
+        Instant end = now.plus(window);
+        if (db.dialect() == JdbcDialect.POSTGRESQL) {
+            return db.withHandle("attempts.recordFailure", h -> h
+                    .createQuery(PG_UPSERT)
+                    .bind("key", key)
+                    .bind("now", Db.ts(now))
+                    .bind("end", Db.ts(end))
+                    .map((rs, ctx) -> map(rs))
+                    .one());
+        }
+        return db.inTransaction("attempts.recordFailure", h -> {
+            for (int attempt = 0; attempt < H2_ATTEMPTS; attempt++) {
+                Optional<AttemptState> counted = incrementH2(h, key, now, end);
+                if (counted.isPresent()) {
+                    return counted.get();
+                }
+                if (db.insertIfAbsent(h, "INSERT INTO portcullis_attempts (" + RETURNED + ")"
+                                + " VALUES (:key, 1, :now, :end, :now)",
+                        u -> u.bind("key", key).bind("now", Db.ts(now)).bind("end", Db.ts(end))) == 1) {
+                    return new AttemptState(key, 1, Db.ts(now).toInstant(), Db.ts(end).toInstant(),
+                            Db.ts(now).toInstant());
+                }
+                // Another caller inserted the row between our update and our insert: count on it.
+            }
+            throw new StoreUnavailableException("attempts.recordFailure failed: too much contention on one key");
+        });
+    }
+
+    private Optional<AttemptState> incrementH2(Handle h, String key, Instant now, Instant end) {
+        return h.createQuery("SELECT " + RETURNED + " FROM FINAL TABLE (UPDATE portcullis_attempts SET "
+                        + INCREMENT.formatted("portcullis_attempts") + " WHERE attempt_key = :key)")
+                .bind("key", key)
+                .bind("now", Db.ts(now))
+                .bind("end", Db.ts(end))
+                .map((rs, ctx) -> map(rs))
+                .findOne();
+    }
+
+    @Override
+    public Optional<AttemptState> find(String key, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        if (key.length() > MAX_KEY) {
+            return Optional.empty();
+        }
+        return db.withHandle("attempts.find", h -> h
+                .createQuery("SELECT " + RETURNED + " FROM portcullis_attempts WHERE attempt_key = :key AND window_end > :now")
+                .bind("key", key)
+                .bind("now", Db.ts(now))
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    @Override
+    public void reset(String key) {
+        Objects.requireNonNull(key, "key");
+        db.withHandle("attempts.reset", h -> h
+                .createUpdate("DELETE FROM portcullis_attempts WHERE attempt_key = :key")
+                .bind("key", key)
+                .execute());
+    }
+
+    @Override
+    public int purgeExpired(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        // Choose along the window_end index, then delete by key, re-checking the window so that a
+        // counter reopened in between is kept.
+        return db.inTransaction("attempts.purgeExpired", h -> {
+            List<String> keys = h.createQuery(PURGE_CHOOSE)
+                    .bind("now", Db.ts(now))
+                    .bind("limit", limit)
+                    .mapTo(String.class)
+                    .list();
+            if (keys.isEmpty()) {
+                return 0;
+            }
+            return h.createUpdate(PURGE_DELETE)
+                    .bindArray("keys", String.class, keys)
+                    .bind("now", Db.ts(now))
+                    .execute();
+        });
+    }
+
+    private static AttemptState map(ResultSet rs) throws SQLException {
+        return new AttemptState(rs.getString("attempt_key"), rs.getInt("failures"), Db.instant(rs, "window_start"),
+                Db.instant(rs, "window_end"), Db.instant(rs, "last_failure"));
+    }
+}

@@ -1,0 +1,285 @@
+package org.portcullis.auth.store.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.RefreshTokenMatch;
+import org.portcullis.auth.api.RevocationReason;
+import org.portcullis.auth.api.RotationResult;
+import org.portcullis.auth.api.Session;
+import org.portcullis.auth.api.SessionStore;
+
+/**
+ * {@link SessionStore} over tables {@code portcullis_sessions} (one row per session, holding the
+ * current and the previous refresh-token hash) and {@code portcullis_refresh_tokens} (every hash
+ * the session has had, so an old one is recognised as reuse).
+ *
+ * <p>Thread-safe. {@link #rotate} is one conditional {@code UPDATE} (compare-and-set on the current
+ * hash, "not revoked" and both expiries), so among concurrent rotations of one hash the database
+ * lets exactly one win; the history row of the new hash is written in the same transaction.
+ * Expiry is always compared with the instant passed in, never with the database's clock, and is
+ * exclusive: a session is over at its expiry instant.
+ */
+final class JdbcSessionStore implements SessionStore {
+
+    private static final String COLUMNS = "id, user_id, username, roles, created_at, last_refreshed_at, idle_expires_at,"
+            + " absolute_expires_at, client_ip, user_agent, refresh_count, current_hash, previous_hash, rotated_at,"
+            + " revoked_at, revocation_reason";
+
+
+    // The hot statements, named so that the PostgreSQL plan test explains exactly these.
+    static final String FIND = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE id = :id";
+    static final String FIND_BY_HASH = "SELECT t.rotated_at AS token_rotated_at, " + prefixed("s")
+            + " FROM portcullis_refresh_tokens t JOIN portcullis_sessions s ON s.id = t.session_id"
+            + " WHERE t.token_hash = :hash";
+    static final String ROTATE = "UPDATE portcullis_sessions SET previous_hash = current_hash,"
+            + " current_hash = :newHash, rotated_at = :now, refresh_count = refresh_count + 1,"
+            + " last_refreshed_at = :now, idle_expires_at = :idle,"
+            + " expires_at = LEAST(:idle, absolute_expires_at)"
+            + " WHERE id = :id AND current_hash = :expected AND revoked_at IS NULL"
+            + " AND idle_expires_at > :now AND absolute_expires_at > :now";
+    static final String RETIRE_TOKEN = "UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected";
+    static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
+            + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
+            + " ORDER BY created_at, id";
+    static final String PURGE_CHOOSE = "SELECT " + COLUMNS + " FROM portcullis_sessions"
+            + " WHERE expires_at <= :now OR revoked_at <= :revokedBefore"
+            + " FETCH FIRST :limit ROWS ONLY FOR UPDATE";
+    static final String PURGE_TOKENS = "DELETE FROM portcullis_refresh_tokens WHERE session_id = ANY(:ids)";
+    static final String PURGE_SESSIONS = "DELETE FROM portcullis_sessions WHERE id = ANY(:ids)";
+
+    private final Db db;
+
+    JdbcSessionStore(Db db) {
+        this.db = db;
+    }
+
+    @Override
+    public void create(Session session, String refreshTokenHash) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
+        db.inTransaction("sessions.create", h -> {
+            int inserted = db.insertIfAbsent(h, "INSERT INTO portcullis_sessions (id, user_id, username, roles,"
+                    + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, client_ip,"
+                    + " user_agent, refresh_count, current_hash, previous_hash, rotated_at, revoked_at, revocation_reason)"
+                    + " VALUES (:id, :userId, :username, :roles, :createdAt, :lastRefreshedAt, :idle, :absolute, :expires,"
+                    + " :ip, :ua, :count, :hash, NULL, NULL, :revokedAt, :reason)",
+                    u -> u.bind("id", session.id())
+                            .bind("userId", session.userId())
+                            .bind("username", session.username())
+                            .bind("roles", Db.encodeRoles(session.roles()))
+                            .bind("createdAt", Db.ts(session.createdAt()))
+                            .bind("lastRefreshedAt", Db.ts(session.lastRefreshedAt()))
+                            .bind("idle", Db.ts(session.idleExpiresAt()))
+                            .bind("absolute", Db.ts(session.absoluteExpiresAt()))
+                            .bind("expires", Db.ts(session.expiresAt()))
+                            .bind("ip", Db.clip(session.client().ip(), 255))
+                            .bind("ua", Db.clip(session.client().userAgent(), ClientInfo.MAX_USER_AGENT_LENGTH))
+                            .bind("count", session.refreshCount())
+                            .bind("hash", refreshTokenHash)
+                            .bind("revokedAt", Db.ts(session.revokedAt().orElse(null)))
+                            .bind("reason", session.revocationReason().map(Enum::name).orElse(null)));
+            if (inserted == 0) {
+                throw new IllegalArgumentException("a session with this id already exists");
+            }
+            if (insertToken(h, refreshTokenHash, session.id(), session.lastRefreshedAt()) == 0) {
+                // Thrown inside the transaction, so the session row above is rolled back with it.
+                throw new IllegalArgumentException("this refresh-token hash is already in use");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Session> find(String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        return db.withHandle("sessions.find", h -> h
+                .createQuery(FIND)
+                .bind("id", sessionId)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    @Override
+    public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
+        Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
+        return db.withHandle("sessions.findByRefreshTokenHash", h -> h
+                .createQuery(FIND_BY_HASH)
+                .bind("hash", refreshTokenHash)
+                .map((rs, ctx) -> match(rs, refreshTokenHash))
+                .findOne());
+    }
+
+    @Override
+    public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
+                                 Instant newIdleExpiresAt) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(expectedHash, "expectedHash");
+        Objects.requireNonNull(newHash, "newHash");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(newIdleExpiresAt, "newIdleExpiresAt");
+        return db.inTransaction("sessions.rotate", h -> {
+            // The compare-and-set. Under concurrency the database serialises writers on the row and
+            // re-checks the WHERE clause for each (PostgreSQL's READ COMMITTED re-evaluation, H2's row
+            // lock), so exactly one caller sees 1 row updated. No read precedes this write.
+            int updated = h.createUpdate(ROTATE)
+                    .bind("newHash", newHash)
+                    .bind("now", Db.ts(now))
+                    .bind("idle", Db.ts(newIdleExpiresAt))
+                    .bind("id", sessionId)
+                    .bind("expected", expectedHash)
+                    .execute();
+            if (updated == 1) {
+                h.createUpdate(RETIRE_TOKEN)
+                        .bind("now", Db.ts(now))
+                        .bind("expected", expectedHash)
+                        .execute();
+                if (insertToken(h, newHash, sessionId, now) == 0) {
+                    throw new IllegalArgumentException("the new refresh-token hash is already in use");
+                }
+                return RotationResult.ROTATED;
+            }
+            // We lost, or there was nothing to rotate: tell which. Nothing is written from here on.
+            Optional<Session> current = h.createQuery(FIND)
+                    .bind("id", sessionId)
+                    .map((rs, ctx) -> map(rs))
+                    .findOne();
+            return current.filter(s -> s.isActiveAt(Db.ts(now).toInstant()))
+                    .map(s -> RotationResult.STALE)
+                    .orElse(RotationResult.INACTIVE);
+        });
+    }
+
+    @Override
+    public boolean revoke(String sessionId, RevocationReason reason, Instant now) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(now, "now");
+        return db.withHandle("sessions.revoke", h -> h
+                .createUpdate("UPDATE portcullis_sessions SET revoked_at = :now, revocation_reason = :reason"
+                        + " WHERE id = :id AND revoked_at IS NULL")
+                .bind("now", Db.ts(now))
+                .bind("reason", reason.name())
+                .bind("id", sessionId)
+                .execute()) == 1;
+    }
+
+    @Override
+    public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(exceptSessionId, "exceptSessionId");
+        String update = "UPDATE portcullis_sessions SET revoked_at = :now, revocation_reason = :reason"
+                + " WHERE user_id = :userId AND revoked_at IS NULL"
+                + (exceptSessionId.isPresent() ? " AND id <> :except" : "");
+        // One statement that both revokes and reports what it revoked, so two concurrent calls
+        // never both claim the same session.
+        String sql = db.dialect() == JdbcDialect.POSTGRESQL
+                ? update + " RETURNING id"
+                : "SELECT id FROM FINAL TABLE (" + update + ")";
+        return db.withHandle("sessions.revokeAll", h -> {
+            var q = h.createQuery(sql)
+                    .bind("now", Db.ts(now))
+                    .bind("reason", reason.name())
+                    .bind("userId", userId);
+            exceptSessionId.ifPresent(e -> q.bind("except", e));
+            return q.mapTo(String.class).list();
+        });
+    }
+
+    @Override
+    public List<Session> findActiveByUser(String userId, Instant now) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(now, "now");
+        return db.withHandle("sessions.findActiveByUser", h -> h
+                .createQuery(ACTIVE_BY_USER)
+                .bind("userId", userId)
+                .bind("now", Db.ts(now))
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    @Override
+    public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(revokedBefore, "revokedBefore");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        // One short transaction of at most `limit` rows (keycloak#20073: never one giant delete).
+        // FOR UPDATE keeps a concurrent rotation from extending a session between choosing and deleting it.
+        return db.inTransaction("sessions.purge", h -> {
+            List<Session> victims = h.createQuery(PURGE_CHOOSE)
+                    .bind("now", Db.ts(now))
+                    .bind("revokedBefore", Db.ts(revokedBefore))
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> map(rs))
+                    .list();
+            if (victims.isEmpty()) {
+                return victims;
+            }
+            List<String> ids = victims.stream().map(Session::id).toList();
+            h.createUpdate(PURGE_TOKENS)
+                    .bindArray("ids", String.class, ids)
+                    .execute();
+            h.createUpdate(PURGE_SESSIONS)
+                    .bindArray("ids", String.class, ids)
+                    .execute();
+            return victims;
+        });
+    }
+
+    @Override
+    public void ping() {
+        db.ping("sessions.ping");
+    }
+
+    private int insertToken(Handle h, String hash, String sessionId, Instant issuedAt) {
+        return db.insertIfAbsent(h, "INSERT INTO portcullis_refresh_tokens (token_hash, session_id, issued_at, rotated_at)"
+                        + " VALUES (:hash, :sessionId, :issuedAt, NULL)",
+                u -> u.bind("hash", hash).bind("sessionId", sessionId).bind("issuedAt", Db.ts(issuedAt)));
+    }
+
+    private static String prefixed(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
+    private static RefreshTokenMatch match(ResultSet rs, String hash) throws SQLException {
+        Session session = map(rs);
+        if (same(hash, rs.getString("current_hash"))) {
+            return new RefreshTokenMatch(session, RefreshTokenMatch.State.CURRENT, Optional.empty());
+        }
+        if (same(hash, rs.getString("previous_hash"))) {
+            Instant rotatedAt = Db.instant(rs, "rotated_at");
+            return new RefreshTokenMatch(session, RefreshTokenMatch.State.PREVIOUS,
+                    Optional.of(rotatedAt != null ? rotatedAt : session.lastRefreshedAt()));
+        }
+        Instant rotatedAt = Db.instant(rs, "token_rotated_at");
+        return new RefreshTokenMatch(session, RefreshTokenMatch.State.RETIRED,
+                Optional.of(rotatedAt != null ? rotatedAt : session.lastRefreshedAt()));
+    }
+
+    private static boolean same(String a, String b) {
+        return b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Session map(ResultSet rs) throws SQLException {
+        String reason = rs.getString("revocation_reason");
+        return new Session(rs.getString("id"), rs.getString("user_id"), rs.getString("username"),
+                Db.decodeRoles(rs.getString("roles")), Db.instant(rs, "created_at"),
+                Db.instant(rs, "last_refreshed_at"), Db.instant(rs, "idle_expires_at"),
+                Db.instant(rs, "absolute_expires_at"),
+                new ClientInfo(rs.getString("client_ip"), rs.getString("user_agent")), rs.getLong("refresh_count"),
+                Db.optionalInstant(rs, "revoked_at"),
+                Optional.ofNullable(reason).map(RevocationReason::valueOf));
+    }
+}

@@ -1,0 +1,196 @@
+package org.portcullis.auth.store.jdbc;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.crypto.SecretKey;
+import javax.sql.DataSource;
+
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.portcullis.auth.api.AuditLog;
+import org.portcullis.auth.api.StoreTransactions;
+import org.portcullis.auth.api.StoreUnavailableException;
+import org.portcullis.auth.api.Stores;
+
+/**
+ * Every Portcullis store on one JDBC {@link DataSource}, H2 or PostgreSQL: users, sessions with
+ * their refresh-token lineage, failed-attempt counters, signing keys (private parts encrypted
+ * with AES-GCM under the key-encryption key you supply) and a queryable audit log, plus a
+ * {@link StoreTransactions} that all of them join.
+ *
+ * <pre>{@code
+ * JdbcStores jdbc = JdbcStores.create(dataSource, kek);  // kek: an AES key from your secret manager
+ * jdbc.migrate();                                         // or run the schema script with your own tool
+ * AuthService auth = Portcullis.builder().stores(jdbc.stores()).build();
+ * }</pre>
+ *
+ * <p><b>Schema.</b> One script per dialect, shipped on the classpath at
+ * {@code org/portcullis/auth/store/jdbc/schema-h2.sql} and
+ * {@code org/portcullis/auth/store/jdbc/schema-postgresql.sql} ({@link JdbcDialect#schemaResource()}).
+ * It creates tables {@code portcullis_users}, {@code portcullis_sessions},
+ * {@code portcullis_refresh_tokens}, {@code portcullis_attempts}, {@code portcullis_signing_keys},
+ * {@code portcullis_audit_events} and {@code portcullis_schema_version}, with an index for every
+ * lookup the stores make. {@link #migrate()} runs it when the recorded version is older than
+ * {@link #SCHEMA_VERSION}; calling it again changes nothing.
+ *
+ * <p><b>Connections.</b> Bring a pooled {@code DataSource} (HikariCP, say): the stores borrow a
+ * connection per call, or share one per transaction. Store methods called inside
+ * {@code stores().transactions().inTransaction(...)} on the same thread join that transaction.
+ *
+ * <p><b>Failures.</b> Any database failure surfaces as {@link StoreUnavailableException}, whose
+ * message and cause never contain statement parameters (token hashes) or row values.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class JdbcStores {
+
+    /** The schema version this library reads and writes, as recorded in {@code portcullis_schema_version}. */
+    public static final int SCHEMA_VERSION = SchemaMigrator.CURRENT_VERSION;
+
+    private final JdbcDialect dialect;
+    private final Stores stores;
+    private final JdbcAuditLog auditLog;
+    private final SchemaMigrator migrator;
+
+    private JdbcStores(Builder b, JdbcDialect dialect) {
+        this.dialect = dialect;
+        Jdbi jdbi = Jdbi.create(b.dataSource);
+        // Jdbi's exception messages name bound parameters by default; ours must not (they may be token hashes).
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        Db db = new Db(jdbi, dialect);
+        this.auditLog = new JdbcAuditLog(db);
+        this.stores = new Stores(new JdbcUserStore(db), new JdbcSessionStore(db), new JdbcAttemptStore(db),
+                new JdbcSigningKeyStore(db, new KeyEncryption(b.kek, b.random)), auditLog, new JdbcTransactions(db));
+        this.migrator = new SchemaMigrator(db);
+    }
+
+    /**
+     * Stores on {@code dataSource}, whose dialect is read from the database itself (this opens one
+     * connection).
+     *
+     * @param dataSource a pooled data source of an H2 or PostgreSQL database
+     * @param kek        the AES key (128, 192 or 256 bits) that encrypts signing keys at rest; every
+     *                   node sharing the database needs the same one
+     * @throws StoreUnavailableException if the database cannot be reached to read its dialect
+     * @throws IllegalArgumentException  if the database is neither H2 nor PostgreSQL, or {@code kek} is not AES
+     */
+    public static JdbcStores create(DataSource dataSource, SecretKey kek) {
+        return builder(dataSource, kek).build();
+    }
+
+    /** A builder, for a fixed dialect (no connection at build time) or another source of randomness. */
+    public static Builder builder(DataSource dataSource, SecretKey kek) {
+        return new Builder(dataSource, kek);
+    }
+
+    /** Every store, ready for {@code Portcullis.builder().stores(...)}. Its audit sink is {@link #auditLog()}. */
+    public Stores stores() {
+        return stores;
+    }
+
+    /** The audit trail's query side: by user, type and time range, paged by cursor. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** The transaction all stores join. */
+    public StoreTransactions transactions() {
+        return stores.transactions();
+    }
+
+    /** The database dialect in use. */
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Creates or upgrades the schema to {@link #SCHEMA_VERSION}. Idempotent: on an up-to-date
+     * schema it only reads the version. Safe to call from several nodes at once.
+     *
+     * @return the schema version now installed
+     * @throws StoreUnavailableException if the database cannot be reached or refuses the DDL
+     * @throws IllegalStateException     if the database holds a newer schema than this library knows
+     */
+    public int migrate() {
+        return migrator.migrate();
+    }
+
+    /**
+     * The schema version recorded in the database; empty when no schema is installed.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached
+     */
+    public Optional<Integer> installedSchemaVersion() {
+        return migrator.installedVersion();
+    }
+
+    /** The schema script of a dialect, as {@link #migrate()} runs it. */
+    public static String schemaScript(JdbcDialect dialect) {
+        return SchemaMigrator.script(Objects.requireNonNull(dialect, "dialect"));
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcStores[" + dialect + "]";
+    }
+
+    /** Builds {@link JdbcStores}. Not thread-safe. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final SecretKey kek;
+        private JdbcDialect dialect;
+        private SecureRandom random;
+
+        private Builder(DataSource dataSource, SecretKey kek) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.kek = KeyEncryption.requireAesKey(kek);
+        }
+
+        /** The dialect, when known; otherwise {@link #build()} asks the database. */
+        public Builder dialect(JdbcDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /** Where nonces for key encryption come from; default a new {@link SecureRandom}. */
+        public Builder secureRandom(SecureRandom random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Builds the stores. Opens one connection only when no dialect was set.
+         *
+         * @throws StoreUnavailableException if the dialect must be read and the database cannot be reached
+         * @throws IllegalArgumentException  if the database is neither H2 nor PostgreSQL
+         */
+        public JdbcStores build() {
+            if (random == null) {
+                random = new SecureRandom();
+            }
+            return new JdbcStores(this, dialect != null ? dialect : detect(dataSource));
+        }
+
+        private static JdbcDialect detect(DataSource dataSource) {
+            try (Connection c = dataSource.getConnection()) {
+                return JdbcDialect.fromProductName(c.getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                throw Db.translate("dialect detection", new JdbiUnavailable(e));
+            }
+        }
+    }
+
+    /** Lets a plain {@link SQLException} go through the same redacting translation as Jdbi's. */
+    private static final class JdbiUnavailable extends JdbiException {
+        private static final long serialVersionUID = 1L;
+
+        JdbiUnavailable(SQLException cause) {
+            super("connection failed", cause);
+        }
+    }
+}

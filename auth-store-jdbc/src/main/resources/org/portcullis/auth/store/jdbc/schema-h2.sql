@@ -1,0 +1,91 @@
+-- Portcullis JDBC store, schema version 1, H2 2.x (embedded, file or in-memory).
+-- Safe to run more than once: every statement is IF NOT EXISTS or guarded.
+-- JdbcStores.migrate() runs this script; an application that uses its own migration tool
+-- can copy it instead. Times are stored with microsecond precision.
+
+CREATE TABLE IF NOT EXISTS portcullis_schema_version (
+    version      INTEGER      NOT NULL PRIMARY KEY,
+    description  VARCHAR(200) NOT NULL,
+    installed_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS portcullis_users (
+    id            VARCHAR(255)  NOT NULL PRIMARY KEY,
+    username      VARCHAR(1024) NOT NULL,
+    password_hash VARCHAR(1024) NOT NULL,
+    roles         VARCHAR(65535) NOT NULL,
+    enabled       BOOLEAN       NOT NULL,
+    CONSTRAINT portcullis_users_username_uk UNIQUE (username)
+);
+
+CREATE TABLE IF NOT EXISTS portcullis_sessions (
+    id                  VARCHAR(255)  NOT NULL PRIMARY KEY,
+    user_id             VARCHAR(255)  NOT NULL,
+    username            VARCHAR(1024) NOT NULL,
+    roles               VARCHAR(65535) NOT NULL,
+    created_at          TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_refreshed_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    idle_expires_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    absolute_expires_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    expires_at          TIMESTAMP WITH TIME ZONE NOT NULL,
+    client_ip           VARCHAR(255)  NOT NULL,
+    user_agent          VARCHAR(512)  NOT NULL,
+    refresh_count       BIGINT        NOT NULL,
+    current_hash        VARCHAR(255)  NOT NULL,
+    previous_hash       VARCHAR(255),
+    rotated_at          TIMESTAMP WITH TIME ZONE,
+    revoked_at          TIMESTAMP WITH TIME ZONE,
+    revocation_reason   VARCHAR(32)
+);
+CREATE INDEX IF NOT EXISTS portcullis_sessions_user_ix    ON portcullis_sessions (user_id, created_at);
+CREATE INDEX IF NOT EXISTS portcullis_sessions_expires_ix ON portcullis_sessions (expires_at);
+CREATE INDEX IF NOT EXISTS portcullis_sessions_revoked_ix ON portcullis_sessions (revoked_at);
+
+CREATE TABLE IF NOT EXISTS portcullis_refresh_tokens (
+    token_hash VARCHAR(255) NOT NULL PRIMARY KEY,
+    session_id VARCHAR(255) NOT NULL REFERENCES portcullis_sessions (id),
+    issued_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    rotated_at TIMESTAMP WITH TIME ZONE
+);
+CREATE INDEX IF NOT EXISTS portcullis_refresh_tokens_session_ix ON portcullis_refresh_tokens (session_id);
+
+CREATE TABLE IF NOT EXISTS portcullis_attempts (
+    attempt_key  VARCHAR(1024) NOT NULL PRIMARY KEY,
+    failures     INTEGER       NOT NULL,
+    window_start TIMESTAMP WITH TIME ZONE NOT NULL,
+    window_end   TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_failure TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS portcullis_attempts_window_end_ix ON portcullis_attempts (window_end);
+
+CREATE TABLE IF NOT EXISTS portcullis_signing_keys (
+    kid                   VARCHAR(255) NOT NULL PRIMARY KEY,
+    algorithm             VARCHAR(16)  NOT NULL,
+    public_key            VARBINARY    NOT NULL,
+    encrypted_private_key VARBINARY    NOT NULL,
+    created_at            TIMESTAMP WITH TIME ZONE NOT NULL,
+    activates_at          TIMESTAMP WITH TIME ZONE NOT NULL,
+    retires_at            TIMESTAMP WITH TIME ZONE,
+    expires_at            TIMESTAMP WITH TIME ZONE
+);
+CREATE INDEX IF NOT EXISTS portcullis_signing_keys_created_ix ON portcullis_signing_keys (created_at);
+
+CREATE TABLE IF NOT EXISTS portcullis_audit_events (
+    id          VARCHAR(255)  NOT NULL PRIMARY KEY,
+    event_type  VARCHAR(64)   NOT NULL,
+    occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    outcome     VARCHAR(16)   NOT NULL,
+    user_id     VARCHAR(255),
+    username    VARCHAR(1024),
+    session_id  VARCHAR(255),
+    client_ip   VARCHAR(255)  NOT NULL,
+    user_agent  VARCHAR(512)  NOT NULL,
+    reason      VARCHAR(200)  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS portcullis_audit_time_ix ON portcullis_audit_events (occurred_at, id);
+CREATE INDEX IF NOT EXISTS portcullis_audit_user_ix ON portcullis_audit_events (user_id, occurred_at, id);
+CREATE INDEX IF NOT EXISTS portcullis_audit_type_ix ON portcullis_audit_events (event_type, occurred_at, id);
+
+INSERT INTO portcullis_schema_version (version, description, installed_at)
+SELECT 1, 'initial schema', CURRENT_TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM portcullis_schema_version WHERE version = 1);

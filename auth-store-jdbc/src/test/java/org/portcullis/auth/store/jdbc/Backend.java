@@ -1,0 +1,91 @@
+package org.portcullis.auth.store.jdbc;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.UUID;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * A real database for tests: a HikariCP pool on H2 (in memory or a file) or on a fresh
+ * database of the shared embedded PostgreSQL, with the schema migrated.
+ */
+final class Backend implements AutoCloseable {
+
+    enum Kind { H2_MEMORY, H2_FILE, POSTGRESQL }
+
+    final Kind kind;
+    final String url;
+    final HikariDataSource dataSource;
+    final SecretKey kek;
+    final JdbcStores jdbc;
+
+    private Backend(Kind kind, String url, int poolSize) {
+        this.kind = kind;
+        this.url = url;
+        this.dataSource = pool(url, poolSize);
+        this.kek = newKek();
+        this.jdbc = JdbcStores.create(dataSource, kek);
+        jdbc.migrate();
+    }
+
+    static Backend of(Kind kind) {
+        return of(kind, 16);
+    }
+
+    static Backend of(Kind kind, int poolSize) {
+        return new Backend(kind, url(kind), poolSize);
+    }
+
+    static String url(Kind kind) {
+        return switch (kind) {
+            case H2_MEMORY -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
+            case H2_FILE -> "jdbc:h2:file:" + tempDir().resolve("portcullis") + ";LOCK_TIMEOUT=10000";
+            case POSTGRESQL -> SharedPostgres.newDatabaseUrl();
+        };
+    }
+
+    static HikariDataSource pool(String url, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (url.startsWith("jdbc:h2:")) {
+            config.setUsername("sa");
+            config.setPassword("");
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(2_000);
+        config.setValidationTimeout(1_000);
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    static SecretKey newKek() {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return new SecretKeySpec(k, "AES");
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("portcullis-h2-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return kind.toString();
+    }
+}
