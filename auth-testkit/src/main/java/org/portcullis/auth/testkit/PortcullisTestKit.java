@@ -209,8 +209,8 @@ public final class PortcullisTestKit implements AutoCloseable {
             return this;
         }
 
-        /** Registers an enabled user with the given id. */
-        public Builder withUser(String userId, String username, String password, Set<String> roles) {
+        /** Registers an enabled user with the given id (when the application's own data refers to it). */
+        public Builder withUserId(String userId, String username, String password, Set<String> roles) {
             users.add(new UserSpec(Optional.of(userId), username, password, roles, true));
             return this;
         }

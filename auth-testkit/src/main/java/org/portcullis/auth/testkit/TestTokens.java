@@ -92,7 +92,7 @@ public final class TestTokens {
         try (PortcullisTestKit other = PortcullisTestKit.inMemory()
                 .withSettings(kit.settings())
                 .startingAt(kit.clock().instant())
-                .withUser(id, username, password, kit.rolesOf(username))
+                .withUserId(id, username, password, kit.rolesOf(username))
                 .build()) {
             return other.login(username, password).accessToken();
         }

@@ -108,6 +108,16 @@ class PortcullisTestKitTest {
         }
 
         @Test
+        @DisplayName("registers a user under an id the test chooses")
+        void chosenId() {
+            try (PortcullisTestKit custom = PortcullisTestKit.inMemory()
+                    .withUserId("customer-42", "erin", "pw", java.util.Set.of("buyer")).build()) {
+                assertThat(custom.service().validate(custom.tokens().valid("erin")))
+                        .hasUserId("customer-42").hasRoles("buyer");
+            }
+        }
+
+        @Test
         @DisplayName("refuses the same username twice")
         void duplicateUser() {
             assertThatThrownBy(() -> PortcullisTestKit.inMemory().withUser("bob", "a").withUser("BOB", "b").build())
