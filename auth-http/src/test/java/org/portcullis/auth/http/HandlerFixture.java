@@ -6,6 +6,7 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.store.memory.InMemoryStores;
+import org.portcullis.auth.testkit.MutableClock;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Map;
 /** A handler over the real engine on the in-memory stores, and helpers to call it in process. */
 final class HandlerFixture implements AutoCloseable {
 
-    final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
+    final MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-03-01T10:00:00Z"));
     final Stores stores = InMemoryStores.create(clock);
     final AuthService service;
     final AuthHttpHandler handler;

@@ -5,11 +5,11 @@ import com.sun.net.httpserver.HttpHandler;
 import org.portcullis.auth.http.AuthHttpHandler;
 import org.portcullis.auth.http.AuthHttpRequest;
 import org.portcullis.auth.http.AuthHttpResponse;
+import org.portcullis.auth.http.internal.Bodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -48,34 +48,6 @@ final class JdkHttpAdapter implements HttpHandler {
         }
     }
 
-    /**
-     * Reads and discards what the handler left of the request body (it stops at its cap, and
-     * refusals read nothing), up to {@link #DRAIN_LIMIT}. Answering while unread bytes wait in the
-     * socket would let the close that follows reset the connection, and the client could lose
-     * the answer (a 413, say) before reading it. Beyond the limit the connection is closed instead.
-     *
-     * @return whether the body was read to its end
-     */
-    private static boolean drained(InputStream body) {
-        try {
-            long left = DRAIN_LIMIT;
-            byte[] buf = new byte[8192];
-            while (left > 0) {
-                int n = body.read(buf, 0, (int) Math.min(buf.length, left));
-                if (n < 0) {
-                    return true;
-                }
-                left -= n;
-            }
-            return body.read() < 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Most request-body bytes read and thrown away after an answer: 1 MiB. */
-    static final long DRAIN_LIMIT = 1024 * 1024;
-
     @Override
     public void handle(HttpExchange exchange) {
         synchronized (lock) {
@@ -102,7 +74,7 @@ final class JdkHttpAdapter implements HttpHandler {
             for (Map.Entry<String, String> h : response.headers().entrySet()) {
                 exchange.getResponseHeaders().set(h.getKey(), h.getValue());
             }
-            if (!drained(exchange.getRequestBody())) {
+            if (!Bodies.drain(exchange.getRequestBody())) {
                 exchange.getResponseHeaders().set("Connection", "close");
             }
             byte[] body = response.body();

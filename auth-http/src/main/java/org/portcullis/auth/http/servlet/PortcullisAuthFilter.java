@@ -86,7 +86,7 @@ public final class PortcullisAuthFilter implements Filter {
         }
         Admission admission = h.admit(ServletRequests.toAuthRequest(request, InputStream.nullInputStream()));
         if (admission instanceof Admission.Refused refused) {
-            ServletRequests.write(refused.response(), response);
+            ServletRequests.write(refused.response(), request, response);
             return;
         }
         if (admission instanceof Admission.Granted granted) {

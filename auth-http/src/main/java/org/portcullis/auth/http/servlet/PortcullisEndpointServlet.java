@@ -43,6 +43,7 @@ public final class PortcullisEndpointServlet extends HttpServlet {
     /** Every method goes to the handler, which answers 405 with {@code Allow} where one does not fit. */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ServletRequests.write(handler.handle(ServletRequests.toAuthRequest(request, request.getInputStream())), response);
+        ServletRequests.write(handler.handle(ServletRequests.toAuthRequest(request, request.getInputStream())), request,
+                response);
     }
 }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.portcullis.auth.http.AuthHttpRequest;
 import org.portcullis.auth.http.AuthHttpResponse;
+import org.portcullis.auth.http.internal.Bodies;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,14 @@ final class ServletRequests {
         return uri.isEmpty() ? "/" : uri;
     }
 
-    static void write(AuthHttpResponse answer, HttpServletResponse response) throws IOException {
+    /**
+     * Writes an answer, after reading what is left of the request body (bounded; see
+     * {@link Bodies#drain}) so that the client gets to read it.
+     */
+    static void write(AuthHttpResponse answer, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!Bodies.drain(request.getInputStream())) {
+            response.setHeader("Connection", "close");
+        }
         response.setStatus(answer.status());
         for (Map.Entry<String, String> h : answer.headers().entrySet()) {
             response.setHeader(h.getKey(), h.getValue());

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.auth.http.MutableClock;
+import org.portcullis.auth.testkit.MutableClock;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ class HostileInputEndToEndTest {
     static void up() {
         server = PortcullisServerEndToEndTest.startWithTestUsers(ServerConfig.load(Map.of("PORTCULLIS_PORT", "0",
                 "PORTCULLIS_HOST", "127.0.0.1", "PORTCULLIS_DEMO_SEED", "false", "PORTCULLIS_THREADS", "4"), dir),
-                MutableClock.at("2026-03-01T10:00:00Z"), new PrintStream(OutputStream.nullOutputStream()));
+                MutableClock.startingAt(java.time.Instant.parse("2026-03-01T10:00:00Z")), new PrintStream(OutputStream.nullOutputStream()));
         client = new Client(server.uri());
     }
 

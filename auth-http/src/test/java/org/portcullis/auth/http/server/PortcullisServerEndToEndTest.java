@@ -7,7 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.auth.http.MutableClock;
+import org.portcullis.auth.testkit.MutableClock;
 import org.portcullis.auth.http.TestUsers;
 
 import java.io.ByteArrayOutputStream;
@@ -42,7 +42,7 @@ class PortcullisServerEndToEndTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-03-01T10:00:00Z"));
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 

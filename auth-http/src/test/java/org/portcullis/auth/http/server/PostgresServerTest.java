@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.auth.http.MutableClock;
+import org.portcullis.auth.testkit.MutableClock;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,7 +49,7 @@ class PostgresServerTest {
                 "PORTCULLIS_DEMO_SEED", "false", "PORTCULLIS_THREADS", "2",
                 "PORTCULLIS_DB_URL", postgres.getJdbcUrl("postgres", "postgres"), "PORTCULLIS_DB_USER", "postgres",
                 "PORTCULLIS_KEK", Base64.getEncoder().encodeToString(kek)), dir);
-        MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
+        MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-03-01T10:00:00Z"));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 
         Map<String, Object> pair;

@@ -20,7 +20,7 @@ import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.http.AuthHttpHandler;
-import org.portcullis.auth.http.MutableClock;
+import org.portcullis.auth.testkit.MutableClock;
 import org.portcullis.auth.http.TestUsers;
 import org.portcullis.auth.store.memory.InMemoryStores;
 
@@ -55,7 +55,7 @@ class PortcullisAuthFilterJettyTest {
         }
     }
 
-    private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt(java.time.Instant.parse("2026-03-01T10:00:00Z"));
     private final HttpClient http = HttpClient.newHttpClient();
     private AuthService service;
     private Server jetty;
