@@ -216,7 +216,7 @@ public final class PortcullisServer implements AutoCloseable {
 
     /**
      * Limits of the JDK server itself, set unless the operator set them. The JDK drops the
-     * connection, without an answer, when the request headers exceed its own cap (384 KiB by
+     * connection, without an answer, when the request headers exceed its own cap (380 KiB by
      * default); raising that cap to 4 MiB lets an oversized header, such as a token of megabytes,
      * reach the handler, which answers 431 with a problem. Header reading happens on the bounded
      * worker pool, so at most that many such reads run at once. The request and response time
