@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.portcullis.auth.testkit.MutableClock;
 
 /**
  * What the client does without a server: against a loopback port that nobody listens on, every
@@ -36,7 +37,7 @@ class AuthClientOfflineTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadServer = URI.create("http://127.0.0.1:" + s.getLocalPort() + "/");
         }
-        clock = new MutableClock(T0);
+        clock = MutableClock.startingAt(T0);
         holder = TokenHolder.inMemory();
         client = AuthClient.builder(deadServer).clock(clock).tokenHolder(holder).build();
     }
