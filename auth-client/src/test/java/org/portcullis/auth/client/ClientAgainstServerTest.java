@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -166,6 +167,37 @@ class ClientAgainstServerTest {
                 assertThat(client.me().username()).isEqualTo(USER);
             }
             // Lifetime 120 s, margin 30 s: due 90 s after each refresh, so one refresh every 100 s.
+            assertThat(server.audited(AuditEventType.TOKEN_REFRESHED)).isEqualTo(6);
+            assertThat(server.audited(AuditEventType.REFRESH_FAILED)).isZero();
+        }
+
+        @Test
+        @DisplayName("16 threads calling in lockstep over five token lifetimes share each refresh, and the server refuses none of their tokens")
+        void concurrentLoop() throws Exception {
+            client.login(USER, PASSWORD);
+            int threads = 16;
+            int steps = 30;
+            // The barrier's action moves the clock while every thread is parked, so each step is one instant.
+            CyclicBarrier step = new CyclicBarrier(threads, () -> clock.advance(Duration.ofSeconds(20)));
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<List<Integer>>> results = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    results.add(pool.submit(() -> {
+                        List<Integer> statuses = new ArrayList<>();
+                        for (int s = 0; s < steps; s++) {
+                            step.await(30, TimeUnit.SECONDS);
+                            statuses.add(statusOf("user/me", client.ensureValidToken()));
+                        }
+                        return statuses;
+                    }));
+                }
+                for (Future<List<Integer>> f : results) {
+                    assertThat(f.get(60, TimeUnit.SECONDS)).hasSize(steps).containsOnly(200);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
             assertThat(server.audited(AuditEventType.TOKEN_REFRESHED)).isEqualTo(6);
             assertThat(server.audited(AuditEventType.REFRESH_FAILED)).isZero();
         }
