@@ -51,6 +51,10 @@ final class Backend implements AutoCloseable {
     }
 
     static HikariDataSource pool(String url, int poolSize) {
+        return pool(url, poolSize, c -> { });
+    }
+
+    static HikariDataSource pool(String url, int poolSize, java.util.function.Consumer<HikariConfig> customizer) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (url.startsWith("jdbc:h2:")) {
@@ -62,6 +66,7 @@ final class Backend implements AutoCloseable {
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
+        customizer.accept(config);
         return new HikariDataSource(config);
     }
 
