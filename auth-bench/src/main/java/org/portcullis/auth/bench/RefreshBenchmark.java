@@ -1,0 +1,61 @@
+package org.portcullis.auth.bench;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.PasswordCredential;
+import org.portcullis.auth.api.Stores;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.api.UserRecord;
+import org.portcullis.auth.core.PasswordHasher;
+import org.portcullis.auth.core.Portcullis;
+import org.portcullis.auth.store.memory.InMemoryStores;
+
+/** A full refresh (verify, look up, rotate, sign, audit) on the in-memory store, with the default EdDSA key. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RefreshBenchmark {
+
+    private AuthService auth;
+    private TokenPair pair;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Clock clock = Clock.systemUTC();
+        Stores stores = InMemoryStores.create(clock);
+        PasswordHasher cheap = PasswordHasher.withParameters(64, 1, 1);
+        stores.users().create(new UserRecord("u1", "alice", cheap.hash("pw"), Set.of(), true));
+        auth = Portcullis.builder().stores(stores).clock(clock).passwordHasher(cheap).startCleanupJob(false).build();
+        pair = auth.login(new PasswordCredential("alice", "pw"), ClientInfo.UNKNOWN);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        auth.close();
+    }
+
+    @Benchmark
+    public TokenPair refresh() {
+        pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+        return pair;
+    }
+}

@@ -1,0 +1,132 @@
+package org.portcullis.auth.core;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.CredentialVerifier;
+import org.portcullis.auth.api.Stores;
+import org.portcullis.auth.core.internal.Audit;
+import org.portcullis.auth.core.internal.DefaultAuthService;
+import org.portcullis.auth.core.internal.Engine;
+import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
+import org.portcullis.auth.core.internal.token.AccessTokens;
+import org.portcullis.auth.core.internal.token.KeyRing;
+import org.portcullis.auth.core.internal.validate.SessionStatus;
+
+/**
+ * Entry point: builds an {@link AuthService}.
+ *
+ * <pre>{@code
+ * AuthService auth = Portcullis.builder()
+ *         .stores(InMemoryStores.create(Clock.systemUTC()))
+ *         .settings(AuthSettings.builder().accessTokenLifetime(Duration.ofMinutes(20)).build())
+ *         .build();
+ * }</pre>
+ */
+public final class Portcullis {
+
+    private Portcullis() {
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link AuthService}; {@link #build()} refuses a missing store. Not thread-safe. */
+    public static final class Builder {
+        private Stores stores;
+        private Clock clock = Clock.systemUTC();
+        private AuthSettings settings = AuthSettings.defaults();
+        private CredentialVerifier verifier;
+        private PasswordHasher hasher;
+        private Boolean startCleanupJob;
+
+        private Builder() {
+        }
+
+        /** The stores (required). */
+        public Builder stores(Stores stores) {
+            this.stores = Objects.requireNonNull(stores, "stores");
+            return this;
+        }
+
+        /** The clock every time reading goes through; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The settings; default {@link AuthSettings#defaults()}. */
+        public Builder settings(AuthSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** A credential check of the application's own; default: Argon2id hashes in {@code stores.users()}. */
+        public Builder credentialVerifier(CredentialVerifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** The password hasher of the default verifier; default {@link PasswordHasher#owasp()}. */
+        public Builder passwordHasher(PasswordHasher hasher) {
+            this.hasher = Objects.requireNonNull(hasher, "hasher");
+            return this;
+        }
+
+        /**
+         * Whether to run the cleanup job on a daemon thread of the service's own; default: when
+         * the settings' cleanup interval is above zero. {@link AuthService#close()} stops it.
+         */
+        public Builder startCleanupJob(boolean start) {
+            this.startCleanupJob = start;
+            return this;
+        }
+
+        /**
+         * Builds the service. Nothing is read from the stores yet; the first signing key is
+         * generated and published on first use if the key store has none.
+         *
+         * @throws IllegalStateException when the stores are missing, or a custom verifier and a hasher are both set
+         */
+        public AuthService build() {
+            if (stores == null) {
+                throw new IllegalStateException("stores must be set: Portcullis.builder().stores(...)");
+            }
+            if (verifier != null && hasher != null) {
+                throw new IllegalStateException("passwordHasher only applies to the default verifier; "
+                        + "a custom credentialVerifier was set too");
+            }
+            Audit audit = new Audit(stores.audit(), clock);
+            CredentialVerifier cv = verifier != null ? verifier
+                    : new PasswordCredentialVerifier(stores.users(), hasher != null ? hasher : PasswordHasher.owasp(),
+                            stores.audit(), clock);
+            KeyRing keys = new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(),
+                    settings.signingAlgorithm(),
+                    key -> stores.audit().record(AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant())
+                            .reason("kid=" + key.kid() + ";alg=" + key.algorithm().jwsName()
+                                    + ";activates=" + key.activatesAt()).build()));
+            AccessTokens tokens = new AccessTokens(keys, settings, clock);
+            SessionStatus status = new SessionStatus(stores.sessions(), settings.sessionStatusTtl(),
+                    Math.max(10_000, settings.tokenCacheSize()), clock);
+            Engine engine = new Engine(stores, settings, clock, cv, tokens, status, audit);
+            boolean schedule = startCleanupJob != null ? startCleanupJob : !settings.cleanup().interval().isZero();
+            if (schedule && settings.cleanup().interval().isZero()) {
+                throw new IllegalStateException("startCleanupJob(true) needs cleanup.interval above zero");
+            }
+            ScheduledExecutorService exec = schedule ? Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "portcullis-cleanup");
+                t.setDaemon(true);
+                return t;
+            }) : null;
+            return new DefaultAuthService(engine, keys, exec);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.portcullis.auth.core.internal;
+
+import java.time.Clock;
+
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuditSink;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.Session;
+
+/** Builds audit events stamped with the injected clock and hands them to the sink. Thread-safe. */
+public final class Audit {
+
+    private final AuditSink sink;
+    private final Clock clock;
+
+    public Audit(AuditSink sink, Clock clock) {
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    /** An event of {@code type} now, from {@code client}. */
+    public AuditEvent.Builder event(AuditEventType type, ClientInfo client) {
+        return AuditEvent.builder(type, clock.instant()).client(client);
+    }
+
+    /** An event of {@code type} now about {@code session}. */
+    public AuditEvent.Builder about(AuditEventType type, Session session, ClientInfo client) {
+        return event(type, client).user(session.userId(), session.username()).session(session.id());
+    }
+
+    /** Records the event; a failing sink's exception propagates (fail closed). */
+    public void record(AuditEvent.Builder event) {
+        sink.record(event.build());
+    }
+}

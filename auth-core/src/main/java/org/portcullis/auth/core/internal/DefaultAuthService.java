@@ -1,0 +1,144 @@
+package org.portcullis.auth.core.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.portcullis.auth.api.AuthPrincipal;
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.Credential;
+import org.portcullis.auth.api.RevocationReason;
+import org.portcullis.auth.api.Session;
+import org.portcullis.auth.api.SigningKey;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.core.internal.login.LoginFlow;
+import org.portcullis.auth.core.internal.refresh.RefreshFlow;
+import org.portcullis.auth.core.internal.session.SessionOps;
+import org.portcullis.auth.core.internal.token.KeyRing;
+import org.portcullis.auth.core.internal.validate.Validator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link AuthService} the builder returns: a thin router over the flows. Thread-safe. */
+public final class DefaultAuthService implements AuthService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultAuthService.class);
+
+    private final Engine engine;
+    private final KeyRing keys;
+    private final LoginFlow login;
+    private final RefreshFlow refresh;
+    private final Validator validator;
+    private final SessionOps sessions;
+    private final ScheduledExecutorService cleanup;
+
+    public DefaultAuthService(Engine engine, KeyRing keys, ScheduledExecutorService cleanup) {
+        this.engine = engine;
+        this.keys = keys;
+        this.login = new LoginFlow(engine);
+        this.refresh = new RefreshFlow(engine);
+        this.validator = new Validator(engine.tokens(), engine.status(), engine.settings(), engine.clock());
+        this.sessions = new SessionOps(engine);
+        this.cleanup = cleanup;
+        if (cleanup != null) {
+            long every = engine.settings().cleanup().interval().toMillis();
+            cleanup.scheduleWithFixedDelay(this::scheduledPurge, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void scheduledPurge() {
+        try {
+            int n = sessions.purge();
+            if (n > 0) {
+                LOG.info("cleanup purged {} sessions", n);
+            }
+        } catch (RuntimeException ex) {
+            // The job must survive a store outage; the next run tries again.
+            LOG.warn("cleanup run failed: {}", ex.toString());
+        }
+    }
+
+    @Override
+    public TokenPair login(Credential credential, ClientInfo client) {
+        return login.login(Objects.requireNonNull(credential, "credential"), orUnknown(client));
+    }
+
+    @Override
+    public TokenPair refresh(String accessToken, String refreshToken, ClientInfo client) {
+        return refresh.refresh(accessToken, refreshToken, orUnknown(client));
+    }
+
+    @Override
+    public AuthPrincipal validate(String accessToken) {
+        return validator.validate(accessToken);
+    }
+
+    @Override
+    public void logout(AuthPrincipal caller, ClientInfo client) {
+        sessions.logout(Objects.requireNonNull(caller, "caller"), orUnknown(client));
+    }
+
+    @Override
+    public int logoutAll(AuthPrincipal caller, ClientInfo client) {
+        return sessions.revokeAll(Objects.requireNonNull(caller, "caller"), orUnknown(client), false);
+    }
+
+    @Override
+    public int logoutOthers(AuthPrincipal caller, ClientInfo client) {
+        return sessions.revokeAll(Objects.requireNonNull(caller, "caller"), orUnknown(client), true);
+    }
+
+    @Override
+    public void revokeSession(AuthPrincipal caller, String sessionId, ClientInfo client) {
+        sessions.revokeOwn(Objects.requireNonNull(caller, "caller"), sessionId, orUnknown(client));
+    }
+
+    @Override
+    public int revokeAllSessions(String userId, RevocationReason reason) {
+        return sessions.revokeAllForUser(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public List<Session> sessions(String userId) {
+        return sessions.list(Objects.requireNonNull(userId, "userId"));
+    }
+
+    @Override
+    public int purgeExpired() {
+        return sessions.purge();
+    }
+
+    @Override
+    public void checkHealth() {
+        engine.stores().sessions().ping();
+    }
+
+    @Override
+    public AuthSettings settings() {
+        return engine.settings();
+    }
+
+    /**
+     * Publishes a new signing key that signs after {@code publishLead} and retires the current one,
+     * which stays verifiable long enough for refreshes of the tokens it signed.
+     */
+    public SigningKey rotateSigningKey(Duration publishLead) {
+        AuthSettings s = engine.settings();
+        return keys.rotate(publishLead, s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew()));
+    }
+
+    @Override
+    public void close() {
+        if (cleanup != null) {
+            cleanup.shutdownNow();
+        }
+    }
+
+    private static ClientInfo orUnknown(ClientInfo c) {
+        return c == null ? ClientInfo.UNKNOWN : c;
+    }
+}

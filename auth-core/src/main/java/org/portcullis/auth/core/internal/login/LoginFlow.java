@@ -1,0 +1,141 @@
+package org.portcullis.auth.core.internal.login;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuthException;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.Credential;
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.Identity;
+import org.portcullis.auth.api.PasswordCredential;
+import org.portcullis.auth.api.RevocationReason;
+import org.portcullis.auth.api.Session;
+import org.portcullis.auth.api.SessionLimitPolicy;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.core.internal.Digests;
+import org.portcullis.auth.core.internal.Engine;
+import org.portcullis.auth.core.internal.token.AccessTokens;
+
+/**
+ * Login: input limits → throttling check (before any hashing) → credential check → session
+ * limit → new session and tokens, each outcome audited. Thread-safe.
+ */
+public final class LoginFlow {
+
+    /** Refresh tokens carry 256 bits of randomness (RFC 9700 §4.14 asks for unguessable tokens). */
+    public static final int REFRESH_TOKEN_BYTES = 32;
+
+    private final Engine e;
+    private final Throttle throttle;
+
+    public LoginFlow(Engine engine) {
+        this.e = engine;
+        this.throttle = new Throttle(engine.stores().attempts(), engine.settings().throttling());
+    }
+
+    public TokenPair login(Credential credential, ClientInfo client) {
+        String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
+        if (credential instanceof PasswordCredential pc && !withinLimits(pc)) {
+            // Nothing to hash or look up: an empty or oversized input is simply wrong.
+            e.audit().record(e.audit().event(AuditEventType.LOGIN_FAILED, client).failure()
+                    .username(clip(username)).reason("input_rejected"));
+            throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "input_rejected");
+        }
+        Instant now = e.clock().instant();
+        Optional<Duration> wait = throttle.retryAfter(username, client.ip(), now);
+        if (wait.isPresent()) {
+            e.audit().record(e.audit().event(AuditEventType.LOGIN_THROTTLED, client).failure()
+                    .username(username).reason("retry_after_s=" + seconds(wait.get())));
+            throw AuthException.throttled(wait.get(), "throttled");
+        }
+        Identity identity;
+        try {
+            identity = e.verifier().verify(credential);
+        } catch (AuthException failure) {
+            onFailure(username, client, failure, now);
+            throw failure;
+        }
+        throttle.recordSuccess(username, client.ip());
+        return startSession(identity, client);
+    }
+
+    private void onFailure(String username, ClientInfo client, AuthException failure, Instant now) {
+        Throttle.Failure f = throttle.recordFailure(username, client.ip(), now);
+        e.audit().record(e.audit().event(AuditEventType.LOGIN_FAILED, client).failure()
+                .username(username).reason(failure.reason()));
+        if (f.stuffingSuspected()) {
+            e.audit().record(e.audit().event(AuditEventType.CREDENTIAL_STUFFING_SUSPECTED, client).failure()
+                    .reason("distinct_usernames=" + f.distinctUsernamesFromIp()));
+        }
+    }
+
+    private TokenPair startSession(Identity identity, ClientInfo client) {
+        Instant now = e.clock().instant();
+        var settings = e.settings();
+        if (settings.maxSessionsPerUser() > 0) {
+            enforceLimit(identity, client, now);
+        }
+        String refreshToken = Digests.randomToken(REFRESH_TOKEN_BYTES);
+        Instant absolute = now.plus(settings.absoluteSessionLifetime());
+        Instant idle = min(now.plus(settings.refreshIdleTimeout()), absolute);
+        Session session = Session.start(Digests.randomToken(16), identity.userId(), identity.username(),
+                identity.roles(), now, idle, absolute, client);
+        AccessTokens.Issued access = e.tokens().issue(session, identity.claims(), now);
+        e.stores().transactions().inTransaction(() -> {
+            // Audit first: without a transaction, a crash in between leaves a record of an
+            // attempted login, never a login without a record.
+            e.audit().record(e.audit().about(AuditEventType.LOGIN_SUCCEEDED, session, client));
+            e.stores().sessions().create(session, Digests.sha256Base64Url(refreshToken));
+            return null;
+        });
+        e.status().update(session);
+        return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
+                session.expiresAt(), session.id());
+    }
+
+    private void enforceLimit(Identity identity, ClientInfo client, Instant now) {
+        int max = e.settings().maxSessionsPerUser();
+        List<Session> active = e.stores().sessions().findActiveByUser(identity.userId(), now);
+        if (active.size() < max) {
+            return;
+        }
+        if (e.settings().sessionLimitPolicy() == SessionLimitPolicy.REJECT) {
+            e.audit().record(e.audit().event(AuditEventType.LOGIN_FAILED, client).failure()
+                    .user(identity.userId(), identity.username()).reason("session_limit"));
+            throw AuthException.of(ErrorCode.SESSION_LIMIT_REACHED);
+        }
+        // Oldest first; evict just enough to make room for the new one.
+        for (Session old : active.subList(0, active.size() - max + 1)) {
+            e.stores().transactions().inTransaction(() -> {
+                e.audit().record(e.audit().about(AuditEventType.SESSION_LIMIT_EVICTED, old, client)
+                        .reason("max_sessions=" + max));
+                e.stores().sessions().revoke(old.id(), RevocationReason.SESSION_LIMIT, now);
+                return null;
+            });
+            e.status().revoked(old.id());
+        }
+    }
+
+    private static boolean withinLimits(PasswordCredential pc) {
+        String u = pc.username().strip();
+        return !u.isEmpty() && u.length() <= PasswordCredential.MAX_USERNAME_LENGTH
+                && !pc.password().isEmpty() && pc.password().length() <= PasswordCredential.MAX_PASSWORD_LENGTH;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= PasswordCredential.MAX_USERNAME_LENGTH ? s
+                : s.substring(0, PasswordCredential.MAX_USERNAME_LENGTH);
+    }
+
+    private static long seconds(Duration d) {
+        return (d.toMillis() + 999) / 1000;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,194 @@
+package org.portcullis.auth.core.internal.refresh;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuthException;
+import org.portcullis.auth.api.AuthPrincipal;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.RefreshTokenMatch;
+import org.portcullis.auth.api.RevocationReason;
+import org.portcullis.auth.api.RotationResult;
+import org.portcullis.auth.api.Session;
+import org.portcullis.auth.api.SessionStore;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.core.internal.Digests;
+import org.portcullis.auth.core.internal.Engine;
+import org.portcullis.auth.core.internal.Tickers;
+import org.portcullis.auth.core.internal.login.LoginFlow;
+import org.portcullis.auth.core.internal.token.AccessTokens;
+
+/**
+ * Refresh with rotation and reuse detection (RFC 9700 §4.14.2).
+ *
+ * <p>The access token must verify but may be expired, and its {@code sid} must be the refresh
+ * token's session. The current refresh token rotates through the store's one atomic
+ * compare-and-set, so exactly one of any number of concurrent refreshes wins. A token that was
+ * already rotated away is reuse: the session is revoked and {@code REFRESH_TOKEN_REUSED} audited.
+ *
+ * <p>Honest clients replay too (two tabs, a lost response). Within the grace window a replay of
+ * the immediate predecessor revokes nothing: if this node issued the successor it answers with
+ * that same pair (kept in memory only, for the window), otherwise {@code REFRESH_CONFLICT}, a
+ * retryable error. A grace window of zero makes every replay reuse. Thread-safe.
+ */
+public final class RefreshFlow {
+
+    /** Longest refresh token looked up; ours are 43 characters. */
+    static final int MAX_REFRESH_TOKEN_LENGTH = 512;
+
+    private final Engine e;
+    private final Duration grace;
+    /** Predecessor hash → the pair that replaced it, for replays within the grace window. */
+    private final Cache<String, TokenPair> successors;
+
+    public RefreshFlow(Engine engine) {
+        this.e = engine;
+        this.grace = engine.settings().refreshGraceWindow();
+        this.successors = grace.isZero() ? null : Caffeine.newBuilder()
+                .expireAfterWrite(grace)
+                .maximumSize(100_000)
+                .ticker(Tickers.of(engine.clock()))
+                .build();
+    }
+
+    public TokenPair refresh(String accessToken, String refreshToken, ClientInfo client) {
+        AuthPrincipal caller;
+        try {
+            caller = e.tokens().verify(accessToken, true).principal();
+        } catch (AuthException bad) {
+            fail(client, Optional.empty(), bad.reason());
+            throw bad.code() == ErrorCode.TOKEN_MISSING ? bad : AuthException.of(ErrorCode.TOKEN_INVALID, bad.reason());
+        }
+        Instant now = e.clock().instant();
+        // The expiry is ignored, but only up to a session's lifetime: older tokens are useless anyway.
+        if (now.isAfter(caller.expiresAt().plus(e.settings().absoluteSessionLifetime()))) {
+            fail(client, Optional.of(caller), "access_token_too_old");
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "access_token_too_old");
+        }
+        if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > MAX_REFRESH_TOKEN_LENGTH) {
+            fail(client, Optional.of(caller), "malformed_refresh_token");
+            throw AuthException.of(ErrorCode.REFRESH_TOKEN_INVALID, "malformed_refresh_token");
+        }
+        String hash = Digests.sha256Base64Url(refreshToken);
+        SessionStore store = e.stores().sessions();
+        Optional<RefreshTokenMatch> found = store.findByRefreshTokenHash(hash);
+        if (found.isEmpty()) {
+            fail(client, Optional.of(caller), "unknown_refresh_token");
+            throw AuthException.of(ErrorCode.REFRESH_TOKEN_INVALID, "unknown_refresh_token");
+        }
+        RefreshTokenMatch match = found.get();
+        Session session = match.session();
+        if (!session.id().equals(caller.sessionId())) {
+            fail(client, Optional.of(caller), "session_mismatch");
+            throw AuthException.of(ErrorCode.SESSION_MISMATCH);
+        }
+        if (!session.isActiveAt(now)) {
+            throw inactive(session, client, now);
+        }
+        return switch (match.state()) {
+            case CURRENT -> rotate(session, hash, client, now);
+            case PREVIOUS -> replay(session, hash, match.rotatedAt().orElseThrow(), client, now);
+            case RETIRED -> reuse(session, client, now, "retired_token");
+        };
+    }
+
+    private TokenPair rotate(Session session, String hash, ClientInfo client, Instant now) {
+        String next = Digests.randomToken(LoginFlow.REFRESH_TOKEN_BYTES);
+        Instant idle = min(now.plus(e.settings().refreshIdleTimeout()), session.absoluteExpiresAt());
+        Session rotated = session.rotated(now, idle);
+        AccessTokens.Issued access = e.tokens().issue(rotated, Map.of(), now);
+        TokenPair pair = new TokenPair(access.token(), next, access.issuedAt(), access.expiresAt(),
+                rotated.expiresAt(), session.id());
+        RotationResult result = e.stores().transactions().inTransaction(() -> {
+            RotationResult r = e.stores().sessions().rotate(session.id(), hash, Digests.sha256Base64Url(next), now, idle);
+            if (r == RotationResult.ROTATED) {
+                e.audit().record(e.audit().about(AuditEventType.TOKEN_REFRESHED, session, client)
+                        .reason("generation=" + rotated.refreshCount()));
+            }
+            return r;
+        });
+        switch (result) {
+            case ROTATED -> {
+                if (successors != null) {
+                    successors.put(hash, pair);
+                }
+                e.status().update(rotated);
+                return pair;
+            }
+            case STALE -> {
+                // Another refresh of the same token won between our read and our write: that is
+                // the concurrent case the grace window exists for.
+                return replay(session, hash, now, client, now);
+            }
+            default -> {
+                // Revoked or expired between our read and our write: say which, from a fresh read.
+                Session latest = e.stores().sessions().find(session.id()).orElse(session.revoked(now,
+                        RevocationReason.REVOKED_BY_ADMIN));
+                throw inactive(latest, client, now);
+            }
+        }
+    }
+
+    /** The error for a session that can no longer be refreshed, after recording REFRESH_FAILED. */
+    private AuthException inactive(Session session, ClientInfo client, Instant now) {
+        if (session.revokedAt().isPresent()) {
+            boolean reused = session.revocationReason().orElseThrow() == RevocationReason.REFRESH_TOKEN_REUSED;
+            fail(client, session, reused ? "session_revoked_for_reuse" : "session_revoked");
+            return AuthException.of(reused ? ErrorCode.REFRESH_TOKEN_REUSED : ErrorCode.TOKEN_REVOKED, "session_revoked");
+        }
+        fail(client, session, "session_expired");
+        return AuthException.of(ErrorCode.REFRESH_TOKEN_EXPIRED);
+    }
+
+    private TokenPair replay(Session session, String hash, Instant rotatedAt, ClientInfo client, Instant now) {
+        if (grace.isZero() || !now.isBefore(rotatedAt.plus(grace))) {
+            return reuse(session, client, now, "replayed_previous_token");
+        }
+        TokenPair successor = successors.getIfPresent(hash);
+        if (successor != null && isStillCurrent(successor)) {
+            e.audit().record(e.audit().about(AuditEventType.TOKEN_REFRESHED, session, client).reason("grace_replay"));
+            return successor;
+        }
+        fail(client, session, "concurrent_refresh");
+        throw AuthException.of(ErrorCode.REFRESH_CONFLICT, "concurrent_refresh");
+    }
+
+    private boolean isStillCurrent(TokenPair successor) {
+        return e.stores().sessions().findByRefreshTokenHash(Digests.sha256Base64Url(successor.refreshToken()))
+                .map(m -> m.state() == RefreshTokenMatch.State.CURRENT && m.session().isActiveAt(e.clock().instant()))
+                .orElse(false);
+    }
+
+    private TokenPair reuse(Session session, ClientInfo client, Instant now, String reason) {
+        // RFC 9700 §4.14.2: the authorization server cannot tell the attacker from the legitimate
+        // client, so it revokes the whole lineage.
+        e.stores().transactions().inTransaction(() -> {
+            e.audit().record(e.audit().about(AuditEventType.REFRESH_TOKEN_REUSED, session, client).failure()
+                    .reason(reason));
+            e.stores().sessions().revoke(session.id(), RevocationReason.REFRESH_TOKEN_REUSED, now);
+            return null;
+        });
+        e.status().revoked(session.id());
+        throw AuthException.of(ErrorCode.REFRESH_TOKEN_REUSED, reason);
+    }
+
+    private void fail(ClientInfo client, Session session, String reason) {
+        e.audit().record(e.audit().about(AuditEventType.REFRESH_FAILED, session, client).failure().reason(reason));
+    }
+
+    private void fail(ClientInfo client, Optional<AuthPrincipal> caller, String reason) {
+        var ev = e.audit().event(AuditEventType.REFRESH_FAILED, client).failure().reason(reason);
+        caller.ifPresent(p -> ev.user(p.userId(), p.username()).session(p.sessionId()));
+        e.audit().record(ev);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,230 @@
+package org.portcullis.auth.core.internal.token;
+
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.portcullis.auth.api.AuthException;
+import org.portcullis.auth.api.AuthPrincipal;
+import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.Session;
+import org.portcullis.auth.api.StoreUnavailableException;
+
+/**
+ * Issues and checks access tokens: JWS compact serialisation, {@code typ: at+jwt} (RFC 9068 §2.1),
+ * claims iss, aud, sub, sid, jti, iat, nbf, exp, preferred_username, roles.
+ *
+ * <p>Checking follows RFC 8725 (JWT Best Current Practices): size capped before parsing; only
+ * signed compact JWS; the {@code kid} must name one of our own keys and the {@code alg} must be
+ * that key's pinned algorithm (§3.1, which also rules out {@code none} and HMAC/public-key
+ * confusion); {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} headers are never used, and a
+ * token carrying them is refused; any {@code crit} header is refused because we understand no
+ * extension (RFC 7515 §4.1.11); {@code typ} is checked to keep other JWTs out (§3.11);
+ * iss and aud are checked (§3.8, §3.9); exp and nbf with a bounded skew (RFC 7519 §4.1.4, §4.1.5).
+ *
+ * <p>Thread-safe.
+ */
+public final class AccessTokens {
+
+    public static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid",
+            "preferred_username", "roles", "typ", "client_id", "scope");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyRing keys;
+    private final AuthSettings settings;
+    private final Clock clock;
+
+    public AccessTokens(KeyRing keys, AuthSettings settings, Clock clock) {
+        this.keys = keys;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A freshly signed token and its claims. */
+    public record Issued(String token, Instant issuedAt, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[expiresAt=" + expiresAt + ", token=***]";
+        }
+    }
+
+    /** What a verified token says. */
+    public record Verified(AuthPrincipal principal, Instant notBefore) {
+    }
+
+    /** Signs an access token for a session at {@code now}; it never outlives the session. */
+    public Issued issue(Session session, Map<String, Object> extraClaims, Instant now) {
+        KeyMaterial.Prepared key = keys.signingKey();
+        Instant exp = now.plus(settings.accessTokenLifetime());
+        // An access token never outlives its session's absolute lifetime.
+        if (exp.isAfter(session.absoluteExpiresAt())) {
+            exp = session.absoluteExpiresAt();
+        }
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+        extraClaims.forEach((k, v) -> {
+            if (!REGISTERED.contains(k)) {
+                claims.claim(k, v);
+            }
+        });
+        // JWT NumericDates are whole seconds (RFC 7519 §2); truncate so the instants we return
+        // are the ones a verifier will read back.
+        Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+        Instant expSec = Instant.ofEpochSecond(exp.getEpochSecond());
+        claims.issuer(settings.issuer())
+                .audience(settings.audience())
+                .subject(session.userId())
+                .claim("sid", session.id())
+                .jwtID(randomId())
+                .issueTime(Date.from(iat))
+                .notBeforeTime(Date.from(iat))
+                .expirationTime(Date.from(expSec))
+                .claim("preferred_username", session.username())
+                .claim("roles", List.copyOf(session.roles()));
+        JWSHeader header = new JWSHeader.Builder(key.jwsAlgorithm()).type(AT_JWT).keyID(key.key().kid()).build();
+        SignedJWT jwt = new SignedJWT(header, claims.build());
+        try {
+            jwt.sign(key.signer().orElseThrow());
+        } catch (JOSEException e) {
+            throw new StoreUnavailableException("signing failed with key " + key.key().kid(), e);
+        }
+        return new Issued(jwt.serialize(), iat, expSec);
+    }
+
+    /**
+     * Verifies signature, headers and claims.
+     *
+     * @param ignoreExpiry for refresh: an expired token is accepted (its other checks still apply)
+     * @throws AuthException {@link ErrorCode#TOKEN_MISSING}, {@link ErrorCode#TOKEN_INVALID} or
+     *         {@link ErrorCode#TOKEN_EXPIRED}
+     */
+    public Verified verify(String token, boolean ignoreExpiry) {
+        if (token == null || token.isEmpty()) {
+            throw AuthException.of(ErrorCode.TOKEN_MISSING);
+        }
+        // RFC 8725 §3.x spirit: bound the work an attacker can make us do before any parsing.
+        if (token.length() > settings.maxTokenBytes()) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
+        }
+        JWSHeader h = jwt.getHeader();
+        if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "untrusted_key_header");
+        }
+        if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty()) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_crit");
+        }
+        if (!h.isBase64URLEncodePayload()) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "unencoded_payload");
+        }
+        if (h.getType() == null || !isAtJwt(h.getType().getType())) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_typ");
+        }
+        String kid = h.getKeyID();
+        if (kid == null) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "no_kid");
+        }
+        KeyMaterial.Prepared key = keys.verifier(kid)
+                .orElseThrow(() -> AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid"));
+        if (!key.jwsAlgorithm().equals(h.getAlgorithm())) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "alg_mismatch");
+        }
+        boolean valid;
+        try {
+            valid = jwt.verify(key.verifier());
+        } catch (JOSEException | RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "bad_signature");
+        }
+        JWTClaimsSet c;
+        try {
+            c = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
+        }
+        return checkClaims(c, ignoreExpiry);
+    }
+
+    private Verified checkClaims(JWTClaimsSet c, boolean ignoreExpiry) {
+        try {
+            if (!settings.issuer().equals(c.getIssuer())) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_iss");
+            }
+            List<String> aud = c.getAudience();
+            if (aud == null || !aud.contains(settings.audience())) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_aud");
+            }
+            String sub = c.getSubject();
+            String sid = c.getStringClaim("sid");
+            String jti = c.getJWTID();
+            String username = c.getStringClaim("preferred_username");
+            Date exp = c.getExpirationTime();
+            Date iat = c.getIssueTime();
+            if (sub == null || sid == null || jti == null || username == null || exp == null || iat == null) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "missing_claim");
+            }
+            Instant now = clock.instant();
+            Duration skew = settings.clockSkew();
+            Date nbfDate = c.getNotBeforeTime();
+            Instant nbf = nbfDate == null ? iat.toInstant() : nbfDate.toInstant();
+            // RFC 7519 §4.1.5: not accepted before nbf; allow the skew.
+            if (now.plus(skew).isBefore(nbf) || now.plus(skew).isBefore(iat.toInstant())) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "not_yet_valid");
+            }
+            Instant expiresAt = exp.toInstant();
+            // RFC 7519 §4.1.4: not accepted on or after exp; allow the skew.
+            if (!ignoreExpiry && !now.isBefore(expiresAt.plus(skew))) {
+                throw AuthException.of(ErrorCode.TOKEN_EXPIRED);
+            }
+            List<String> roles = c.getStringListClaim("roles");
+            Map<String, Object> extra = new HashMap<>();
+            for (Map.Entry<String, Object> e : c.getClaims().entrySet()) {
+                if (!REGISTERED.contains(e.getKey()) && e.getValue() != null) {
+                    extra.put(e.getKey(), e.getValue());
+                }
+            }
+            Set<String> roleSet = roles == null ? Set.of() : new HashSet<>(roles);
+            AuthPrincipal p = new AuthPrincipal(sub, username, roleSet, sid, jti, iat.toInstant(), expiresAt, extra);
+            return new Verified(p, nbf);
+        } catch (ParseException | RuntimeException e) {
+            if (e instanceof AuthException ae) {
+                throw ae;
+            }
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
+        }
+    }
+
+    private static boolean isAtJwt(String typ) {
+        // RFC 9068 §4: "at+jwt", also accepted with the "application/" prefix (RFC 7515 §4.1.9).
+        return "at+jwt".equalsIgnoreCase(typ) || "application/at+jwt".equalsIgnoreCase(typ);
+    }
+
+    private static String randomId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+}

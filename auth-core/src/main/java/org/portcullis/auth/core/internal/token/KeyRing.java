@@ -1,0 +1,178 @@
+package org.portcullis.auth.core.internal.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.portcullis.auth.api.SigningAlgorithm;
+import org.portcullis.auth.api.SigningKey;
+import org.portcullis.auth.api.SigningKeyStore;
+import org.portcullis.auth.api.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's view of the shared {@link SigningKeyStore}: the prepared signers and verifiers,
+ * re-read every {@code reloadInterval} and, at most every {@link #UNKNOWN_KID_RELOAD_GAP}, when
+ * a token names a key id this node has not seen (another node may have just published it).
+ *
+ * <p>Signing uses the key that may sign now with the latest activation (ties broken by kid), so
+ * that every node picks the same key from the same store. Thread-safe: readers see an immutable
+ * snapshot; reloads and key generation are serialised.
+ */
+public final class KeyRing {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+    static final Duration UNKNOWN_KID_RELOAD_GAP = Duration.ofSeconds(5);
+
+    private final SigningKeyStore store;
+    private final Clock clock;
+    private final Duration reloadInterval;
+    private final SigningAlgorithm algorithm;
+    private final Consumer<SigningKey> onGenerated;
+    private final Object lock = new Object();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Instant.MIN);
+    private volatile Instant lastUnknownKidReload = Instant.MIN;
+
+    private record Snapshot(Map<String, KeyMaterial.Prepared> byKid, Instant loadedAt) {
+    }
+
+    public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
+                   Consumer<SigningKey> onGenerated) {
+        this.store = store;
+        this.clock = clock;
+        this.reloadInterval = reloadInterval;
+        this.algorithm = algorithm;
+        this.onGenerated = onGenerated;
+    }
+
+    /**
+     * The key to sign with now; generates and publishes one when the store has none that may
+     * sign (the first start of a cluster).
+     *
+     * @throws StoreUnavailableException when the key store cannot be read or written
+     */
+    public KeyMaterial.Prepared signingKey() {
+        Instant now = clock.instant();
+        Optional<KeyMaterial.Prepared> current = pickSigner(freshSnapshot(now), now);
+        if (current.isPresent()) {
+            return current.get();
+        }
+        synchronized (lock) {
+            reload(now);
+            current = pickSigner(snapshot, now);
+            if (current.isPresent()) {
+                return current.get();
+            }
+            SigningKey key = KeyMaterial.generate(algorithm, now);
+            store.add(key);
+            onGenerated.accept(key);
+            reload(now);
+            return pickSigner(snapshot, now)
+                    .orElseThrow(() -> new StoreUnavailableException("the key store did not keep a new signing key"));
+        }
+    }
+
+    /**
+     * The pinned verifier of key {@code kid}, if this node knows the key and it may still verify.
+     */
+    public Optional<KeyMaterial.Prepared> verifier(String kid) {
+        Instant now = clock.instant();
+        KeyMaterial.Prepared p = freshSnapshot(now).byKid.get(kid);
+        if (p == null && !now.isBefore(lastUnknownKidReload.plus(UNKNOWN_KID_RELOAD_GAP))) {
+            lastUnknownKidReload = now;
+            try {
+                synchronized (lock) {
+                    reload(now);
+                }
+            } catch (StoreUnavailableException e) {
+                LOG.warn("signing keys could not be reloaded: {}", e.getMessage());
+            }
+            p = snapshot.byKid.get(kid);
+        }
+        if (p == null || !p.key().canVerifyAt(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(p);
+    }
+
+    /**
+     * Publishes a new key that starts signing after {@code publishLead} (so that every node has
+     * loaded it first), and retires the keys that sign now at that moment, keeping them verifiable
+     * for {@code verifyAfterRetire} more (DESIGN: keycloak#49658).
+     *
+     * @return the new key
+     */
+    public SigningKey rotate(Duration publishLead, Duration verifyAfterRetire) {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            reload(now);
+            SigningKey fresh = KeyMaterial.generate(algorithm, now);
+            Instant activates = now.plus(publishLead);
+            fresh = new SigningKey(fresh.kid(), fresh.algorithm(), fresh.publicKey(), fresh.privateKey(), now,
+                    activates, Optional.empty(), Optional.empty());
+            store.add(fresh);
+            for (KeyMaterial.Prepared p : snapshot.byKid.values()) {
+                SigningKey k = p.key();
+                if (k.retiresAt().isEmpty()) {
+                    store.update(k.retire(activates, activates.plus(verifyAfterRetire)));
+                }
+            }
+            onGenerated.accept(fresh);
+            reload(now);
+            return fresh;
+        }
+    }
+
+    private Snapshot freshSnapshot(Instant now) {
+        Snapshot s = snapshot;
+        if (now.isBefore(s.loadedAt.plus(reloadInterval)) && !now.isBefore(s.loadedAt)) {
+            return s;
+        }
+        synchronized (lock) {
+            s = snapshot;
+            if (now.isBefore(s.loadedAt.plus(reloadInterval)) && !now.isBefore(s.loadedAt)) {
+                return s;
+            }
+            try {
+                reload(now);
+            } catch (StoreUnavailableException e) {
+                if (s.byKid.isEmpty()) {
+                    throw e;
+                }
+                // Keys change rarely: keep serving with the last view rather than fail every request.
+                LOG.warn("signing keys could not be reloaded, keeping the previous set: {}", e.getMessage());
+            }
+            return snapshot;
+        }
+    }
+
+    private void reload(Instant now) {
+        List<SigningKey> keys = store.findAll();
+        Map<String, KeyMaterial.Prepared> byKid = new LinkedHashMap<>();
+        for (SigningKey k : keys) {
+            if (!k.canVerifyAt(now)) {
+                continue;
+            }
+            try {
+                byKid.put(k.kid(), KeyMaterial.prepare(k));
+            } catch (IllegalArgumentException e) {
+                LOG.error("signing key {} is unusable and is ignored: {}", k.kid(), e.getMessage());
+            }
+        }
+        snapshot = new Snapshot(Map.copyOf(byKid), now);
+    }
+
+    private static Optional<KeyMaterial.Prepared> pickSigner(Snapshot s, Instant now) {
+        return s.byKid.values().stream()
+                .filter(p -> p.signer().isPresent() && p.key().canSignAt(now))
+                .max(Comparator.comparing((KeyMaterial.Prepared p) -> p.key().activatesAt())
+                        .thenComparing(p -> p.key().kid()));
+    }
+}

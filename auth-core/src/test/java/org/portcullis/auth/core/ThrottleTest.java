@@ -1,0 +1,164 @@
+package org.portcullis.auth.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.portcullis.auth.core.LoginTest.catchAuth;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuthException;
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.CredentialVerifier;
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.PasswordCredential;
+import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
+
+@DisplayName("throttling of failed logins")
+class ThrottleTest {
+
+    private static final ClientInfo ATTACKER = new ClientInfo("198.51.100.66", "curl");
+    private static final ClientInfo ELSEWHERE = new ClientInfo("192.0.2.10", "phone");
+
+    private final Fixture f = new Fixture();
+    /** The real Argon2 verifier, counted: proves when no hash is computed. */
+    private final AtomicInteger hashes = new AtomicInteger();
+    private final AuthService auth = Portcullis.builder().stores(f.stores).clock(f.clock).settings(f.settings)
+            .startCleanupJob(false)
+            .credentialVerifier(counting(new PasswordCredentialVerifier(f.stores.users(), Fixture.FAST, f.stores.audit(), f.clock)))
+            .build();
+
+    private CredentialVerifier counting(CredentialVerifier real) {
+        return c -> {
+            hashes.incrementAndGet();
+            return real.verify(c);
+        };
+    }
+
+    @AfterEach
+    void close() {
+        auth.close();
+        f.close();
+    }
+
+    private ErrorCode attempt(String user, String password, ClientInfo from) {
+        try {
+            auth.login(new PasswordCredential(user, password), from);
+            return null;
+        } catch (AuthException e) {
+            return e.code();
+        }
+    }
+
+    @Test
+    @DisplayName("after 5 failures of one username from one IP the next attempt is THROTTLED for 1 s, without hashing")
+    void pairThreshold() {
+        f.addUser("alice", "wonderland");
+        for (int i = 0; i < 5; i++) {
+            assertThat(attempt("alice", "guess" + i, ATTACKER)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        int before = hashes.get();
+        AuthException e = catchAuth(() -> auth.login(new PasswordCredential("alice", "wonderland"), ATTACKER));
+        assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED);
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+        assertThat(hashes.get()).isEqualTo(before);
+        assertThat(f.events(AuditEventType.LOGIN_THROTTLED)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("the delay doubles with each further failure and the attempt succeeds once it has passed")
+    void growingDelay() {
+        f.addUser("alice", "wonderland");
+        for (int i = 0; i < 5; i++) {
+            attempt("alice", "guess", ATTACKER);
+        }
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(attempt("alice", "guess", ATTACKER)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        assertThat(catchAuth(() -> auth.login(new PasswordCredential("alice", "x"), ATTACKER)).retryAfter())
+                .contains(Duration.ofSeconds(2));
+        f.clock.advance(Duration.ofSeconds(2));
+        assertThat(attempt("alice", "guess", ATTACKER)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        assertThat(catchAuth(() -> auth.login(new PasswordCredential("alice", "x"), ATTACKER)).retryAfter())
+                .contains(Duration.ofSeconds(4));
+        f.clock.advance(Duration.ofSeconds(4));
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isNull();
+    }
+
+    @Test
+    @DisplayName("a successful login resets the pair's counter")
+    void resetOnSuccess() {
+        f.addUser("alice", "wonderland");
+        for (int i = 0; i < 4; i++) {
+            attempt("alice", "guess", ATTACKER);
+        }
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isNull();
+        for (int i = 0; i < 4; i++) {
+            assertThat(attempt("alice", "guess", ATTACKER)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isNull();
+    }
+
+    @Test
+    @DisplayName("the real user still logs in from elsewhere while an attacker is throttled on their account")
+    void realUserElsewhere() {
+        f.addUser("alice", "wonderland");
+        for (int i = 0; i < 10; i++) {
+            attempt("alice", "guess", ATTACKER);
+        }
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
+        assertThat(attempt("alice", "wonderland", ELSEWHERE)).isNull();
+    }
+
+    @Test
+    @DisplayName("unknown usernames are counted like known ones")
+    void unknownUsers() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(attempt("nobody", "guess", ATTACKER)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        assertThat(attempt("nobody", "guess", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
+    }
+
+    @Test
+    @DisplayName("one IP failing across many usernames is throttled per IP and flagged as credential stuffing")
+    void stuffing() {
+        for (int i = 0; i < 20; i++) {
+            assertThat(attempt("user" + i, "password1", ATTACKER)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        assertThat(f.events(AuditEventType.CREDENTIAL_STUFFING_SUSPECTED)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.clientIp()).isEqualTo(ATTACKER.ip());
+                    assertThat(e.reason()).isEqualTo("distinct_usernames=10");
+                });
+        assertThat(attempt("user99", "password1", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
+        assertThat(attempt("user99", "password1", ELSEWHERE)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    @DisplayName("many IPs spraying one username are slowed by the per-username counter after 50 failures")
+    void spraying() {
+        f.addUser("alice", "wonderland");
+        for (int i = 0; i < 50; i++) {
+            attempt("alice", "guess", new ClientInfo("10.0." + (i / 250) + "." + (i % 250), ""));
+        }
+        assertThat(attempt("alice", "wonderland", ELSEWHERE)).isEqualTo(ErrorCode.THROTTLED);
+        f.clock.advance(Duration.ofSeconds(1));
+        assertThat(attempt("alice", "wonderland", ELSEWHERE)).isNull();
+    }
+
+    @Test
+    @DisplayName("counters start over when the window has passed")
+    void window() {
+        f.addUser("alice", "wonderland");
+        for (int i = 0; i < 7; i++) {
+            attempt("alice", "guess", ATTACKER);
+            f.clock.advance(Duration.ofMillis(1));
+        }
+        assertThat(attempt("alice", "guess", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
+        f.clock.advance(f.settings.throttling().window());
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isNull();
+    }
+}
