@@ -29,6 +29,11 @@ import org.portcullis.auth.api.StoreUnavailableException;
 @DisplayName("AuditLog contract")
 public abstract class AuditLogContract extends StoreContract<AuditLog> {
 
+    // Ids are UUIDs, so that a backend with UUID-typed columns runs the suite unchanged.
+    private static final String ALICE = "a11ce000-0000-4000-8000-000000000001";
+    private static final String BOB = "b0b00000-0000-4000-8000-000000000002";
+    private static final String USER = "0005e400-0000-4000-8000-000000000003";
+
     /** A successful event of {@code type} for {@code userId} at {@code at}. */
     protected static AuditEvent event(AuditEventType type, Instant at, String userId) {
         return AuditEvent.builder(type, at).user(userId, "name-" + userId).build();
@@ -62,7 +67,7 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("a recorded event comes back field for field")
         void roundTrip() {
             AuditEvent full = AuditEvent.builder(AuditEventType.LOGIN_FAILED, clock.instant()).failure()
-                    .username("alice").session("s-1").client(new ClientInfo("203.0.113.9", "Browser/2"))
+                    .username("alice").session(UUID.randomUUID().toString()).client(new ClientInfo("203.0.113.9", "Browser/2"))
                     .reason("bad_password").build();
             AuditEvent sparse = AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant().plusMillis(1)).build();
             store.record(full);
@@ -74,9 +79,9 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("events come back in time order, then id order for the same instant")
         void order() {
             Instant t = clock.instant();
-            AuditEvent late = AuditEvent.builder(AuditEventType.LOGGED_OUT, t.plusSeconds(5)).id("a-late").build();
-            AuditEvent tieB = AuditEvent.builder(AuditEventType.LOGGED_OUT, t).id("b-tie").build();
-            AuditEvent tieA = AuditEvent.builder(AuditEventType.LOGGED_OUT, t).id("a-tie").build();
+            AuditEvent late = AuditEvent.builder(AuditEventType.LOGGED_OUT, t.plusSeconds(5)).id("00000000-0000-4000-8000-000000000001").build();
+            AuditEvent tieB = AuditEvent.builder(AuditEventType.LOGGED_OUT, t).id("00000000-0000-4000-8000-00000000000b").build();
+            AuditEvent tieA = AuditEvent.builder(AuditEventType.LOGGED_OUT, t).id("00000000-0000-4000-8000-00000000000a").build();
             store.record(late);
             store.record(tieB);
             store.record(tieA);
@@ -87,19 +92,19 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("a query for a user returns only that user's events")
         void byUser() {
             Instant t = clock.instant();
-            AuditEvent alice = recorded(AuditEventType.LOGIN_SUCCEEDED, t, "alice-id");
-            recorded(AuditEventType.LOGIN_SUCCEEDED, t, "bob-id");
+            AuditEvent alice = recorded(AuditEventType.LOGIN_SUCCEEDED, t, ALICE);
+            recorded(AuditEventType.LOGIN_SUCCEEDED, t, BOB);
             store.record(AuditEvent.builder(AuditEventType.LOGIN_FAILED, t).username("alice").failure().build());
-            assertThat(store.query(AuditQuery.all().forUser("alice-id")).events()).containsExactly(alice);
+            assertThat(store.query(AuditQuery.all().forUser(ALICE)).events()).containsExactly(alice);
         }
 
         @Test
         @DisplayName("a query for types returns only events of those types")
         void byType() {
             Instant t = clock.instant();
-            AuditEvent failed = recorded(AuditEventType.LOGIN_FAILED, t, "u");
-            recorded(AuditEventType.LOGIN_SUCCEEDED, t.plusMillis(1), "u");
-            AuditEvent reused = recorded(AuditEventType.REFRESH_TOKEN_REUSED, t.plusMillis(2), "u");
+            AuditEvent failed = recorded(AuditEventType.LOGIN_FAILED, t, USER);
+            recorded(AuditEventType.LOGIN_SUCCEEDED, t.plusMillis(1), USER);
+            AuditEvent reused = recorded(AuditEventType.REFRESH_TOKEN_REUSED, t.plusMillis(2), USER);
             assertThat(store.query(AuditQuery.all().ofTypes(
                     Set.of(AuditEventType.LOGIN_FAILED, AuditEventType.REFRESH_TOKEN_REUSED))).events())
                     .containsExactly(failed, reused);
@@ -109,10 +114,10 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("a time range includes its start and excludes its end")
         void byRange() {
             Instant t = clock.instant();
-            recorded(AuditEventType.LOGGED_OUT, t.minus(JUST_BEFORE), "u");
-            AuditEvent atStart = recorded(AuditEventType.LOGGED_OUT, t, "u");
-            AuditEvent inside = recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(30), "u");
-            recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(60), "u");
+            recorded(AuditEventType.LOGGED_OUT, t.minus(JUST_BEFORE), USER);
+            AuditEvent atStart = recorded(AuditEventType.LOGGED_OUT, t, USER);
+            AuditEvent inside = recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(30), USER);
+            recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(60), USER);
             assertThat(store.query(AuditQuery.all().between(t, t.plusSeconds(60))).events())
                     .containsExactly(atStart, inside);
         }
@@ -121,11 +126,11 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("filters combine: user, types and time range together")
         void combined() {
             Instant t = clock.instant();
-            recorded(AuditEventType.LOGIN_FAILED, t, "bob");
-            recorded(AuditEventType.LOGIN_SUCCEEDED, t, "alice");
-            AuditEvent hit = recorded(AuditEventType.LOGIN_FAILED, t.plusSeconds(1), "alice");
-            recorded(AuditEventType.LOGIN_FAILED, t.plusSeconds(100), "alice");
-            AuditQuery q = AuditQuery.all().forUser("alice").ofTypes(Set.of(AuditEventType.LOGIN_FAILED))
+            recorded(AuditEventType.LOGIN_FAILED, t, BOB);
+            recorded(AuditEventType.LOGIN_SUCCEEDED, t, ALICE);
+            AuditEvent hit = recorded(AuditEventType.LOGIN_FAILED, t.plusSeconds(1), ALICE);
+            recorded(AuditEventType.LOGIN_FAILED, t.plusSeconds(100), ALICE);
+            AuditQuery q = AuditQuery.all().forUser(ALICE).ofTypes(Set.of(AuditEventType.LOGIN_FAILED))
                     .between(t, t.plusSeconds(10));
             assertThat(store.query(q).events()).containsExactly(hit);
         }
@@ -141,7 +146,7 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
             List<AuditEvent> expected = new ArrayList<>();
             for (int i = 0; i < 23; i++) {
                 // Pairs share an instant, so the id must break ties for paging to be stable.
-                expected.add(recorded(AuditEventType.TOKEN_REFRESHED, clock.instant().plusSeconds(i / 2), "u"));
+                expected.add(recorded(AuditEventType.TOKEN_REFRESHED, clock.instant().plusSeconds(i / 2), USER));
             }
             expected.sort((a, b) -> a.at().equals(b.at()) ? a.id().compareTo(b.id()) : a.at().compareTo(b.at()));
             assertThat(all(AuditQuery.all().limit(5))).containsExactlyElementsOf(expected);
@@ -151,7 +156,7 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("a page holds at most the limit, and a short page has no cursor")
         void pageSize() {
             for (int i = 0; i < 7; i++) {
-                recorded(AuditEventType.TOKEN_REFRESHED, clock.instant().plusSeconds(i), "u");
+                recorded(AuditEventType.TOKEN_REFRESHED, clock.instant().plusSeconds(i), USER);
             }
             AuditPage first = store.query(AuditQuery.all().limit(5));
             assertThat(first.events()).hasSize(5);
@@ -166,20 +171,20 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         void filteredPages() {
             List<AuditEvent> alices = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
-                alices.add(recorded(AuditEventType.LOGIN_SUCCEEDED, clock.instant().plusSeconds(i), "alice"));
-                recorded(AuditEventType.LOGIN_SUCCEEDED, clock.instant().plusSeconds(i), "bob");
+                alices.add(recorded(AuditEventType.LOGIN_SUCCEEDED, clock.instant().plusSeconds(i), ALICE));
+                recorded(AuditEventType.LOGIN_SUCCEEDED, clock.instant().plusSeconds(i), BOB);
             }
-            assertThat(all(AuditQuery.all().forUser("alice").limit(2))).containsExactlyElementsOf(alices);
+            assertThat(all(AuditQuery.all().forUser(ALICE).limit(2))).containsExactlyElementsOf(alices);
         }
 
         @Test
         @DisplayName("an event recorded after a page was read appears on a later page")
         void lateArrival() {
             Instant t = clock.instant();
-            recorded(AuditEventType.LOGGED_OUT, t, "u");
-            recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(1), "u");
+            recorded(AuditEventType.LOGGED_OUT, t, USER);
+            recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(1), USER);
             AuditPage first = store.query(AuditQuery.all().limit(1));
-            AuditEvent late = recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(2), "u");
+            AuditEvent late = recorded(AuditEventType.LOGGED_OUT, t.plusSeconds(2), USER);
             List<AuditEvent> rest = all(AuditQuery.all().limit(1).after(first.nextCursor().orElseThrow()));
             assertThat(rest).hasSize(2).endsWith(late);
         }
@@ -194,9 +199,9 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         void batches() {
             Instant t = clock.instant();
             for (int i = 0; i < 7; i++) {
-                recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(60 + i), "u");
+                recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(60 + i), USER);
             }
-            AuditEvent atCutoff = recorded(AuditEventType.LOGIN_SUCCEEDED, t, "u");
+            AuditEvent atCutoff = recorded(AuditEventType.LOGIN_SUCCEEDED, t, USER);
 
             assertThat(store.purgeBefore(t, 3)).isEqualTo(3);
             assertThat(store.purgeBefore(t, 3)).isEqualTo(3);
@@ -209,9 +214,9 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @DisplayName("purges the oldest events first")
         void oldestFirst() {
             Instant t = clock.instant();
-            recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(30), "u");
-            AuditEvent newer = recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(10), "u");
-            recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(20), "u");
+            recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(30), USER);
+            AuditEvent newer = recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(10), USER);
+            recorded(AuditEventType.LOGIN_SUCCEEDED, t.minusSeconds(20), USER);
             assertThat(store.purgeBefore(t, 2)).isEqualTo(2);
             assertThat(store.query(AuditQuery.all()).events()).containsExactly(newer);
         }
@@ -228,7 +233,7 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
             List<List<String>> ids = race(THREADS, i -> () -> {
                 List<String> mine = new ArrayList<>();
                 for (int n = 0; n < 10; n++) {
-                    AuditEvent e = event(AuditEventType.TOKEN_REFRESHED, t.plusMillis(n), "user-" + i);
+                    AuditEvent e = event(AuditEventType.TOKEN_REFRESHED, t.plusMillis(n), UUID.randomUUID().toString());
                     store.record(e);
                     mine.add(e.id());
                 }
@@ -263,7 +268,7 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         @Test
         @DisplayName("events survive a restart")
         void survivesRestart() {
-            AuditEvent e = recorded(AuditEventType.LOGIN_SUCCEEDED, clock.instant(), "u");
+            AuditEvent e = recorded(AuditEventType.LOGIN_SUCCEEDED, clock.instant(), USER);
             assertThat(reopened().query(AuditQuery.all()).events()).containsExactly(e);
         }
     }
@@ -277,7 +282,7 @@ public abstract class AuditLogContract extends StoreContract<AuditLog> {
         void everyMethod() {
             cutOff();
             Instant t = clock.instant().plus(Duration.ofSeconds(1));
-            assertThatThrownBy(() -> store.record(event(AuditEventType.LOGGED_OUT, t, "u")))
+            assertThatThrownBy(() -> store.record(event(AuditEventType.LOGGED_OUT, t, USER)))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> store.query(AuditQuery.all())).isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> store.purgeBefore(t, 10)).isInstanceOf(StoreUnavailableException.class);

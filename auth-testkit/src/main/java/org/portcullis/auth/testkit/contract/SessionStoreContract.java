@@ -635,6 +635,31 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
         }
 
         @Test
+        @DisplayName("rotations racing a revocation: the session ends revoked, with at most one rotation won")
+        void rotateRacesRevoke() {
+            String h0 = newHash();
+            Session session = created(newUserId(), h0);
+            clock.advance(Duration.ofSeconds(1));
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                next.add(newHash());
+            }
+
+            List<Object> results = race(THREADS, i -> () -> i == 0
+                    ? (Object) store.revoke(session.id(), RevocationReason.REFRESH_TOKEN_REUSED, clock.instant())
+                    : rotateNow(session, h0, next.get(i)));
+
+            assertThat(results.get(0)).as("the revoke's answer").isEqualTo(true);
+            long won = results.stream().filter(RotationResult.ROTATED::equals).count();
+            assertThat(won).isLessThanOrEqualTo(1);
+            Session after = stored(session);
+            assertThat(after.revocationReason()).contains(RevocationReason.REFRESH_TOKEN_REUSED);
+            assertThat(after.refreshCount()).isEqualTo(won);
+            String current = won == 1 ? next.get(results.indexOf(RotationResult.ROTATED)) : h0;
+            assertThat(match(current).state()).isEqualTo(State.CURRENT);
+        }
+
+        @Test
         @DisplayName("exactly one of 32 concurrent revokes of one session reports true")
         void oneRevoke() {
             Session session = created(newUserId(), newHash());

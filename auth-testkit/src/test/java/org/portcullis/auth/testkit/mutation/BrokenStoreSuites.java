@@ -1,12 +1,25 @@
 package org.portcullis.auth.testkit.mutation;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.portcullis.auth.api.AttemptStore;
+import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.SessionStore;
+import org.portcullis.auth.api.SigningKeyStore;
+import org.portcullis.auth.api.UserStore;
+import org.portcullis.auth.store.memory.InMemoryAttemptStore;
+import org.portcullis.auth.store.memory.InMemoryAuditLog;
 import org.portcullis.auth.store.memory.InMemorySessionStore;
+import org.portcullis.auth.store.memory.InMemorySigningKeyStore;
+import org.portcullis.auth.store.memory.InMemoryUserStore;
 import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.testkit.contract.AttemptStoreContract;
+import org.portcullis.auth.testkit.contract.AuditLogContract;
 import org.portcullis.auth.testkit.contract.SessionStoreContract;
+import org.portcullis.auth.testkit.contract.SigningKeyStoreContract;
+import org.portcullis.auth.testkit.contract.UserStoreContract;
 
 /**
- * The session contract bound to each broken store. Surefire does not pick these up (their names
+ * The contract suites bound to each broken store. Surefire does not pick these up (their names
  * do not end in Test); {@link BrokenStoresAreCaughtTest} runs them through the JUnit launcher.
  */
 final class BrokenStoreSuites {
@@ -15,6 +28,7 @@ final class BrokenStoreSuites {
     }
 
     /** The control: a correct store through the same harness, which must pass. */
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class CorrectStoreSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -22,6 +36,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class RotateWithoutCompareSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -29,6 +44,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class RevokeAllForgetsOneSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -36,6 +52,7 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class ExpiryOneSecondLateSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
@@ -43,10 +60,43 @@ final class BrokenStoreSuites {
         }
     }
 
+    @ExtendWith(OnlyUnderMutationHarness.class)
     static class PurgeIgnoresLimitSuite extends SessionStoreContract {
         @Override
         protected SessionStore createStore(MutableClock clock) {
             return new BrokenSessionStores.PurgeIgnoresLimit(new InMemorySessionStore(clock));
+        }
+    }
+
+    @ExtendWith(OnlyUnderMutationHarness.class)
+    static class HashChangeWithoutCompareSuite extends UserStoreContract {
+        @Override
+        protected UserStore createStore(MutableClock clock) {
+            return new BrokenOtherStores.HashChangeWithoutCompare(new InMemoryUserStore());
+        }
+    }
+
+    @ExtendWith(OnlyUnderMutationHarness.class)
+    static class WindowOneSecondLateSuite extends AttemptStoreContract {
+        @Override
+        protected AttemptStore createStore(MutableClock clock) {
+            return new BrokenOtherStores.WindowOneSecondLate(new InMemoryAttemptStore());
+        }
+    }
+
+    @ExtendWith(OnlyUnderMutationHarness.class)
+    static class InclusiveRangeEndSuite extends AuditLogContract {
+        @Override
+        protected AuditLog createStore(MutableClock clock) {
+            return new BrokenOtherStores.InclusiveRangeEnd(new InMemoryAuditLog());
+        }
+    }
+
+    @ExtendWith(OnlyUnderMutationHarness.class)
+    static class KeyExpiryOneSecondLateSuite extends SigningKeyStoreContract {
+        @Override
+        protected SigningKeyStore createStore(MutableClock clock) {
+            return new BrokenOtherStores.KeyExpiryOneSecondLate(new InMemorySigningKeyStore());
         }
     }
 }

@@ -19,16 +19,17 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Mutation check: the session contract suite, run against deliberately broken stores, must
+ * Mutation check: the contract suites, run against deliberately broken stores, must
  * fail; and the same harness run against the correct store must pass, so that the failures are
  * the suite's doing and not the harness's.
  */
-@DisplayName("the contract suite catches broken session stores")
+@DisplayName("the contract suites catch broken stores")
 class BrokenStoresAreCaughtTest {
 
     private static TestExecutionSummary run(Class<?> suite) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(suite))
+                .configurationParameter(OnlyUnderMutationHarness.KEY, "true")
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
@@ -48,6 +49,7 @@ class BrokenStoresAreCaughtTest {
     void control() {
         TestExecutionSummary summary = run(BrokenStoreSuites.CorrectStoreSuite.class);
         assertThat(summary.getTestsSucceededCount()).isGreaterThan(30);
+        assertThat(summary.getContainersSkippedCount()).isZero();
         assertThat(failedMethods(summary)).isEmpty();
     }
 
@@ -60,7 +62,15 @@ class BrokenStoresAreCaughtTest {
                 Arguments.of("an expiry one second late", BrokenStoreSuites.ExpiryOneSecondLateSuite.class,
                         "atIdle"),
                 Arguments.of("a purge that ignores the batch limit", BrokenStoreSuites.PurgeIgnoresLimitSuite.class,
-                        "batches"));
+                        "batches"),
+                Arguments.of("a password-hash change that does not compare",
+                        BrokenStoreSuites.HashChangeWithoutCompareSuite.class, "keeps"),
+                Arguments.of("a throttling window that closes one second late",
+                        BrokenStoreSuites.WindowOneSecondLateSuite.class, "closedAtEnd"),
+                Arguments.of("an audit query whose time range includes its end",
+                        BrokenStoreSuites.InclusiveRangeEndSuite.class, "byRange"),
+                Arguments.of("signing keys deleted one second after they expire",
+                        BrokenStoreSuites.KeyExpiryOneSecondLateSuite.class, "boundary"));
     }
 
     @ParameterizedTest(name = "{0} fails the suite")
