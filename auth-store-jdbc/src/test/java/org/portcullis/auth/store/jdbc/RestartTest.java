@@ -59,6 +59,9 @@ class RestartTest {
         void stop() throws Exception;
 
         void start() throws Exception;
+
+        @Override
+        void close() throws IOException;
     }
 
     @Test
