@@ -49,7 +49,10 @@ abstract class JdbcContracts {
 
         Database(Backend.Kind kind) {
             this.kind = kind;
-            this.url = Backend.url(kind).replace(";LOCK_TIMEOUT", ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT");
+            // Kept open (DB_CLOSE_DELAY=-1) across the per-test pools; its directory is removed at JVM exit.
+            java.nio.file.Path dir = TempDirs.create("portcullis-h2-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(dir)));
+            this.url = Backend.url(kind, dir).replace(";LOCK_TIMEOUT", ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT");
             this.dialect = kind == Backend.Kind.POSTGRESQL ? JdbcDialect.POSTGRESQL : JdbcDialect.H2;
             try (HikariDataSource ds = Backend.pool(url, 1)) {
                 JdbcStores.builder(ds, kek).dialect(dialect).build().migrate();

@@ -800,11 +800,14 @@ abstract class JdbcStoresSpec {
         @Test
         @DisplayName("reports no version on an empty database, and detects its dialect")
         void emptyDatabase() {
-            try (var ds = Backend.pool(Backend.url(kind()), 2)) {
+            java.nio.file.Path dir = TempDirs.create("portcullis-h2-");
+            try (var ds = Backend.pool(Backend.url(kind(), dir), 2)) {
                 JdbcStores fresh = JdbcStores.create(ds, Backend.newKek());
                 assertThat(fresh.dialect()).isEqualTo(kind() == Backend.Kind.POSTGRESQL ? JdbcDialect.POSTGRESQL : JdbcDialect.H2);
                 assertThat(fresh.installedSchemaVersion()).isEmpty();
                 assertThat(fresh.migrate()).isEqualTo(1);
+            } finally {
+                TempDirs.delete(dir);
             }
         }
     }

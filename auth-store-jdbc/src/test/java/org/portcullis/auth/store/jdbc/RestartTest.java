@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -67,7 +66,7 @@ class RestartTest {
     @Test
     @DisplayName("PostgreSQL (the embedded server stopped, then started on its data directory and port): fails closed while down, serves every session after")
     void postgres() throws Exception {
-        Path dir = Files.createTempDirectory("portcullis-pg-restart-");
+        Path dir = TempDirs.create("portcullis-pg-restart-");
         int port = freePort();
         try (EmbeddedPg server = new EmbeddedPg(dir, port)) {
             server.start();
@@ -78,7 +77,7 @@ class RestartTest {
     @Test
     @DisplayName("H2 (a file database behind H2's TCP server, stopped and started): fails closed while down, serves every session after")
     void h2() throws Exception {
-        Path dir = Files.createTempDirectory("portcullis-h2-restart-");
+        Path dir = TempDirs.create("portcullis-h2-restart-");
         int port = freePort();
         try (H2Tcp server = new H2Tcp(dir, port)) {
             server.start();
@@ -232,6 +231,7 @@ class RestartTest {
             if (pg != null) {
                 pg.close();
             }
+            TempDirs.delete(dir);
         }
     }
 
@@ -264,6 +264,7 @@ class RestartTest {
         @Override
         public void close() {
             tcp.stop();
+            TempDirs.delete(dir);
         }
     }
 

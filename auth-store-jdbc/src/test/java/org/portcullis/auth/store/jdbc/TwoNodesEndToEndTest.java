@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,7 +247,7 @@ class TwoNodesEndToEndTest {
     @Test
     @DisplayName("with the database down, login, validation and refresh fail with STORE_UNAVAILABLE; after it returns, the session is still there")
     void databaseDown() throws Exception {
-        Path dir = Files.createTempDirectory("portcullis-e2e-down-");
+        Path dir = TempDirs.create("portcullis-e2e-down-");
         try (RestartTest.EmbeddedPg server = new RestartTest.EmbeddedPg(dir, RestartTest.freePort())) {
             server.start();
             try (HikariDataSource ds = Backend.pool(server.url(), 8, c -> c.setConnectionTimeout(500))) {
