@@ -1,0 +1,67 @@
+package org.portcullis.auth.http;
+
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.http.internal.Problems;
+
+import java.util.List;
+
+/**
+ * The access token of an {@code Authorization: Bearer} header (RFC 6750 §2.1), or the 401 that
+ * refuses the header. Exactly one of the two is set.
+ */
+record BearerToken(String token, AuthHttpResponse refusal) {
+
+    private static final String SCHEME = "bearer";
+
+    static BearerToken from(List<String> authorization) {
+        if (authorization.isEmpty()) {
+            return refuse(Problems.of(ErrorCode.TOKEN_MISSING));
+        }
+        if (authorization.size() > 1) {
+            return refuse(Problems.malformedAuthorization("Send exactly one Authorization header."));
+        }
+        String value = authorization.get(0) == null ? "" : authorization.get(0).strip();
+        int space = value.indexOf(' ');
+        String scheme = space < 0 ? value : value.substring(0, space);
+        if (!scheme.equalsIgnoreCase(SCHEME)) {
+            // Another scheme (Basic, say) is no bearer token at all: "missing", as RFC 6750 §3.1 sees it.
+            return refuse(Problems.of(ErrorCode.TOKEN_MISSING));
+        }
+        String token = space < 0 ? "" : value.substring(space + 1).strip();
+        if (token.isEmpty() || !isB64Token(token)) {
+            return refuse(Problems.malformedAuthorization("The Authorization header is not a well-formed bearer credential."));
+        }
+        return new BearerToken(token, null);
+    }
+
+    // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+    private static boolean isB64Token(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!ok) {
+                break;
+            }
+            i++;
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && s.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
+    }
+
+    private static BearerToken refuse(AuthHttpResponse response) {
+        return new BearerToken(null, response);
+    }
+
+    @Override
+    public String toString() {
+        return "BearerToken[" + (token == null ? "refused" : "***") + "]";
+    }
+}

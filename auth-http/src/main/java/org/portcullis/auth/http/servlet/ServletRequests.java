@@ -1,0 +1,73 @@
+package org.portcullis.auth.http.servlet;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.portcullis.auth.http.AuthHttpRequest;
+import org.portcullis.auth.http.AuthHttpResponse;
+import org.portcullis.auth.http.internal.Bodies;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Conversions between the Servlet API and the transport-neutral request and response. */
+final class ServletRequests {
+
+    private ServletRequests() {
+    }
+
+    /**
+     * The request as the handler sees it. The path is the raw request URI minus the context path,
+     * not decoded: an encoded or otherwise unusual spelling of an anonymous path is therefore not
+     * anonymous, which errs on the safe side.
+     */
+    static AuthHttpRequest toAuthRequest(HttpServletRequest request, InputStream body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        Enumeration<String> names = request.getHeaderNames();
+        if (names != null) {
+            for (String name : Collections.list(names)) {
+                Enumeration<String> values = request.getHeaders(name);
+                List<String> list = new ArrayList<>();
+                if (values != null) {
+                    list.addAll(Collections.list(values));
+                }
+                headers.put(name, list);
+            }
+        }
+        return AuthHttpRequest.of(request.getMethod(), pathWithinApplication(request), headers, body,
+                request.getRemoteAddr());
+    }
+
+    static String pathWithinApplication(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        if (context != null && !context.isEmpty() && uri.startsWith(context)) {
+            uri = uri.substring(context.length());
+        }
+        return uri.isEmpty() ? "/" : uri;
+    }
+
+    /**
+     * Writes an answer, after reading what is left of the request body (bounded; see
+     * {@link Bodies#drain}) so that the client gets to read it.
+     */
+    static void write(AuthHttpResponse answer, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!Bodies.drain(request.getInputStream())) {
+            response.setHeader("Connection", "close");
+        }
+        response.setStatus(answer.status());
+        for (Map.Entry<String, String> h : answer.headers().entrySet()) {
+            response.setHeader(h.getKey(), h.getValue());
+        }
+        byte[] body = answer.body();
+        if (body.length > 0) {
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+    }
+}
