@@ -33,6 +33,8 @@ import org.portcullis.auth.api.StoreUnavailableException;
  */
 final class Db {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Db.class);
+
     private final Jdbi jdbi;
     private final JdbcDialect dialect;
 
@@ -73,6 +75,8 @@ final class Db {
     static StoreUnavailableException translate(String operation, JdbiException e) {
         SQLException sql = findSqlException(e);
         String state = sql == null ? null : sql.getSQLState();
+        // Only the operation and the SQLState: the driver's message may quote bound values.
+        LOG.debug("{} failed: SQLState {}, {}", operation, state, sql == null ? e.getClass().getName() : sql.getClass().getName());
         return new StoreUnavailableException(operation + " failed" + (state == null ? "" : " (SQLState " + state + ")"),
                 redacted(e, sql));
     }

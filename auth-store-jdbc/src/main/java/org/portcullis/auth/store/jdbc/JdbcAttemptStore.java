@@ -24,7 +24,7 @@ import org.portcullis.auth.api.StoreUnavailableException;
  */
 final class JdbcAttemptStore implements AttemptStore {
 
-    /** Keys are built by the engine (kind prefix plus a username or IP); the column is this wide. */
+    /** Width of the key column; longer keys are stored as a digest ({@link #column}). */
     static final int MAX_KEY = 1024;
 
     private static final String RETURNED = "attempt_key, failures, window_start, window_end, last_failure";
@@ -62,28 +62,26 @@ final class JdbcAttemptStore implements AttemptStore {
         if (window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException("window must be positive: " + window);
         }
-        if (key.length() > MAX_KEY) {
-            throw new IllegalArgumentException("attempt key longer than " + MAX_KEY + " characters");
-        }
+        String column = column(key);
         Instant end = now.plus(window);
         if (db.dialect() == JdbcDialect.POSTGRESQL) {
             return db.withHandle("attempts.recordFailure", h -> h
                     .createQuery(PG_UPSERT)
-                    .bind("key", key)
+                    .bind("key", column)
                     .bind("now", Db.ts(now))
                     .bind("end", Db.ts(end))
-                    .map((rs, ctx) -> map(rs))
+                    .map((rs, ctx) -> map(rs, key))
                     .one());
         }
         return db.inTransaction("attempts.recordFailure", h -> {
             for (int attempt = 0; attempt < H2_ATTEMPTS; attempt++) {
-                Optional<AttemptState> counted = incrementH2(h, key, now, end);
+                Optional<AttemptState> counted = incrementH2(h, key, column, now, end);
                 if (counted.isPresent()) {
                     return counted.get();
                 }
                 if (db.insertIfAbsent(h, "INSERT INTO portcullis_attempts (" + RETURNED + ")"
                                 + " VALUES (:key, 1, :now, :end, :now)",
-                        u -> u.bind("key", key).bind("now", Db.ts(now)).bind("end", Db.ts(end))) == 1) {
+                        u -> u.bind("key", column).bind("now", Db.ts(now)).bind("end", Db.ts(end))) == 1) {
                     return new AttemptState(key, 1, Db.ts(now).toInstant(), Db.ts(end).toInstant(),
                             Db.ts(now).toInstant());
                 }
@@ -93,13 +91,13 @@ final class JdbcAttemptStore implements AttemptStore {
         });
     }
 
-    private Optional<AttemptState> incrementH2(Handle h, String key, Instant now, Instant end) {
+    private Optional<AttemptState> incrementH2(Handle h, String key, String column, Instant now, Instant end) {
         return h.createQuery("SELECT " + RETURNED + " FROM FINAL TABLE (UPDATE portcullis_attempts SET "
                         + INCREMENT.formatted("portcullis_attempts") + " WHERE attempt_key = :key)")
-                .bind("key", key)
+                .bind("key", column)
                 .bind("now", Db.ts(now))
                 .bind("end", Db.ts(end))
-                .map((rs, ctx) -> map(rs))
+                .map((rs, ctx) -> map(rs, key))
                 .findOne();
     }
 
@@ -107,14 +105,11 @@ final class JdbcAttemptStore implements AttemptStore {
     public Optional<AttemptState> find(String key, Instant now) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(now, "now");
-        if (key.length() > MAX_KEY) {
-            return Optional.empty();
-        }
         return db.withHandle("attempts.find", h -> h
                 .createQuery("SELECT " + RETURNED + " FROM portcullis_attempts WHERE attempt_key = :key AND window_end > :now")
-                .bind("key", key)
+                .bind("key", column(key))
                 .bind("now", Db.ts(now))
-                .map((rs, ctx) -> map(rs))
+                .map((rs, ctx) -> map(rs, key))
                 .findOne());
     }
 
@@ -123,7 +118,7 @@ final class JdbcAttemptStore implements AttemptStore {
         Objects.requireNonNull(key, "key");
         db.withHandle("attempts.reset", h -> h
                 .createUpdate("DELETE FROM portcullis_attempts WHERE attempt_key = :key")
-                .bind("key", key)
+                .bind("key", column(key))
                 .execute());
     }
 
@@ -151,8 +146,26 @@ final class JdbcAttemptStore implements AttemptStore {
         });
     }
 
-    private static AttemptState map(ResultSet rs) throws SQLException {
-        return new AttemptState(rs.getString("attempt_key"), rs.getInt("failures"), Db.instant(rs, "window_start"),
+    /**
+     * The value stored for a key. Keys are built from client input (a username, an IP), so one
+     * longer than the column is stored as its SHA-256 digest rather than rejected: the same key
+     * always maps to the same row, and an oversized input cannot make a login fail.
+     */
+    static String column(String key) {
+        if (key.length() <= MAX_KEY) {
+            return key;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "#sha256:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static AttemptState map(ResultSet rs, String key) throws SQLException {
+        return new AttemptState(key, rs.getInt("failures"), Db.instant(rs, "window_start"),
                 Db.instant(rs, "window_end"), Db.instant(rs, "last_failure"));
     }
 }

@@ -38,17 +38,23 @@ final class KeyEncryption {
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** Checks that {@code kek} is an AES key of 128, 192 or 256 bits. */
+    /**
+     * Checks that {@code kek} is an AES key of 128, 192 or 256 bits. A key that does not reveal its
+     * bytes (held in a hardware module, say) is accepted as long as it names AES.
+     */
     static SecretKey requireAesKey(SecretKey kek) {
         Objects.requireNonNull(kek, "kek");
         if (!"AES".equalsIgnoreCase(kek.getAlgorithm())) {
             throw new IllegalArgumentException("the key-encryption key must be an AES key, not " + kek.getAlgorithm());
         }
         byte[] encoded = kek.getEncoded();
-        if (encoded == null || (encoded.length != 16 && encoded.length != 24 && encoded.length != 32)) {
-            throw new IllegalArgumentException("the key-encryption key must be 128, 192 or 256 bits long");
+        if (encoded != null) {
+            int length = encoded.length;
+            java.util.Arrays.fill(encoded, (byte) 0);
+            if (length != 16 && length != 24 && length != 32) {
+                throw new IllegalArgumentException("the key-encryption key must be 128, 192 or 256 bits long");
+            }
         }
-        java.util.Arrays.fill(encoded, (byte) 0);
         return kek;
     }
 
@@ -61,6 +67,8 @@ final class KeyEncryption {
             cipher.updateAAD(aad(kid, algorithm));
             byte[] sealed = cipher.doFinal(privateKey);
             return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length).put(VERSION).put(nonce).put(sealed).array();
+        } catch (java.security.InvalidKeyException e) {
+            throw new IllegalStateException("the key-encryption key cannot be used for AES-GCM by this JVM's providers", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
@@ -75,6 +83,8 @@ final class KeyEncryption {
             cipher.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(aad(kid, algorithm));
             return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+        } catch (java.security.InvalidKeyException e) {
+            throw new IllegalStateException("the key-encryption key cannot be used for AES-GCM by this JVM's providers", e);
         } catch (javax.crypto.AEADBadTagException e) {
             // Wrong KEK, or the row was altered. Failing closed: no key is better than a forged one.
             throw new StoreUnavailableException("signing key " + kid

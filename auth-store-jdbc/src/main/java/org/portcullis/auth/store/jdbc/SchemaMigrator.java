@@ -18,6 +18,8 @@ import org.jdbi.v3.core.Handle;
  */
 final class SchemaMigrator {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SchemaMigrator.class);
+
     /** The schema version this library reads and writes. */
     static final int CURRENT_VERSION = 1;
 
@@ -46,6 +48,7 @@ final class SchemaMigrator {
                 for (String statement : statements(script(db.dialect()))) {
                     h.execute(statement);
                 }
+                LOG.info("Portcullis schema migrated from version {} to {} ({})", found, CURRENT_VERSION, db.dialect());
             }
             return version(h).orElseThrow(() -> new IllegalStateException("schema script did not record its version"));
         });

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS portcullis_schema_version (
 );
 
 CREATE TABLE IF NOT EXISTS portcullis_users (
-    id            VARCHAR(255)  NOT NULL PRIMARY KEY,
+    id            VARCHAR(1024) NOT NULL PRIMARY KEY,
     username      VARCHAR(1024) NOT NULL,
     password_hash VARCHAR(1024) NOT NULL,
     roles         VARCHAR(65535) NOT NULL,
@@ -19,8 +19,8 @@ CREATE TABLE IF NOT EXISTS portcullis_users (
 );
 
 CREATE TABLE IF NOT EXISTS portcullis_sessions (
-    id                  VARCHAR(255)  NOT NULL PRIMARY KEY,
-    user_id             VARCHAR(255)  NOT NULL,
+    id                  VARCHAR(1024) NOT NULL PRIMARY KEY,
+    user_id             VARCHAR(1024) NOT NULL,
     username            VARCHAR(1024) NOT NULL,
     roles               VARCHAR(65535) NOT NULL,
     created_at          TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -43,7 +43,7 @@ CREATE INDEX IF NOT EXISTS portcullis_sessions_revoked_ix ON portcullis_sessions
 
 CREATE TABLE IF NOT EXISTS portcullis_refresh_tokens (
     token_hash VARCHAR(255) NOT NULL PRIMARY KEY,
-    session_id VARCHAR(255) NOT NULL REFERENCES portcullis_sessions (id),
+    session_id VARCHAR(1024) NOT NULL REFERENCES portcullis_sessions (id),
     issued_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     rotated_at TIMESTAMP WITH TIME ZONE
 );
@@ -71,13 +71,13 @@ CREATE TABLE IF NOT EXISTS portcullis_signing_keys (
 CREATE INDEX IF NOT EXISTS portcullis_signing_keys_created_ix ON portcullis_signing_keys (created_at);
 
 CREATE TABLE IF NOT EXISTS portcullis_audit_events (
-    id          VARCHAR(255)  NOT NULL PRIMARY KEY,
+    id          VARCHAR(1024) NOT NULL PRIMARY KEY,
     event_type  VARCHAR(64)   NOT NULL,
     occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
     outcome     VARCHAR(16)   NOT NULL,
-    user_id     VARCHAR(255),
+    user_id     VARCHAR(1024),
     username    VARCHAR(1024),
-    session_id  VARCHAR(255),
+    session_id  VARCHAR(1024),
     client_ip   VARCHAR(255)  NOT NULL,
     user_agent  VARCHAR(512)  NOT NULL,
     reason      VARCHAR(200)  NOT NULL

@@ -1,6 +1,5 @@
 package org.portcullis.auth.store.jdbc;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.UUID;
@@ -24,10 +23,12 @@ final class Backend implements AutoCloseable {
     final HikariDataSource dataSource;
     final SecretKey kek;
     final JdbcStores jdbc;
+    private final Path directory;
 
-    private Backend(Kind kind, String url, int poolSize) {
+    private Backend(Kind kind, Path directory, int poolSize) {
         this.kind = kind;
-        this.url = url;
+        this.directory = directory;
+        this.url = url(kind, directory);
         this.dataSource = pool(url, poolSize);
         this.kek = newKek();
         this.jdbc = JdbcStores.create(dataSource, kek);
@@ -39,18 +40,23 @@ final class Backend implements AutoCloseable {
     }
 
     static Backend of(Kind kind, int poolSize) {
-        return new Backend(kind, url(kind), poolSize);
+        return new Backend(kind, kind == Kind.H2_FILE ? TempDirs.create("portcullis-h2-") : null, poolSize);
     }
 
-    static String url(Kind kind) {
+    /** A URL of a new, empty database; for H2 files, in {@code directory}. */
+    static String url(Kind kind, Path directory) {
         return switch (kind) {
             case H2_MEMORY -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
-            case H2_FILE -> "jdbc:h2:file:" + tempDir().resolve("portcullis") + ";LOCK_TIMEOUT=10000";
+            case H2_FILE -> "jdbc:h2:file:" + directory.resolve("portcullis") + ";LOCK_TIMEOUT=10000";
             case POSTGRESQL -> SharedPostgres.newDatabaseUrl();
         };
     }
 
     static HikariDataSource pool(String url, int poolSize) {
+        return pool(url, poolSize, c -> { });
+    }
+
+    static HikariDataSource pool(String url, int poolSize, java.util.function.Consumer<HikariConfig> customizer) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (url.startsWith("jdbc:h2:")) {
@@ -62,6 +68,7 @@ final class Backend implements AutoCloseable {
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
+        customizer.accept(config);
         return new HikariDataSource(config);
     }
 
@@ -71,17 +78,13 @@ final class Backend implements AutoCloseable {
         return new SecretKeySpec(k, "AES");
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("portcullis-h2-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
         dataSource.close();
+        if (directory != null) {
+            // An in-memory H2 database lives on until the JVM ends; a file one closes with its last connection.
+            TempDirs.delete(directory);
+        }
     }
 
     @Override

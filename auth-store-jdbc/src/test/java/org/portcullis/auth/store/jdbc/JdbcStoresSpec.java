@@ -203,6 +203,15 @@ abstract class JdbcStoresSpec {
         }
 
         @Test
+        @DisplayName("keeps a session of a user whose id is long (an LDAP DN, say)")
+        void longUserId() {
+            String user = "cn=" + "x".repeat(600) + ",ou=people,dc=example,dc=org," + id();
+            Session s = session(user, T0);
+            sessions().create(s, "h-" + id());
+            assertThat(sessions().findActiveByUser(user, T0)).containsExactly(s);
+        }
+
+        @Test
         @DisplayName("refuses a second session with a taken id")
         void duplicateId() {
             Session s = session(id(), T0);
@@ -484,6 +493,19 @@ abstract class JdbcStoresSpec {
             assertThat(new HashSet<>(counts)).hasSize(64);
             assertThat(Collections.max(counts)).isEqualTo(64);
             assertThat(attempts().find(key, T0).orElseThrow().failures()).isEqualTo(64);
+        }
+
+        @Test
+        @DisplayName("counts under a key longer than the column (built from oversized client input) like any other")
+        void longKey() {
+            String key = "ip:" + "9".repeat(5000) + id();
+            attempts().recordFailure(key, T0, window);
+            AttemptState second = attempts().recordFailure(key, T0.plusSeconds(1), window);
+            assertThat(second.key()).isEqualTo(key);
+            assertThat(second.failures()).isEqualTo(2);
+            assertThat(attempts().find(key, T0)).contains(second);
+            attempts().reset(key);
+            assertThat(attempts().find(key, T0)).isEmpty();
         }
 
         @Test
@@ -778,11 +800,14 @@ abstract class JdbcStoresSpec {
         @Test
         @DisplayName("reports no version on an empty database, and detects its dialect")
         void emptyDatabase() {
-            try (var ds = Backend.pool(Backend.url(kind()), 2)) {
+            java.nio.file.Path dir = TempDirs.create("portcullis-h2-");
+            try (var ds = Backend.pool(Backend.url(kind(), dir), 2)) {
                 JdbcStores fresh = JdbcStores.create(ds, Backend.newKek());
                 assertThat(fresh.dialect()).isEqualTo(kind() == Backend.Kind.POSTGRESQL ? JdbcDialect.POSTGRESQL : JdbcDialect.H2);
                 assertThat(fresh.installedSchemaVersion()).isEmpty();
                 assertThat(fresh.migrate()).isEqualTo(1);
+            } finally {
+                TempDirs.delete(dir);
             }
         }
     }

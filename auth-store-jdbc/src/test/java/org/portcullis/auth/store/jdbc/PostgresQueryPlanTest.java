@@ -130,10 +130,14 @@ class PostgresQueryPlanTest {
     @Test
     @DisplayName("choosing a purge batch uses the expiry and revocation indexes, and deleting it the keys")
     void purge() {
-        List<String> choose = explain("purge: choose a batch (SessionStore.purge)", JdbcSessionStore.PURGE_CHOOSE,
+        List<String> expired = explain("purge: choose expired sessions (SessionStore.purge)", JdbcSessionStore.PURGE_EXPIRED,
+                q -> q.bind("now", ts(NOW)).bind("limit", 1000));
+        assertIndexed(expired, "portcullis_sessions");
+        assertThat(String.join("\n", expired)).contains("portcullis_sessions_expires_ix");
+        List<String> revoked = explain("purge: choose long-revoked sessions (SessionStore.purge)", JdbcSessionStore.PURGE_REVOKED,
                 q -> q.bind("now", ts(NOW)).bind("revokedBefore", ts(NOW.minus(Duration.ofDays(1)))).bind("limit", 1000));
-        assertIndexed(choose, "portcullis_sessions");
-        assertThat(String.join("\n", choose)).contains("portcullis_sessions_expires_ix");
+        assertIndexed(revoked, "portcullis_sessions");
+        assertThat(String.join("\n", revoked)).contains("portcullis_sessions_revoked_ix");
         List<String> ids = List.of("gone1", "gone2", "gone3");
         assertIndexed(explain("purge: delete the batch's hashes", JdbcSessionStore.PURGE_TOKENS,
                 q -> q.bindArray("ids", String.class, ids)), "portcullis_refresh_tokens");

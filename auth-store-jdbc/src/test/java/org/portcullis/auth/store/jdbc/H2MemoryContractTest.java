@@ -1,0 +1,12 @@
+package org.portcullis.auth.store.jdbc;
+
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("JDBC stores on H2 in memory pass every auth-testkit contract suite")
+class H2MemoryContractTest extends JdbcContracts {
+
+    @Override
+    Backend.Kind kind() {
+        return Backend.Kind.H2_MEMORY;
+    }
+}
