@@ -9,7 +9,8 @@ import java.util.UUID;
  * One entry of the audit trail. It never contains a password, a token or a hash: the
  * {@link #reason()} is a short code such as {@code bad_password}, not free text from a request.
  *
- * @param id        unique id (random UUID), so stores can page and de-duplicate
+ * @param id        unique id, so stores can page and de-duplicate; ids made by {@link #builder} grow in
+ *                  creation order within one process, so events of the same instant keep their order
  * @param type      what happened
  * @param at        when
  * @param outcome   whether the attempted operation succeeded
@@ -46,6 +47,14 @@ public record AuditEvent(String id, AuditEventType type, Instant at, Outcome out
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+    private static final String PROCESS = UUID.randomUUID().toString().substring(0, 8);
+
+    /** A fixed-width id: this process's sequence number, then a random process tag for uniqueness across nodes. */
+    private static String nextId() {
+        return String.format("%016x-%s", SEQUENCE.incrementAndGet(), PROCESS);
+    }
+
     /** Starts an event of {@code type} at {@code at}; the outcome defaults to success. */
     public static Builder builder(AuditEventType type, Instant at) {
         return new Builder(type, at);
@@ -55,7 +64,7 @@ public record AuditEvent(String id, AuditEventType type, Instant at, Outcome out
     public static final class Builder {
         private final AuditEventType type;
         private final Instant at;
-        private String id = UUID.randomUUID().toString();
+        private String id = nextId();
         private Outcome outcome = Outcome.SUCCESS;
         private String userId;
         private String username;
