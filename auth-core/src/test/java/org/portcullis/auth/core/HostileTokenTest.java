@@ -1,0 +1,291 @@
+package org.portcullis.auth.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.portcullis.auth.core.LoginTest.catchAuth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.SigningKey;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.core.internal.token.KeyMaterial;
+
+/**
+ * An adversarial review of token handling against RFC 8725 §2–§3, RFC 7515 §4.1, RFC 7519 §4.1
+ * and §7.2, and RFC 9068. Many tokens here are signed with the deployment's own key, which an
+ * attacker does not have: they show that a check holds even behind a valid signature, so that it
+ * does not rest on the signature alone.
+ */
+@DisplayName("hostile tokens")
+class HostileTokenTest {
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final Fixture f = new Fixture();
+    private String aliceId;
+    private TokenPair pair;
+
+    @BeforeEach
+    void login() {
+        aliceId = f.addUser("alice", "wonderland", "reader");
+        pair = f.login("alice", "wonderland");
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private ErrorCode codeOf(String token) {
+        return catchAuth(() -> f.auth.validate(token)).code();
+    }
+
+    private SigningKey ourKey() {
+        return f.stores.signingKeys().findAll().get(0);
+    }
+
+    private JWTClaimsSet claims() throws Exception {
+        return SignedJWT.parse(pair.accessToken()).getJWTClaimsSet();
+    }
+
+    private JWSHeader.Builder header() {
+        return new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType("at+jwt")).keyID(ourKey().kid());
+    }
+
+    private String sign(JWSHeader header, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(header, claims);
+        jwt.sign(KeyMaterial.prepare(ourKey()).signer().orElseThrow());
+        return jwt.serialize();
+    }
+
+    /** A compact JWS over exactly these header and payload texts, signed with our key. */
+    private String signRaw(String headerJson, String payloadJson) throws Exception {
+        String input = b64(headerJson) + "." + b64(payloadJson);
+        Base64URL sig = KeyMaterial.prepare(ourKey()).signer().orElseThrow()
+                .sign(header().build(), input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + sig;
+    }
+
+    private String ourHeaderJson() {
+        return "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" + ourKey().kid() + "\"}";
+    }
+
+    private static String b64(String s) {
+        return B64.encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The claims of our token as JSON text, with {@code extra} inserted before the closing brace. */
+    private String payloadWith(String extra) throws Exception {
+        String json = claims().toString();
+        return json.substring(0, json.length() - 1) + extra + "}";
+    }
+
+    @Nested
+    @DisplayName("serialisations other than compact JWS")
+    class Shapes {
+
+        @Test
+        @DisplayName("the raw-signing helper is sound: our own header and claims, re-signed, are accepted")
+        void control() throws Exception {
+            assertThat(f.auth.validate(signRaw(ourHeaderJson(), claims().toString())).userId()).isEqualTo(aliceId);
+        }
+
+        @Test
+        @DisplayName("a valid token in JWS JSON serialisation is refused (RFC 7519 §7.2: compact only)")
+        void jsonSerialisation() {
+            String[] parts = pair.accessToken().split("\\.");
+            String general = "{\"payload\":\"" + parts[1] + "\",\"signatures\":[{\"protected\":\"" + parts[0]
+                    + "\",\"signature\":\"" + parts[2] + "\"}]}";
+            String flattened = "{\"payload\":\"" + parts[1] + "\",\"protected\":\"" + parts[0]
+                    + "\",\"signature\":\"" + parts[2] + "\"}";
+            assertThat(codeOf(general)).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(flattened)).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a five-part JWE is refused before any decryption is attempted")
+        void jwe() {
+            String jweHeader = b64("{\"alg\":\"dir\",\"enc\":\"A128GCM\",\"typ\":\"at+jwt\",\"kid\":\"" + ourKey().kid() + "\"}");
+            String[] parts = pair.accessToken().split("\\.");
+            assertThat(codeOf(jweHeader + ".." + b64("iv-iv-iv-iv") + "." + parts[1] + "." + b64("tag-tag-tag-tag")))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a token with an unencoded payload (b64 false, RFC 7797) is refused, with or without crit")
+        void unencodedPayload() throws Exception {
+            String kid = ourKey().kid();
+            String withCrit = "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\",\"b64\":false,\"crit\":[\"b64\"]}";
+            String withoutCrit = "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\",\"b64\":false}";
+            assertThat(codeOf(signRaw(withCrit, claims().toString()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(signRaw(withoutCrit, claims().toString()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+    }
+
+    @Nested
+    @DisplayName("headers (RFC 7515 §4.1, RFC 8725 §3.1)")
+    class Headers {
+
+        @Test
+        @DisplayName("alg spelled in another case is not our pinned algorithm, even behind a valid signature")
+        void algCase() throws Exception {
+            String kid = ourKey().kid();
+            for (String alg : List.of("eddsa", "EDDSA", "EdDsa", "EdDSA ")) {
+                String h = "{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}";
+                assertThat(codeOf(signRaw(h, claims().toString()))).as(alg).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
+        }
+
+        @Test
+        @DisplayName("a kid with path, SQL or control characters is only a map key: refused, and no key is added")
+        void hostileKid() throws Exception {
+            for (String kid : List.of("../../../../etc/passwd", "' OR '1'='1' --", "kid\u0000", "%2e%2e%2f", "*")) {
+                assertThat(codeOf(sign(header().keyID(kid).build(), claims()))).as(kid).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
+            assertThat(f.stores.signingKeys().findAll()).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("a header naming alg twice is refused, whichever value comes last")
+        void duplicateAlg() throws Exception {
+            String kid = ourKey().kid();
+            String h = "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\",\"alg\":\"EdDSA\"}";
+            assertThat(codeOf(signRaw(h, claims().toString()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a header naming kid twice is refused")
+        void duplicateKid() throws Exception {
+            String kid = ourKey().kid();
+            String h = "{\"alg\":\"EdDSA\",\"kid\":\"someone-elses\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}";
+            assertThat(codeOf(signRaw(h, claims().toString()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+    }
+
+    @Nested
+    @DisplayName("claims (RFC 7519 §4.1, RFC 9068 §4)")
+    class Claims {
+
+        @Test
+        @DisplayName("a payload naming sub twice is refused (RFC 7519 §4: claim names must be unique)")
+        void duplicateSub() throws Exception {
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"sub\":\"bob\"")))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a payload naming sid or exp twice is refused")
+        void duplicateSidExp() throws Exception {
+            long later = f.clock.instant().plus(Duration.ofDays(365)).getEpochSecond();
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"sid\":\"other-session\""))))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"exp\":" + later))))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("exp as a string is refused")
+        void expAsString() throws Exception {
+            String p = claims().toString().replaceFirst("\"exp\":(\\d+)", "\"exp\":\"$1\"");
+            assertThat(p).contains("\"exp\":\"");
+            assertThat(codeOf(signRaw(ourHeaderJson(), p))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("an absurdly large exp does not make a token immortal")
+        void hugeExp() throws Exception {
+            for (String exp : List.of("1e300", "9223372036854775807", "99999999999999999999999")) {
+                String p = claims().toString().replaceFirst("\"exp\":\\d+", "\"exp\":" + exp);
+                assertThat(codeOf(signRaw(ourHeaderJson(), p))).as(exp)
+                        .isIn(ErrorCode.TOKEN_INVALID, ErrorCode.TOKEN_EXPIRED);
+            }
+        }
+
+        @Test
+        @DisplayName("an aud array holding ours among others is accepted (RFC 7519 §4.1.3), one without ours is not")
+        void audienceArray() throws Exception {
+            String ours = f.settings.audience();
+            assertThat(f.auth.validate(sign(header().build(),
+                    new JWTClaimsSet.Builder(claims()).audience(List.of("other-api", ours)).build())).userId())
+                    .isEqualTo(aliceId);
+            assertThat(codeOf(sign(header().build(),
+                    new JWTClaimsSet.Builder(claims()).audience(List.of("other-api", ours.toUpperCase())).build())))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("an iat more than the skew in the future is refused")
+        void iatInFuture() throws Exception {
+            Date future = Date.from(f.clock.instant().plus(Duration.ofDays(1)));
+            assertThat(codeOf(sign(header().build(), new JWTClaimsSet.Builder(claims()).issueTime(future)
+                    .notBeforeTime(null).build()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("an nbf far in the past gives a token no extra life: exp still ends it")
+        void nbfFarPast() throws Exception {
+            String token = sign(header().build(), new JWTClaimsSet.Builder(claims())
+                    .notBeforeTime(Date.from(Instant.EPOCH)).build());
+            assertThat(f.auth.validate(token).userId()).isEqualTo(aliceId);
+            f.clock.set(pair.expiresAt().plus(f.settings.clockSkew()));
+            assertThat(codeOf(token)).isEqualTo(ErrorCode.TOKEN_EXPIRED);
+        }
+    }
+
+    @Nested
+    @DisplayName("lifetimes")
+    class Lifetimes {
+
+        @Test
+        @DisplayName("a token validated (and cached) before logoutAll is refused on the same node right after it")
+        void logoutAllSameNode() {
+            TokenPair second = f.login("alice", "wonderland");
+            f.auth.validate(pair.accessToken());
+            f.auth.validate(second.accessToken());
+            f.auth.logoutAll(f.auth.validate(second.accessToken()), Fixture.CLIENT);
+            assertThat(codeOf(pair.accessToken())).isEqualTo(ErrorCode.TOKEN_REVOKED);
+            assertThat(codeOf(second.accessToken())).isEqualTo(ErrorCode.TOKEN_REVOKED);
+        }
+
+        @Test
+        @DisplayName("an access token issued just before the absolute expiry expires with it, and is refused at it despite the skew")
+        void accessTokenCappedBySession() {
+            try (Fixture g = new Fixture(b -> b.refreshIdleTimeout(Duration.ofHours(1))
+                    .absoluteSessionLifetime(Duration.ofHours(2)))) {
+                g.addUser("bob", "pw");
+                TokenPair p = g.login("bob", "pw");
+                Instant absolute = Fixture.START.plus(Duration.ofHours(2));
+                for (int i = 0; i < 12; i++) {
+                    g.clock.advance(Duration.ofMinutes(10));
+                    if (g.clock.instant().isBefore(absolute.minus(Duration.ofMinutes(5)))) {
+                        p = g.auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
+                    }
+                }
+                g.clock.set(absolute.minus(Duration.ofMinutes(5)));
+                TokenPair last = g.auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
+                assertThat(last.expiresAt()).isEqualTo(absolute);
+                assertThat(last.refreshExpiresAt()).isEqualTo(absolute);
+                g.auth.validate(last.accessToken());
+                g.clock.set(absolute);
+                assertThat(catchAuth(() -> g.auth.validate(last.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_REVOKED);
+                assertThat(catchAuth(() -> g.auth.refresh(last.accessToken(), last.refreshToken(), Fixture.CLIENT)).code())
+                        .isEqualTo(ErrorCode.REFRESH_TOKEN_EXPIRED);
+            }
+        }
+    }
+}
