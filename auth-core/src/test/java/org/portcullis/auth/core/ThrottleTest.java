@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.portcullis.auth.core.LoginTest.catchAuth;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -160,5 +161,46 @@ class ThrottleTest {
         assertThat(attempt("alice", "guess", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
         f.clock.advance(f.settings.throttling().window());
         assertThat(attempt("alice", "wonderland", ATTACKER)).isNull();
+    }
+
+    @Test
+    @DisplayName("32 simultaneous wrong guesses on one account from one IP get no more password checks than the 5 free ones")
+    void concurrentBurst() throws Exception {
+        // A hash that takes a few milliseconds, so that the guesses overlap in time.
+        PasswordHasher slow = PasswordHasher.withParameters(4096, 1, 1);
+        f.stores.users().create(new org.portcullis.auth.api.UserRecord("u-carol", "carol", slow.hash("secret"),
+                java.util.Set.of(), true));
+        try (AuthService slowAuth = Portcullis.builder().stores(f.stores).clock(f.clock).settings(f.settings)
+                .startCleanupJob(false)
+                .credentialVerifier(counting(new PasswordCredentialVerifier(f.stores.users(), slow, f.stores.audit(), f.clock)))
+                .build()) {
+            int threads = 32;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<ErrorCode>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    int n = i;
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            slowAuth.login(new PasswordCredential("carol", "guess" + n), ATTACKER);
+                            return null;
+                        } catch (AuthException e) {
+                            return e.code();
+                        }
+                    }));
+                }
+                go.countDown();
+                java.util.Map<ErrorCode, Integer> codes = new java.util.EnumMap<>(ErrorCode.class);
+                for (var r : results) {
+                    codes.merge(r.get(), 1, Integer::sum);
+                }
+                assertThat(hashes.get()).isEqualTo(f.settings.throttling().pairFreeAttempts());
+                assertThat(codes).containsEntry(ErrorCode.INVALID_CREDENTIALS, 5).containsEntry(ErrorCode.THROTTLED, threads - 5);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 }

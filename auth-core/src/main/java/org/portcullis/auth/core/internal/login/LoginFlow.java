@@ -45,6 +45,11 @@ public final class LoginFlow {
                     .username(clip(username)).reason("input_rejected"));
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "input_rejected");
         }
+        Identity identity = throttle.serialised(username, () -> checkCredential(credential, username, client));
+        return startSession(identity, client);
+    }
+
+    private Identity checkCredential(Credential credential, String username, ClientInfo client) {
         Instant now = e.clock().instant();
         Optional<Duration> wait = throttle.retryAfter(username, client.ip(), now);
         if (wait.isPresent()) {
@@ -60,7 +65,7 @@ public final class LoginFlow {
             throw failure;
         }
         throttle.recordSuccess(username, client.ip());
-        return startSession(identity, client);
+        return identity;
     }
 
     private void onFailure(String username, ClientInfo client, AuthException failure, Instant now) {

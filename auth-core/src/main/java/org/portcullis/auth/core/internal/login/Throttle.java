@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.portcullis.auth.api.AttemptState;
 import org.portcullis.auth.api.AttemptStore;
@@ -18,17 +20,47 @@ import org.portcullis.auth.api.UserRecord;
  * {@code baseDelay × 2^(failures − free)} after the latest failure, capped at {@code maxDelay}.
  * The check comes before any password hashing, so a throttled attempt costs no Argon2 work.
  *
- * <p>Usernames are counted in normalised form whether or not they exist. Thread-safe: all state
- * lives in the {@link AttemptStore}.
+ * <p>Usernames are counted in normalised form whether or not they exist. Thread-safe: all counts
+ * live in the {@link AttemptStore}.
+ *
+ * <p>Checking, verifying and counting are three steps, so simultaneous attempts would all pass the
+ * check before any of their failures is counted: 32 guesses sent at once got 32 password checks
+ * where 5 were allowed. {@link #serialised} runs the steps of attempts on one username one at a
+ * time on this node, so a burst is limited per node as a sequence would be (across N nodes sharing
+ * the store, at most N attempts overlap). Attempts on different usernames do not wait for each
+ * other, not even from one IP, so that many users behind one address are not queued behind each
+ * other's hashing; the per-IP count can therefore be overrun by one burst as wide as the server's
+ * request threads, once per delay.
  */
 public final class Throttle {
 
+    private static final int STRIPES = 256;
+
     private final AttemptStore store;
     private final AuthSettings.Throttling cfg;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
     public Throttle(AttemptStore store, AuthSettings.Throttling cfg) {
         this.store = store;
         this.cfg = cfg;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Runs one whole attempt (check, credential check, counting) while no other attempt on the
+     * same normalised username runs on this node (OWASP ASVS V2.2.1; NIST SP 800-63B §5.2.2:
+     * the limit must hold for simultaneous attempts too).
+     */
+    public <T> T serialised(String username, Supplier<T> attempt) {
+        ReentrantLock lock = stripes[Math.floorMod(UserRecord.normalize(username).hashCode(), STRIPES)];
+        lock.lock();
+        try {
+            return attempt.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** What a failure led to. */
