@@ -130,6 +130,23 @@ class RefreshTest {
         }
 
         @Test
+        @DisplayName("an access token naming the refresh token's session but another user is refused (defence in depth)")
+        void otherUserSameSid() throws Exception {
+            TokenPair a = aliceLogsIn();
+            String bob = f.addUser("bob", "builder");
+            org.portcullis.auth.api.SigningKey key = f.stores.signingKeys().findAll().get(0);
+            com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder(
+                    com.nimbusds.jwt.SignedJWT.parse(a.accessToken()).getJWTClaimsSet())
+                    .subject(bob).claim("preferred_username", "bob").build();
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                    com.nimbusds.jose.JWSHeader.parse(com.nimbusds.jwt.SignedJWT.parse(a.accessToken()).getHeader().toJSONObject()),
+                    claims);
+            jwt.sign(org.portcullis.auth.core.internal.token.KeyMaterial.prepare(key).signer().orElseThrow());
+            assertThat(refreshFails(jwt.serialize(), a.refreshToken())).isEqualTo(ErrorCode.SESSION_MISMATCH);
+            assertThat(session(a.sessionId()).refreshCount()).isZero();
+        }
+
+        @Test
         @DisplayName("an unknown refresh token fails with REFRESH_TOKEN_INVALID and REFRESH_FAILED is recorded")
         void unknown() {
             TokenPair a = aliceLogsIn();

@@ -84,7 +84,8 @@ public final class RefreshFlow {
         }
         RefreshTokenMatch match = found.get();
         Session session = match.session();
-        if (!session.id().equals(caller.sessionId())) {
+        // The user too, not only the session: a token must not speak for a session of someone else.
+        if (!session.id().equals(caller.sessionId()) || !session.userId().equals(caller.userId())) {
             fail(client, Optional.of(caller), "session_mismatch");
             throw AuthException.of(ErrorCode.SESSION_MISMATCH);
         }
