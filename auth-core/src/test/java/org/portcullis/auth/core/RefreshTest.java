@@ -147,6 +147,20 @@ class RefreshTest {
         }
 
         @Test
+        @DisplayName("a session of an account disabled since login cannot be refreshed, and ends (ASVS V3.3)")
+        void disabledAccount() {
+            TokenPair a = aliceLogsIn();
+            String alice = f.auth.validate(a.accessToken()).userId();
+            f.stores.users().setEnabled(alice, false);
+            f.clock.advance(Duration.ofMinutes(19));
+            assertThat(refreshFails(a.accessToken(), a.refreshToken())).isEqualTo(ErrorCode.ACCOUNT_DISABLED);
+            assertThat(session(a.sessionId()).revocationReason()).contains(RevocationReason.REVOKED_BY_ADMIN);
+            assertThat(catchAuth(() -> f.auth.validate(a.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_REVOKED);
+            assertThat(f.events(AuditEventType.REFRESH_FAILED)).singleElement()
+                    .satisfies(e -> assertThat(e.reason()).isEqualTo("account_disabled"));
+        }
+
+        @Test
         @DisplayName("an unknown refresh token fails with REFRESH_TOKEN_INVALID and REFRESH_FAILED is recorded")
         void unknown() {
             TokenPair a = aliceLogsIn();
