@@ -203,4 +203,29 @@ class ThrottleTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("addresses of one IPv6 /64 count as one source: rotating within it does not reset the per-IP count")
+    void ipv6Prefix() {
+        for (int i = 0; i < 20; i++) {
+            assertThat(attempt("user" + i, "password1", new ClientInfo("2001:db8:1:2::" + Integer.toHexString(i + 1), "")))
+                    .isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        assertThat(attempt("user99", "password1", new ClientInfo("2001:db8:1:2:ffff:ffff:ffff:fffe", "")))
+                .isEqualTo(ErrorCode.THROTTLED);
+        assertThat(attempt("user99", "password1", new ClientInfo("2001:db8:1:3::1", "")))
+                .isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    @DisplayName("one address in different spellings (IPv4-mapped, long IPv6 form, upper case) is one counter")
+    void spellings() {
+        f.addUser("alice", "wonderland");
+        List<String> spellings = List.of("198.51.100.66", "::ffff:198.51.100.66", "::FFFF:c633:6442",
+                "0:0:0:0:0:ffff:c633:6442", "198.51.100.66");
+        for (String ip : spellings) {
+            assertThat(attempt("alice", "guess", new ClientInfo(ip, ""))).as(ip).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
+    }
 }

@@ -20,7 +20,8 @@ import org.portcullis.auth.api.UserRecord;
  * {@code baseDelay × 2^(failures − free)} after the latest failure, capped at {@code maxDelay}.
  * The check comes before any password hashing, so a throttled attempt costs no Argon2 work.
  *
- * <p>Usernames are counted in normalised form whether or not they exist. Thread-safe: all counts
+ * <p>Usernames are counted in normalised form whether or not they exist; addresses by
+ * {@link SourceKeys} (one key per IPv4 address, per IPv6 /64). Thread-safe: all counts
  * live in the {@link AttemptStore}.
  *
  * <p>Checking, verifying and counting are three steps, so simultaneous attempts would all pass the
@@ -93,7 +94,7 @@ public final class Throttle {
         }
         if (newPairForIp && !ip.isEmpty()) {
             // One more distinct username failed from this IP in the window.
-            AttemptState distinct = store.recordFailure("ipusers:" + ip, now, cfg.window());
+            AttemptState distinct = store.recordFailure("ipusers:" + SourceKeys.of(ip), now, cfg.window());
             return new Failure(distinct.failures() == cfg.stuffingDistinctUsernames(), distinct.failures());
         }
         return new Failure(false, 0);
@@ -105,7 +106,7 @@ public final class Throttle {
      */
     public void recordSuccess(String username, String ip) {
         if (!ip.isEmpty()) {
-            store.reset(pairKey(UserRecord.normalize(username), ip));
+            store.reset(pairKey(UserRecord.normalize(username), SourceKeys.of(ip)));
         }
     }
 
@@ -130,8 +131,9 @@ public final class Throttle {
         List<Counter> list = new ArrayList<>(3);
         list.add(new Counter("user:" + user, cfg.userFreeAttempts(), false));
         if (!ip.isEmpty()) {
-            list.add(new Counter("ip:" + ip, cfg.ipFreeAttempts(), false));
-            list.add(new Counter(pairKey(user, ip), cfg.pairFreeAttempts(), true));
+            String source = SourceKeys.of(ip);
+            list.add(new Counter("ip:" + source, cfg.ipFreeAttempts(), false));
+            list.add(new Counter(pairKey(user, source), cfg.pairFreeAttempts(), true));
         }
         return list;
     }
