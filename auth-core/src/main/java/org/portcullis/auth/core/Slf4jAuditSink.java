@@ -33,12 +33,17 @@ public final class Slf4jAuditSink implements AuditSink {
     }
 
     // A username or user agent comes from the client: keep log lines single and unforgeable
-    // (OWASP ASVS V7.3.1, log injection).
+    // (OWASP ASVS V7.3.1, log injection). Besides control characters (CR, LF, NEL, ESC), Unicode
+    // line and paragraph separators end a line in many viewers, and format characters (bidi
+    // overrides, zero-width ones) make a line read otherwise than it is.
     private static String clean(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
+            int type = Character.getType(c);
+            boolean unsafe = Character.isISOControl(c) || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
+            b.append(unsafe ? '?' : c);
         }
         return b.toString();
     }
