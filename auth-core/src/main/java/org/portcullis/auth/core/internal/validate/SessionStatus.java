@@ -58,10 +58,15 @@ public final class SessionStatus {
         }
     }
 
-    /** Records a session as this node just wrote it (after login or refresh). */
+    /**
+     * Records a session as this node just wrote it (after login or refresh). A revocation seen
+     * here is never undone: a logout that lands between a refresh's store write and this call
+     * must not be overwritten by the refresh's older, still-active copy (OWASP ASVS V3.3.1).
+     */
     public void update(Session session) {
         if (cache != null) {
-            cache.put(session.id(), Status.of(session));
+            Status fresh = Status.of(session);
+            cache.asMap().merge(session.id(), fresh, (known, next) -> known.revoked ? known : next);
         }
     }
 
