@@ -153,6 +153,19 @@ class HostileTokenTest {
         }
 
         @Test
+        @DisplayName("an ES256 token whose signature is r = s = 0 is refused (the 'psychic signature', CVE-2022-21449)")
+        void psychicSignature() {
+            try (Fixture es = new Fixture(b -> b.signingAlgorithm(org.portcullis.auth.api.SigningAlgorithm.ES256))) {
+                es.addUser("bob", "pw");
+                String token = es.login("bob", "pw").accessToken();
+                String zeros = B64.encodeToString(new byte[64]);
+                String forged = token.substring(0, token.lastIndexOf('.') + 1) + zeros;
+                assertThat(catchAuth(() -> es.auth.validate(forged)).code()).isEqualTo(ErrorCode.TOKEN_INVALID);
+                assertThat(es.auth.validate(token).username()).isEqualTo("bob");
+            }
+        }
+
+        @Test
         @DisplayName("a kid with path, SQL or control characters is only a map key: refused, and no key is added")
         void hostileKid() throws Exception {
             for (String kid : List.of("../../../../etc/passwd", "' OR '1'='1' --", "kid\u0000", "%2e%2e%2f", "*")) {
