@@ -45,7 +45,12 @@ public final class LoginFlow {
                     .username(clip(username)).reason("input_rejected"));
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "input_rejected");
         }
-        Identity identity = throttle.serialised(username, () -> checkCredential(credential, username, client));
+        // Password guesses on one username go one at a time (see Throttle#serialised). Other
+        // credentials name a provider, not a person, as their subject: serialising them would
+        // queue every login through that provider behind one another.
+        Identity identity = credential instanceof PasswordCredential
+                ? throttle.serialised(username, () -> checkCredential(credential, username, client))
+                : checkCredential(credential, username, client);
         return startSession(identity, client);
     }
 
