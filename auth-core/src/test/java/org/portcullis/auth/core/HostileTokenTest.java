@@ -174,20 +174,26 @@ class HostileTokenTest {
             assertThat(f.stores.signingKeys().findAll()).hasSize(1);
         }
 
+        // Each duplicate is tried in both orders: a parser keeping the first or the last value
+        // would accept one of the two, so refusing both shows that duplicates themselves are refused.
         @Test
-        @DisplayName("a header naming alg twice is refused, whichever value comes last")
+        @DisplayName("a header naming alg twice is refused, whichever value comes first (RFC 7515 §4: names are unique)")
         void duplicateAlg() throws Exception {
             String kid = ourKey().kid();
-            String h = "{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\",\"alg\":\"EdDSA\"}";
-            assertThat(codeOf(signRaw(h, claims().toString()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            for (String algs : List.of("\"alg\":\"none\",\"alg\":\"EdDSA\"", "\"alg\":\"EdDSA\",\"alg\":\"none\"")) {
+                String h = "{" + algs + ",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}";
+                assertThat(codeOf(signRaw(h, claims().toString()))).as(algs).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
         }
 
         @Test
-        @DisplayName("a header naming kid twice is refused")
+        @DisplayName("a header naming kid twice is refused, whichever value comes first")
         void duplicateKid() throws Exception {
-            String kid = ourKey().kid();
-            String h = "{\"alg\":\"EdDSA\",\"kid\":\"someone-elses\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}";
-            assertThat(codeOf(signRaw(h, claims().toString()))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            String kid = "\"kid\":\"" + ourKey().kid() + "\"";
+            for (String kids : List.of("\"kid\":\"someone-elses\"," + kid, kid + ",\"kid\":\"someone-elses\"")) {
+                String h = "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\"," + kids + "}";
+                assertThat(codeOf(signRaw(h, claims().toString()))).as(kids).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
         }
     }
 
