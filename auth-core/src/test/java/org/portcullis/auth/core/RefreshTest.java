@@ -153,7 +153,7 @@ class RefreshTest {
             String alice = f.auth.validate(a.accessToken()).userId();
             f.stores.users().setEnabled(alice, false);
             f.clock.advance(Duration.ofMinutes(19));
-            assertThat(refreshFails(a.accessToken(), a.refreshToken())).isEqualTo(ErrorCode.ACCOUNT_DISABLED);
+            assertThat(refreshFails(a.accessToken(), a.refreshToken())).isEqualTo(ErrorCode.TOKEN_REVOKED);
             assertThat(session(a.sessionId()).revocationReason()).contains(RevocationReason.REVOKED_BY_ADMIN);
             assertThat(catchAuth(() -> f.auth.validate(a.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_REVOKED);
             assertThat(f.events(AuditEventType.REFRESH_FAILED)).singleElement()

@@ -161,7 +161,9 @@ public final class RefreshFlow {
             return null;
         });
         e.status().revoked(session.id());
-        return AuthException.of(ErrorCode.ACCOUNT_DISABLED, "account_disabled");
+        // TOKEN_REVOKED, the code of every session that has ended: clients already treat it as
+        // "log in again", and the login then says ACCOUNT_DISABLED (after a right password only).
+        return AuthException.of(ErrorCode.TOKEN_REVOKED, "account_disabled");
     }
 
     /** The error for a session that can no longer be refreshed, after recording REFRESH_FAILED. */
