@@ -154,12 +154,10 @@ public final class AuthHttpHandler {
         Objects.requireNonNull(request, "request");
         try {
             Admission admission = admit(request);
-            if (admission instanceof Admission.Refused refused) {
-                return refused.response();
-            }
             AuthPrincipal caller = admission instanceof Admission.Granted g ? g.principal() : null;
-            AuthHttpResponse response = route(request, caller);
-            // RFC 9110 §9.3.2: HEAD is GET without the content.
+            AuthHttpResponse response = admission instanceof Admission.Refused refused
+                    ? refused.response() : route(request, caller);
+            // RFC 9110 §9.3.2: HEAD is GET without the content, refusals included.
             return "HEAD".equals(request.method())
                     ? new AuthHttpResponse(response.status(), response.headers(), new byte[0]) : response;
         } catch (AuthException e) {

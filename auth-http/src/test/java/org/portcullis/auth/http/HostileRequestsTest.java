@@ -86,6 +86,15 @@ class HostileRequestsTest {
         }
 
         @Test
+        @DisplayName("a HEAD refused for want of a token carries no content either (RFC 9110 §9.3.2)")
+        void headRefused() {
+            AuthHttpResponse r = f.send(call("HEAD", "/user/me"));
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).isPresent();
+            assertThat(r.body()).isEmpty();
+        }
+
+        @Test
         @DisplayName("refreshToken with a well-formed but forged bearer token is a 401, never a pass")
         void refreshWithForgedToken() {
             Map<String, Object> tokens = f.login(ALICE, ALICE_PASSWORD);
