@@ -228,4 +228,23 @@ class ThrottleTest {
         }
         assertThat(attempt("alice", "wonderland", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
     }
+
+    @Test
+    @DisplayName("every spelling that reaches an account counts on that account's counters")
+    void usernameSpellings() {
+        f.addUser("alice", "wonderland");
+        for (String name : List.of("Alice", " ALICE ", "alice\t", "\u2003alice", "aLiCe")) {
+            assertThat(attempt(name, "guess", ATTACKER)).as(name).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        assertThat(attempt("alice", "wonderland", ATTACKER)).isEqualTo(ErrorCode.THROTTLED);
+    }
+
+    @Test
+    @DisplayName("look-alike spellings (full-width, zero-width space, dotted I) are other names: even the right password fails")
+    void lookAlikes() {
+        f.addUser("alice", "wonderland");
+        for (String name : List.of("\uFF41\uFF4C\uFF49\uFF43\uFF45", "alice\u200B", "AL\u0130CE", "a\u0301lice")) {
+            assertThat(attempt(name, "wonderland", ELSEWHERE)).as(name).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+    }
 }
