@@ -113,6 +113,18 @@ class LoginTest {
         }
 
         @Test
+        @DisplayName("a 1024-character password is checked to its last character, spaces and Unicode included (NIST SP 800-63B §5.1.1.2: no truncation)")
+        void longPasswordNotTruncated() {
+            String password = "correct horse \u00e9\u6f22\uD83D\uDD11 ".repeat(60).substring(0, 1023) + "x";
+            f.addUser("alice", password);
+            assertThat(f.login("alice", password).sessionId()).isNotBlank();
+            String lastDiffers = password.substring(0, 1023) + "y";
+            assertThat(catchAuth(() -> f.login("alice", lastDiffers)).code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+            String firstDiffers = "C" + password.substring(1);
+            assertThat(catchAuth(() -> f.login("alice", firstDiffers)).code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+
+        @Test
         @DisplayName("an unknown username fails with the same code and message as a wrong password")
         void unknownUser() {
             f.addUser("alice", "wonderland");
