@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Error responses: RFC 9457 problem details with a stable {@code code} member, plus the
- * RFC 6750 §3 {@code WWW-Authenticate} challenge on every 401 and {@code Retry-After} on 429.
+ * RFC 6750 §3 {@code WWW-Authenticate} challenge on every 401, {@code Retry-After} on 429, and a
+ * fixed {@code Retry-After} of {@value #STORE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds on 503
+ * {@code STORE_UNAVAILABLE}.
  *
  * <p>The status of each {@link ErrorCode} (also documented on {@code AuthHttpHandler}):
  * <pre>
@@ -27,6 +29,13 @@ public final class Problems {
 
     /** The realm named in every challenge. */
     public static final String REALM = "portcullis";
+
+    /**
+     * The {@code Retry-After} of a 503 {@code STORE_UNAVAILABLE}, in seconds (RFC 9110 §10.2.3: how
+     * long the service is expected to be unavailable). Fixed, since nobody knows when the database
+     * returns; long enough that retrying clients do not pile onto a struggling one.
+     */
+    public static final int STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     private Problems() {
     }
@@ -69,6 +78,9 @@ public final class Problems {
             headers.put("WWW-Authenticate", code == ErrorCode.INVALID_CREDENTIALS || code == ErrorCode.TOKEN_MISSING
                     ? challenge(null, null)
                     : challenge("invalid_token", detail));
+        }
+        if (code == ErrorCode.STORE_UNAVAILABLE) {
+            headers.put("Retry-After", Integer.toString(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS));
         }
         return build(status, code, detail, headers);
     }

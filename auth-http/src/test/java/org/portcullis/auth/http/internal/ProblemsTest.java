@@ -39,6 +39,17 @@ class ProblemsTest {
     }
 
     @Test
+    @DisplayName("a 503 STORE_UNAVAILABLE asks the client to retry after 5 seconds, and no other code's problem does")
+    void storeUnavailableRetryAfter() {
+        assertThat(Problems.of(ErrorCode.STORE_UNAVAILABLE).header("Retry-After")).contains("5");
+        for (ErrorCode code : ErrorCode.values()) {
+            if (code != ErrorCode.STORE_UNAVAILABLE) {
+                assertThat(Problems.of(code).header("Retry-After")).as(code.name()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("the challenge's error_description holds only the characters RFC 6750 allows")
     void quotable() {
         String v = Problems.of(401, ErrorCode.TOKEN_INVALID, "bad \"quote\" \\ and é").header("WWW-Authenticate").orElseThrow();

@@ -296,6 +296,7 @@ class PortcullisServerEndToEndTest {
                         "{\"username\":\"alice\",\"password\":\"" + ALICE_PASSWORD + "\"}");
                 assertThat(login.statusCode()).isEqualTo(503);
                 assertThat(code(login)).isEqualTo("STORE_UNAVAILABLE");
+                assertThat(login.headers().firstValue("Retry-After")).contains("5");
                 HttpResponse<String> refresh = client.refresh(pair.get("accessToken"), pair.get("refreshToken"));
                 assertThat(refresh.statusCode()).isEqualTo(503);
             } finally {

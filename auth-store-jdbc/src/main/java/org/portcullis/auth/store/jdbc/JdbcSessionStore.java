@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
@@ -51,12 +53,30 @@ final class JdbcSessionStore implements SessionStore {
     static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
             + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
             + " ORDER BY created_at, id";
+    // Lock order. Every statement that locks more than one session row (the purge batch and
+    // revokeAll) first chooses its rows without locking them, along whichever index serves the
+    // choice, and then locks them by primary key in ascending id order (the ids sorted here
+    // and ORDER BY id in the locking SELECT). Two such callers therefore queue for their common
+    // rows in the same order and cannot deadlock. Choosing and locking in one statement took
+    // the locks in index order, which differs per statement (expiry for the purge, user and
+    // creation for revokeAll), and PostgreSQL (or H2) then aborted one of them as a deadlock.
+    // The locking SELECT re-checks its condition, so a row changed in between drops out.
+
     // Two choosing queries rather than one with OR: each walks its own index on both databases
     // (H2 answers an OR with a full scan, which made each batch cost as much as the whole table).
-    static final String PURGE_EXPIRED = "SELECT " + COLUMNS + " FROM portcullis_sessions"
-            + " WHERE expires_at <= :now FETCH FIRST :limit ROWS ONLY FOR UPDATE";
-    static final String PURGE_REVOKED = "SELECT " + COLUMNS + " FROM portcullis_sessions"
-            + " WHERE revoked_at <= :revokedBefore AND expires_at > :now FETCH FIRST :limit ROWS ONLY FOR UPDATE";
+    static final String PURGE_EXPIRED = "SELECT id FROM portcullis_sessions"
+            + " WHERE expires_at <= :now FETCH FIRST :limit ROWS ONLY";
+    static final String PURGE_REVOKED = "SELECT id FROM portcullis_sessions"
+            + " WHERE revoked_at <= :revokedBefore AND expires_at > :now FETCH FIRST :limit ROWS ONLY";
+    // By primary key, so the OR costs nothing here.
+    static final String PURGE_LOCK = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE id = ANY(:ids)"
+            + " AND (expires_at <= :now OR revoked_at <= :revokedBefore) ORDER BY id FOR UPDATE";
+    static final String REVOKE_ALL_CHOOSE = "SELECT id FROM portcullis_sessions"
+            + " WHERE user_id = :userId AND revoked_at IS NULL";
+    static final String REVOKE_ALL_LOCK = "SELECT id FROM portcullis_sessions WHERE id = ANY(:ids)"
+            + " AND revoked_at IS NULL ORDER BY id FOR UPDATE";
+    static final String REVOKE_ALL_UPDATE = "UPDATE portcullis_sessions SET revoked_at = :now,"
+            + " revocation_reason = :reason WHERE id = ANY(:ids) AND revoked_at IS NULL";
     static final String PURGE_TOKENS = "DELETE FROM portcullis_refresh_tokens WHERE session_id = ANY(:ids)";
     static final String PURGE_SESSIONS = "DELETE FROM portcullis_sessions WHERE id = ANY(:ids)";
 
@@ -182,21 +202,30 @@ final class JdbcSessionStore implements SessionStore {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(exceptSessionId, "exceptSessionId");
-        String update = "UPDATE portcullis_sessions SET revoked_at = :now, revocation_reason = :reason"
-                + " WHERE user_id = :userId AND revoked_at IS NULL"
-                + (exceptSessionId.isPresent() ? " AND id <> :except" : "");
-        // One statement that both revokes and reports what it revoked, so two concurrent calls
-        // never both claim the same session.
-        String sql = db.dialect() == JdbcDialect.POSTGRESQL
-                ? update + " RETURNING id"
-                : "SELECT id FROM FINAL TABLE (" + update + ")";
-        return db.withHandle("sessions.revokeAll", h -> {
-            var q = h.createQuery(sql)
+        // Choose, then lock in id order (see "Lock order" above), then revoke what was locked. The
+        // UPDATE re-checks "not revoked" and reports what it changed, so two concurrent calls never
+        // both claim the same session.
+        String update = db.dialect() == JdbcDialect.POSTGRESQL
+                ? REVOKE_ALL_UPDATE + " RETURNING id"
+                : "SELECT id FROM FINAL TABLE (" + REVOKE_ALL_UPDATE + ")";
+        return db.inTransaction("sessions.revokeAll", h -> {
+            List<String> chosen = new ArrayList<>(h.createQuery(REVOKE_ALL_CHOOSE)
+                    .bind("userId", userId)
+                    .mapTo(String.class)
+                    .list());
+            exceptSessionId.ifPresent(chosen::remove);
+            List<String> locked = lockInIdOrder(h, REVOKE_ALL_LOCK, chosen, q -> { })
+                    .mapTo(String.class)
+                    .list();
+            if (locked.isEmpty()) {
+                return List.of();
+            }
+            return h.createQuery(update)
                     .bind("now", Db.ts(now))
                     .bind("reason", reason.name())
-                    .bind("userId", userId);
-            exceptSessionId.ifPresent(e -> q.bind("except", e));
-            return q.mapTo(String.class).list();
+                    .bindArray("ids", String.class, locked)
+                    .mapTo(String.class)
+                    .list();
         });
     }
 
@@ -220,21 +249,32 @@ final class JdbcSessionStore implements SessionStore {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         // One short transaction of at most `limit` rows (keycloak#20073: never one giant delete).
-        // FOR UPDATE keeps a concurrent rotation from extending a session between choosing and deleting it.
+        // The rows are chosen along the expiry (then revocation) index, then locked in id order
+        // (see "Lock order" above); the lock keeps a concurrent rotation from extending a session
+        // between choosing and deleting it, and the locking SELECT drops a row that was extended
+        // or purged by someone else meanwhile. Such a batch comes back shorter than `limit`, which
+        // ends the caller's run early; what is left goes in its next run.
         return db.inTransaction("sessions.purge", h -> {
-            List<Session> victims = new ArrayList<>(h.createQuery(PURGE_EXPIRED)
+            List<String> chosen = new ArrayList<>(h.createQuery(PURGE_EXPIRED)
                     .bind("now", Db.ts(now))
                     .bind("limit", limit)
-                    .map((rs, ctx) -> map(rs))
+                    .mapTo(String.class)
                     .list());
-            if (victims.size() < limit) {
-                victims.addAll(h.createQuery(PURGE_REVOKED)
+            if (chosen.size() < limit) {
+                chosen.addAll(h.createQuery(PURGE_REVOKED)
                         .bind("revokedBefore", Db.ts(revokedBefore))
                         .bind("now", Db.ts(now))
-                        .bind("limit", limit - victims.size())
-                        .map((rs, ctx) -> map(rs))
+                        .bind("limit", limit - chosen.size())
+                        .mapTo(String.class)
                         .list());
             }
+            if (chosen.isEmpty()) {
+                return List.<Session>of();
+            }
+            List<Session> victims = lockInIdOrder(h, PURGE_LOCK, chosen,
+                    q -> q.bind("now", Db.ts(now)).bind("revokedBefore", Db.ts(revokedBefore)))
+                    .map((rs, ctx) -> map(rs))
+                    .list();
             if (victims.isEmpty()) {
                 return victims;
             }
@@ -252,6 +292,19 @@ final class JdbcSessionStore implements SessionStore {
     @Override
     public void ping() {
         db.ping("sessions.ping");
+    }
+
+    /**
+     * Prepares a locking SELECT over {@code ids} (bound as {@code :ids}, sorted), whose SQL ends in
+     * {@code ORDER BY id FOR UPDATE}. PostgreSQL locks the rows as they leave the ORDER BY, so in
+     * id order whatever the plan; H2 locks the rows as it reads them, here through the primary key
+     * for a sorted list of keys, which every caller passes in the same order.
+     */
+    private static Query lockInIdOrder(Handle h, String sql, List<String> ids, Consumer<Query> binder) {
+        List<String> sorted = ids.stream().distinct().sorted().toList();
+        var q = h.createQuery(sql).bindArray("ids", String.class, sorted);
+        binder.accept(q);
+        return q;
     }
 
     private int insertToken(Handle h, String hash, String sessionId, Instant issuedAt) {

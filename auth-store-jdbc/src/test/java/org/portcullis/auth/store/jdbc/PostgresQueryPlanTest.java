@@ -139,10 +139,42 @@ class PostgresQueryPlanTest {
         assertIndexed(revoked, "portcullis_sessions");
         assertThat(String.join("\n", revoked)).contains("portcullis_sessions_revoked_ix");
         List<String> ids = List.of("gone1", "gone2", "gone3");
+        List<String> lock = explain("purge: lock the chosen sessions in id order (SessionStore.purge)",
+                JdbcSessionStore.PURGE_LOCK, q -> q.bindArray("ids", String.class, ids).bind("now", ts(NOW))
+                        .bind("revokedBefore", ts(NOW.minus(Duration.ofDays(1)))));
+        assertIndexed(lock, "portcullis_sessions");
+        assertLocksAfterSorting(lock);
         assertIndexed(explain("purge: delete the batch's hashes", JdbcSessionStore.PURGE_TOKENS,
                 q -> q.bindArray("ids", String.class, ids)), "portcullis_refresh_tokens");
         assertIndexed(explain("purge: delete the batch's sessions", JdbcSessionStore.PURGE_SESSIONS,
                 q -> q.bindArray("ids", String.class, ids)), "portcullis_sessions");
+    }
+
+    @Test
+    @DisplayName("revoking all of a user's sessions chooses them along the user index and locks them by key in id order")
+    void revokeAll() {
+        List<String> choose = explain("revoke all: choose the user's sessions (SessionStore.revokeAll)",
+                JdbcSessionStore.REVOKE_ALL_CHOOSE, q -> q.bind("userId", "liveu7"));
+        assertIndexed(choose, "portcullis_sessions");
+        assertThat(String.join("\n", choose)).contains("portcullis_sessions_user_ix");
+        List<String> ids = List.of("live7", "live2007", "live4007");
+        List<String> lock = explain("revoke all: lock them in id order", JdbcSessionStore.REVOKE_ALL_LOCK,
+                q -> q.bindArray("ids", String.class, ids));
+        assertIndexed(lock, "portcullis_sessions");
+        assertLocksAfterSorting(lock);
+        assertIndexed(explain("revoke all: revoke them", JdbcSessionStore.REVOKE_ALL_UPDATE,
+                q -> q.bindArray("ids", String.class, ids).bind("now", ts(NOW)).bind("reason", "LOGOUT_ALL")),
+                "portcullis_sessions");
+    }
+
+    /**
+     * LockRows is the plan's top node, so rows are locked as they leave the ORDER BY id beneath it
+     * (a Sort, or the primary key's scan, which already returns them in id order), whatever order
+     * an index returned them in.
+     */
+    private static void assertLocksAfterSorting(List<String> plan) {
+        assertThat(plan.get(0)).startsWith("LockRows");
+        assertThat(String.join("\n", plan)).containsAnyOf("Sort Key: id", "Index Scan using portcullis_sessions_pkey");
     }
 
     @Test
