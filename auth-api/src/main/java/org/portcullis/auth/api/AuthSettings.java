@@ -47,9 +47,17 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
      * @param maxDelay                  longest delay; default 15 minutes
      * @param stuffingDistinctUsernames failures from one IP across this many usernames within a window flag
      *                                  credential stuffing; default 10
+     * @param accountMaxFailures        a hard cap on consecutive failures per username, from anywhere, within
+     *                                  {@code accountWindow}: once reached, every login of that username is refused
+     *                                  until the window closes, and only a successful login resets the count.
+     *                                  NIST SP 800-63B §5.2.2 asks for at most 100; but a cap lets anyone who
+     *                                  knows a username lock its owner out (aspnetcore#6836), so it is off by
+     *                                  default (0) and the growing per-username delay above slows spraying instead
+     * @param accountWindow             the window of {@code accountMaxFailures}; default 24 hours
      */
     public record Throttling(Duration window, int pairFreeAttempts, int ipFreeAttempts, int userFreeAttempts,
-                             Duration baseDelay, Duration maxDelay, int stuffingDistinctUsernames) {
+                             Duration baseDelay, Duration maxDelay, int stuffingDistinctUsernames,
+                             int accountMaxFailures, Duration accountWindow) {
 
         public Throttling {
             requirePositive(window, "throttling.window");
@@ -62,11 +70,24 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             requireAtLeast(ipFreeAttempts, 1, "throttling.ipFreeAttempts");
             requireAtLeast(userFreeAttempts, 1, "throttling.userFreeAttempts");
             requireAtLeast(stuffingDistinctUsernames, 2, "throttling.stuffingDistinctUsernames");
+            requireAtLeast(accountMaxFailures, 0, "throttling.accountMaxFailures");
+            requirePositive(accountWindow, "throttling.accountWindow");
+        }
+
+        /**
+         * The same settings plus the consecutive-failure cap per username (NIST SP 800-63B §5.2.2).
+         *
+         * @param maxFailures at most this many failures per username within {@code window}; 0 turns the cap off
+         */
+        public Throttling withAccountCap(int maxFailures, Duration window) {
+            return new Throttling(this.window, pairFreeAttempts, ipFreeAttempts, userFreeAttempts, baseDelay, maxDelay,
+                    stuffingDistinctUsernames, maxFailures, window);
         }
 
         /** The defaults listed above. */
         public static Throttling defaults() {
-            return new Throttling(Duration.ofMinutes(15), 5, 20, 50, Duration.ofSeconds(1), Duration.ofMinutes(15), 10);
+            return new Throttling(Duration.ofMinutes(15), 5, 20, 50, Duration.ofSeconds(1), Duration.ofMinutes(15), 10,
+                    0, Duration.ofHours(24));
         }
     }
 

@@ -43,7 +43,9 @@ class AuthSettingsTest {
         assertThatThrownBy(() -> new AuthSettings.Cleanup(Duration.ZERO, 10, Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("cleanup.auditRetention");
         assertThatThrownBy(() -> new AuthSettings.Throttling(Duration.ofMinutes(1), 0, 1, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 5)).hasMessageContaining("throttling.pairFreeAttempts");
+                Duration.ofSeconds(2), 5, 0, Duration.ofHours(1))).hasMessageContaining("throttling.pairFreeAttempts");
+        assertThatThrownBy(() -> AuthSettings.Throttling.defaults().withAccountCap(-1, Duration.ofHours(1)))
+                .hasMessageContaining("throttling.accountMaxFailures");
     }
 
     @Test

@@ -247,4 +247,72 @@ class ThrottleTest {
             assertThat(attempt(name, "wonderland", ELSEWHERE)).as(name).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
         }
     }
+
+    @org.junit.jupiter.api.Nested
+    @DisplayName("with the NIST SP 800-63B §5.2.2 account cap switched on")
+    class AccountCap {
+
+        private final Fixture capped = new Fixture(b -> b.throttling(
+                org.portcullis.auth.api.AuthSettings.Throttling.defaults().withAccountCap(100, Duration.ofHours(24))));
+
+        @AfterEach
+        void closeCapped() {
+            capped.close();
+        }
+
+        private ErrorCode guess(String password, int source) {
+            try {
+                capped.login("alice", password, new ClientInfo("10.9." + (source / 250) + "." + (source % 250), ""));
+                return null;
+            } catch (AuthException e) {
+                return e.code();
+            }
+        }
+
+        @Test
+        @DisplayName("a spraying attacker gets at most 100 password checks a day on one account, however many IPs")
+        void atMostHundredADay() {
+            capped.addUser("alice", "wonderland");
+            int checked = 0;
+            for (int i = 0; i < 2_000; i++) {
+                if (guess("guess", i) == ErrorCode.INVALID_CREDENTIALS) {
+                    checked++;
+                }
+                capped.clock.advance(Duration.ofSeconds(40));
+            }
+            // 2,000 guesses spread over 22 hours from 2,000 addresses.
+            assertThat(checked).isEqualTo(100);
+            assertThat(catchAuth(() -> capped.login("alice", "wonderland", ELSEWHERE)).code()).isEqualTo(ErrorCode.THROTTLED);
+        }
+
+        @Test
+        @DisplayName("the cap counts consecutive failures: a successful login starts the count over")
+        void consecutive() {
+            capped.addUser("alice", "wonderland");
+            for (int i = 0; i < 99; i++) {
+                assertThat(guess("guess", i)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+                capped.clock.advance(Duration.ofMinutes(1));
+            }
+            assertThat(guess("wonderland", 500)).isNull();
+            for (int i = 0; i < 99; i++) {
+                assertThat(guess("guess", i)).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+                capped.clock.advance(Duration.ofMinutes(1));
+            }
+            assertThat(guess("wonderland", 501)).isNull();
+        }
+
+        @Test
+        @DisplayName("once the cap is reached the account opens again when its window closes")
+        void windowCloses() {
+            capped.addUser("alice", "wonderland");
+            for (int i = 0; i < 100; i++) {
+                guess("guess", i);
+                capped.clock.advance(Duration.ofMinutes(1));
+            }
+            AuthException locked = catchAuth(() -> capped.login("alice", "wonderland", ELSEWHERE));
+            assertThat(locked.code()).isEqualTo(ErrorCode.THROTTLED);
+            capped.clock.advance(locked.retryAfter().orElseThrow());
+            assertThat(guess("wonderland", 700)).isNull();
+        }
+    }
 }

@@ -80,6 +80,16 @@ public final class Throttle {
                 }
             }
         }
+        if (cfg.accountMaxFailures() > 0) {
+            Optional<AttemptState> acct = store.find(accountKey(username), now);
+            if (acct.isPresent() && acct.get().failures() >= cfg.accountMaxFailures()) {
+                // NIST SP 800-63B §5.2.2: no more than the cap of consecutive failures; wait out the window.
+                Duration wait = Duration.between(now, acct.get().windowEnd());
+                if (wait.compareTo(worst) > 0) {
+                    worst = wait;
+                }
+            }
+        }
         return worst.isZero() ? Optional.empty() : Optional.of(worst);
     }
 
@@ -92,6 +102,9 @@ public final class Throttle {
                 newPairForIp = true;
             }
         }
+        if (cfg.accountMaxFailures() > 0) {
+            store.recordFailure(accountKey(username), now, cfg.accountWindow());
+        }
         if (newPairForIp && !ip.isEmpty()) {
             // One more distinct username failed from this IP in the window.
             AttemptState distinct = store.recordFailure("ipusers:" + SourceKeys.of(ip), now, cfg.window());
@@ -101,13 +114,22 @@ public final class Throttle {
     }
 
     /**
-     * Forgets the pair's failures after a successful login. The per-IP and per-username counters
-     * stay: one good login must not wipe out the evidence of an attack from the same place.
+     * Forgets the pair's failures (and the consecutive-failure count of the account cap, when on)
+     * after a successful login. The per-IP and per-username counters stay: one good login must not
+     * wipe out the evidence of an attack from the same place.
      */
     public void recordSuccess(String username, String ip) {
         if (!ip.isEmpty()) {
             store.reset(pairKey(UserRecord.normalize(username), SourceKeys.of(ip)));
         }
+        if (cfg.accountMaxFailures() > 0) {
+            // The cap counts consecutive failures: the owner getting in ends the run.
+            store.reset(accountKey(username));
+        }
+    }
+
+    private static String accountKey(String username) {
+        return "account:" + UserRecord.normalize(username);
     }
 
     Duration waitFor(AttemptState st, int free, Instant now) {
