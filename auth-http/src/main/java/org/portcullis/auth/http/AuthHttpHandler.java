@@ -82,8 +82,7 @@ import java.util.TreeSet;
  * </table>
  * Every 401 carries an RFC 6750 §3 challenge: {@code Bearer realm="portcullis", error="invalid_token"},
  * or {@code error="invalid_request"} when the {@code Authorization} header is not a well-formed
- * bearer credential; a failed login's challenge, and that of a request with no bearer token at
- * all ({@code TOKEN_MISSING}), carry no error (RFC 6750 §3.1).
+ * bearer credential; a failed login's challenge carries no error, since no token was involved.
  *
  * <h2>Client address</h2>
  * The socket peer, or with {@link Builder#trustedProxies} the right-most {@code X-Forwarded-For}

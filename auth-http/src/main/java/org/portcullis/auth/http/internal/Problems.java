@@ -66,16 +66,15 @@ public final class Problems {
 
     /**
      * A problem response. Adds {@code WWW-Authenticate} when the status is 401: the RFC 6750 §3
-     * challenge with {@code error="invalid_token"}, except where no token was presented (a failed
-     * login; no {@code Authorization} header, or one of another scheme): then the challenge
-     * carries no error, as RFC 6750 §3.1 asks ("SHOULD NOT include an error code").
+     * challenge with {@code error="invalid_token"}, except for a failed login, where no token
+     * was involved and the challenge carries no error (RFC 6750 §3.1).
      *
      * @param detail a sentence safe to show the client; never request data
      */
     public static AuthHttpResponse of(int status, ErrorCode code, String detail) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (status == 401) {
-            headers.put("WWW-Authenticate", code == ErrorCode.INVALID_CREDENTIALS || code == ErrorCode.TOKEN_MISSING
+            headers.put("WWW-Authenticate", code == ErrorCode.INVALID_CREDENTIALS
                     ? challenge(null, null)
                     : challenge("invalid_token", detail));
         }

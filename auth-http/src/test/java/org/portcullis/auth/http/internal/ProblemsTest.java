@@ -57,14 +57,6 @@ class ProblemsTest {
     }
 
     @Test
-    @DisplayName("a missing token gets a bare challenge, a bad one an invalid_token challenge (RFC 6750 §3.1)")
-    void challenges() {
-        assertThat(Problems.of(ErrorCode.TOKEN_MISSING).header("WWW-Authenticate")).contains("Bearer realm=\"portcullis\"");
-        assertThat(Problems.of(ErrorCode.TOKEN_EXPIRED).header("WWW-Authenticate").orElseThrow())
-                .startsWith("Bearer realm=\"portcullis\", error=\"invalid_token\", error_description=");
-    }
-
-    @Test
     @DisplayName("an internal error says nothing about its cause")
     void internal() {
         AuthHttpResponse r = Problems.internalError();

