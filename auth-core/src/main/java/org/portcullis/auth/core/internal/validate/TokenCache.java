@@ -36,7 +36,10 @@ final class TokenCache {
                 .expireAfter(new Expiry<Key, AccessTokens.Verified>() {
                     @Override
                     public long expireAfterCreate(Key key, AccessTokens.Verified v, long currentTime) {
-                        long exp = v.principal().expiresAt().getEpochSecond() * 1_000_000_000L + skewNanos;
+                        long expSeconds = v.principal().expiresAt().getEpochSecond();
+                        // Saturate rather than overflow for an exp past the year 2262.
+                        long exp = expSeconds > Long.MAX_VALUE / 1_000_000_000L - 1_000 ? Long.MAX_VALUE
+                                : expSeconds * 1_000_000_000L + skewNanos;
                         return Math.max(0, exp - currentTime);
                     }
 
