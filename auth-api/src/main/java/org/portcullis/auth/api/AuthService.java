@@ -83,6 +83,20 @@ public interface AuthService extends AutoCloseable {
     int purgeExpired();
 
     /**
+     * Rotates the signing key: publishes a new key of the configured algorithm that starts signing
+     * after {@code publishLead}, and retires the keys that sign now at that moment. Retired keys keep
+     * verifying for an access-token lifetime plus the refresh idle timeout, so that neither a live
+     * token nor a refresh with an expired one is refused. Audited as {@code KEY_ROTATED}.
+     *
+     * @param publishLead how long the new key is only published; give at least every node's
+     *                    {@link AuthSettings#keyReloadInterval()}, so that no node sees a token signed
+     *                    with a key it has not loaded (keycloak#49658). Zero signs with it at once.
+     * @return the new key's id ({@code kid})
+     * @throws IllegalArgumentException if {@code publishLead} is negative
+     */
+    String rotateSigningKey(java.time.Duration publishLead);
+
+    /**
      * Checks that the stores can be reached.
      *
      * @throws StoreUnavailableException if they cannot

@@ -14,7 +14,6 @@ import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.TokenPair;
-import org.portcullis.auth.core.internal.DefaultAuthService;
 
 @DisplayName("signing algorithms and keys")
 class AlgorithmsTest {
@@ -57,11 +56,12 @@ class AlgorithmsTest {
             f.addUser("alice", "pw");
             TokenPair before = f.login("alice", "pw");
             String oldKid = SignedJWT.parse(before.accessToken()).getHeader().getKeyID();
-            SigningKey fresh = ((DefaultAuthService) f.auth).rotateSigningKey(Duration.ofMinutes(2));
+            String fresh = f.auth.rotateSigningKey(Duration.ofMinutes(2));
             assertThat(SignedJWT.parse(f.login("alice", "pw").accessToken()).getHeader().getKeyID()).isEqualTo(oldKid);
             f.clock.advance(Duration.ofMinutes(2));
             TokenPair after = f.login("alice", "pw");
-            assertThat(SignedJWT.parse(after.accessToken()).getHeader().getKeyID()).isEqualTo(fresh.kid());
+            assertThat(SignedJWT.parse(after.accessToken()).getHeader().getKeyID()).isEqualTo(fresh);
+            assertThat(f.events(org.portcullis.auth.api.AuditEventType.KEY_ROTATED)).hasSize(2);
             assertThat(f.auth.validate(before.accessToken()).sessionId()).isEqualTo(before.sessionId());
             assertThat(f.auth.refresh(before.accessToken(), before.refreshToken(), Fixture.CLIENT).sessionId())
                     .isEqualTo(before.sessionId());
@@ -77,7 +77,7 @@ class AlgorithmsTest {
             f.addUser("alice", "pw");
             TokenPair p = f.login("alice", "pw");
             assertThat(node2.validate(p.accessToken()).username()).isEqualTo("alice");
-            ((DefaultAuthService) f.auth).rotateSigningKey(Duration.ZERO);
+            f.auth.rotateSigningKey(Duration.ZERO);
             TokenPair q = f.login("alice", "pw");
             f.clock.advance(Duration.ofSeconds(5));
             assertThat(node2.validate(q.accessToken()).username()).isEqualTo("alice");

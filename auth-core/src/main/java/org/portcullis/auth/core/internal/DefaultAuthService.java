@@ -122,13 +122,14 @@ public final class DefaultAuthService implements AuthService {
         return engine.settings();
     }
 
-    /**
-     * Publishes a new signing key that signs after {@code publishLead} and retires the current one,
-     * which stays verifiable long enough for refreshes of the tokens it signed.
-     */
-    public SigningKey rotateSigningKey(Duration publishLead) {
+    @Override
+    public String rotateSigningKey(Duration publishLead) {
+        if (publishLead == null || publishLead.isNegative()) {
+            throw new IllegalArgumentException("publishLead must be zero or positive: " + publishLead);
+        }
         AuthSettings s = engine.settings();
-        return keys.rotate(publishLead, s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew()));
+        SigningKey key = keys.rotate(publishLead, s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew()));
+        return key.kid();
     }
 
     @Override
