@@ -56,10 +56,7 @@ class H2DatabaseTest {
     }
 
     private ServerConfig config(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1",
-                "PORTCULLIS_DEMO_SEED", "false", "PORTCULLIS_THREADS", "4"));
-        env.putAll(extra);
-        return ServerConfig.load(env, dir);
+        return PortcullisServerEndToEndTest.testConfig(dir, extra);
     }
 
     private PortcullisServer start(ServerConfig config) {

@@ -54,6 +54,11 @@ class PortcullisServerEndToEndTest {
     }
 
     private ServerConfig config(Map<String, String> extra) {
+        return testConfig(dir, extra);
+    }
+
+    /** A loopback server on an ephemeral port, no demo user, four threads, data under {@code dir}; {@code extra} wins. */
+    static ServerConfig testConfig(Path dir, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1",
                 "PORTCULLIS_DEMO_SEED", "false", "PORTCULLIS_THREADS", "4"));
         env.putAll(extra);
