@@ -22,6 +22,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.portcullis.auth.api.ErrorCode;
+
 /**
  * A client of the 7G User endpoints that keeps its access token fresh, so that a long-running
  * program never presents an expired one.
@@ -406,7 +408,7 @@ public final class AuthClient {
     private CompletableFuture<Rotation> rotate(Tokens base) {
         return postRefresh(base).thenApply(fresh -> new Rotation(base, fresh)).exceptionallyCompose(failure -> {
             AuthClientException e = authFailure(failure);
-            if (e == null || !Problem.REFRESH_CONFLICT.equals(e.code())) {
+            if (e == null || !e.errorCode().equals(Optional.of(ErrorCode.REFRESH_CONFLICT))) {
                 return CompletableFuture.failedFuture(failure);
             }
             Tokens reread = holder.get().orElse(null);

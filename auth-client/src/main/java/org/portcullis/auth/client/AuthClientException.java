@@ -3,13 +3,16 @@ package org.portcullis.auth.client;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+
+import org.portcullis.auth.api.ErrorCode;
 
 /**
  * Every failure of an {@link AuthClient} call. Unchecked. It carries the server's problem
  * {@link #code()} (the {@code code} member of an RFC 9457 problem document; the values are the
  * server's stable error-code names such as {@code INVALID_CREDENTIALS} or {@code THROTTLED}), or
- * one of the client's own codes listed below when no server answer was involved.
+ * one of the client's own codes listed below when no server answer was involved. The server's
+ * codes are the names of {@link ErrorCode}, the vocabulary client and server share; {@link
+ * #errorCode()} gives the constant itself.
  *
  * <p>Two subtypes name the cases callers usually handle on their own:
  * {@link SessionGoneException} (log in again) and {@link ServerUnavailableException} (try again
@@ -39,10 +42,6 @@ public sealed class AuthClientException extends RuntimeException
     /** Client code: the calling thread was interrupted while waiting; its interrupt flag is set again. */
     public static final String INTERRUPTED = "INTERRUPTED";
 
-    /** Server codes that may succeed if the same call is simply made again later. */
-    private static final Set<String> RETRYABLE_CODES =
-            Set.of("THROTTLED", "REFRESH_CONFLICT", "STORE_UNAVAILABLE", SERVER_UNREACHABLE);
-
     private final String code;
     private final int status;
     private final transient Duration retryAfter;
@@ -57,6 +56,14 @@ public sealed class AuthClientException extends RuntimeException
     /** The server's problem {@code code}, or one of the client codes of this class. Never null. */
     public String code() {
         return code;
+    }
+
+    /**
+     * The server's code as the shared {@link ErrorCode}; empty for the client's own codes, and for a
+     * code this client version does not know (a newer server's, or a proxy's answer).
+     */
+    public Optional<ErrorCode> errorCode() {
+        return ErrorCodes.parse(code);
     }
 
     /** The HTTP status of the answer, or {@code 0} when no answer was received. */
@@ -80,6 +87,7 @@ public sealed class AuthClientException extends RuntimeException
 
     /** Whether the same call may succeed if made again later (throttling, a refresh race, an outage). */
     public boolean isRetryable() {
-        return RETRYABLE_CODES.contains(code) || status == 503;
+        return SERVER_UNREACHABLE.equals(code) || status == 503
+                || errorCode().map(ErrorCode::retryable).orElse(false);
     }
 }

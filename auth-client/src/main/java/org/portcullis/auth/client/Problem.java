@@ -10,6 +10,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
+import org.portcullis.auth.api.ErrorCode;
+
 /**
  * A non-success answer of the server, read from an RFC 9457 problem document when there is one,
  * and turned into the matching exception.
@@ -21,8 +23,6 @@ import java.util.Optional;
  * @param retryAfter the {@code Retry-After} header, if any
  */
 record Problem(int status, String code, String detail, Optional<Duration> retryAfter) {
-
-    static final String REFRESH_CONFLICT = "REFRESH_CONFLICT";
 
     static Problem of(HttpResponse<String> response, Clock clock) {
         return of(response.statusCode(), response.headers().firstValue("Retry-After"), response.body(),
@@ -45,8 +45,8 @@ record Problem(int status, String code, String detail, Optional<Duration> retryA
             code = switch (status) {
                 case 401 -> "UNAUTHORIZED";
                 case 404 -> "NOT_FOUND";
-                case 429 -> "THROTTLED";
-                case 503 -> "STORE_UNAVAILABLE";
+                case 429 -> ErrorCode.THROTTLED.name();
+                case 503 -> ErrorCode.STORE_UNAVAILABLE.name();
                 default -> "HTTP_" + status;
             };
         }
@@ -77,13 +77,14 @@ record Problem(int status, String code, String detail, Optional<Duration> retryA
      */
     AuthClientException toException(String operation, boolean refreshing) {
         String said = detail.isBlank() ? "" : ": " + Json.clip(detail);
-        if (status == 503 || "STORE_UNAVAILABLE".equals(code)) {
+        Optional<ErrorCode> known = ErrorCodes.parse(code);
+        if (status == 503 || known.equals(Optional.of(ErrorCode.STORE_UNAVAILABLE))) {
             return new ServerUnavailableException(code, status, retryAfter.orElse(null),
                     "The authentication server is unavailable (" + operation + ", HTTP " + status + ")" + said,
                     null);
         }
-        if (SessionGoneException.CODES.contains(code)
-                || (refreshing && status == 401 && !REFRESH_CONFLICT.equals(code))) {
+        if (known.filter(SessionGoneException.CODES::contains).isPresent()
+                || (refreshing && status == 401 && !known.equals(Optional.of(ErrorCode.REFRESH_CONFLICT)))) {
             return new SessionGoneException(code, status,
                     "The session has ended (" + code + ", during " + operation + "); log in again" + said);
         }

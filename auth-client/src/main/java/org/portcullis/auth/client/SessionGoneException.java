@@ -1,6 +1,9 @@
 package org.portcullis.auth.client;
 
+import java.util.EnumSet;
 import java.util.Set;
+
+import org.portcullis.auth.api.ErrorCode;
 
 /**
  * The session is over and cannot be refreshed: it was revoked (logout elsewhere, an administrator,
@@ -16,8 +19,8 @@ public final class SessionGoneException extends AuthClientException {
     private static final long serialVersionUID = 1L;
 
     /** Server codes that mean the session cannot go on, whatever request they answered. */
-    static final Set<String> CODES = Set.of("REFRESH_TOKEN_REUSED", "TOKEN_REVOKED", "REFRESH_TOKEN_EXPIRED",
-            "REFRESH_TOKEN_INVALID", "SESSION_MISMATCH");
+    static final Set<ErrorCode> CODES = EnumSet.of(ErrorCode.REFRESH_TOKEN_REUSED, ErrorCode.TOKEN_REVOKED,
+            ErrorCode.REFRESH_TOKEN_EXPIRED, ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.SESSION_MISMATCH);
 
     SessionGoneException(String code, int status, String message) {
         this(code, status, message, null);

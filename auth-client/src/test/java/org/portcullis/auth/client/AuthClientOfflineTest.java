@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.store.tck.MutableClock;
 
 /**
  * What the client does without a server: against a loopback port that nobody listens on, every

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.client.example.FileTokenHolder;
-import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.store.tck.MutableClock;
 
 /**
  * The client against the real standalone server on loopback, with an H2 file database. Server and

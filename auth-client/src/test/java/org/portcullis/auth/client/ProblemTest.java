@@ -9,7 +9,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.auth.api.ErrorCode;
 
 @DisplayName("Problem answers become typed exceptions")
 class ProblemTest {
@@ -114,5 +116,28 @@ class ProblemTest {
     void message() {
         assertThat(exception(404, "SESSION_NOT_FOUND", false).getMessage())
                 .contains("op", "SESSION_NOT_FOUND", "404", "Some detail.");
+    }
+
+    @Nested
+    @DisplayName("the shared error vocabulary")
+    class SharedVocabulary {
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(ErrorCode.class)
+        @DisplayName("every server code reads back as the same ErrorCode, retryable exactly when the server says so")
+        void everyCode(ErrorCode code) {
+            AuthClientException e = exception(400, code.name(), false);
+            assertThat(e.errorCode()).contains(code);
+            assertThat(e.isRetryable()).isEqualTo(code.retryable());
+        }
+
+        @Test
+        @DisplayName("a code this client does not know keeps its text and has no ErrorCode")
+        void unknownCode() {
+            AuthClientException e = exception(400, "SOMETHING_NEWER", false);
+            assertThat(e.code()).isEqualTo("SOMETHING_NEWER");
+            assertThat(e.errorCode()).isEmpty();
+            assertThat(e.isRetryable()).isFalse();
+        }
     }
 }

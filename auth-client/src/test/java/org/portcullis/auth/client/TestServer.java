@@ -19,8 +19,8 @@ import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuditPage;
 import org.portcullis.auth.api.AuditQuery;
 import org.portcullis.auth.api.RevocationReason;
-import org.portcullis.auth.http.server.PortcullisServer;
-import org.portcullis.auth.http.server.ServerConfig;
+import org.portcullis.auth.server.PortcullisServer;
+import org.portcullis.auth.server.ServerConfig;
 import org.portcullis.auth.store.jdbc.JdbcDialect;
 import org.portcullis.auth.store.jdbc.JdbcStores;
 

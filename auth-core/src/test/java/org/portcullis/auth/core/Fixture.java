@@ -1,5 +1,7 @@
 package org.portcullis.auth.core;
 
+import org.portcullis.auth.store.tck.MutableClock;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +28,7 @@ final class Fixture implements AutoCloseable {
     static final PasswordHasher FAST = PasswordHasher.withParameters(64, 1, 1);
     static final ClientInfo CLIENT = new ClientInfo("203.0.113.5", "junit");
 
-    final MutableClock clock = new MutableClock(START);
+    final MutableClock clock = MutableClock.startingAt(START);
     final Stores stores = InMemoryStores.create(clock);
     final InMemoryAuditLog audit = (InMemoryAuditLog) stores.audit();
     final AuthSettings settings;

@@ -261,7 +261,7 @@ class HostileTokenTest {
             String token = sign(header().build(), new JWTClaimsSet.Builder(claims())
                     .notBeforeTime(Date.from(Instant.EPOCH)).build());
             assertThat(f.auth.validate(token).userId()).isEqualTo(aliceId);
-            f.clock.set(pair.expiresAt().plus(f.settings.clockSkew()));
+            f.clock.setInstant(pair.expiresAt().plus(f.settings.clockSkew()));
             assertThat(codeOf(token)).isEqualTo(ErrorCode.TOKEN_EXPIRED);
         }
     }
@@ -295,12 +295,12 @@ class HostileTokenTest {
                         p = g.auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
                     }
                 }
-                g.clock.set(absolute.minus(Duration.ofMinutes(5)));
+                g.clock.setInstant(absolute.minus(Duration.ofMinutes(5)));
                 TokenPair last = g.auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
                 assertThat(last.expiresAt()).isEqualTo(absolute);
                 assertThat(last.refreshExpiresAt()).isEqualTo(absolute);
                 g.auth.validate(last.accessToken());
-                g.clock.set(absolute);
+                g.clock.setInstant(absolute);
                 assertThat(catchAuth(() -> g.auth.validate(last.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_REVOKED);
                 assertThat(catchAuth(() -> g.auth.refresh(last.accessToken(), last.refreshToken(), Fixture.CLIENT)).code())
                         .isEqualTo(ErrorCode.REFRESH_TOKEN_EXPIRED);

@@ -99,7 +99,7 @@ class RefreshTest {
                 p = refresh(p);
                 assertThat(p.refreshExpiresAt()).isEqualTo(Fixture.START.plus(Duration.ofHours(2)));
                 assertThat(p.expiresAt()).isEqualTo(Fixture.START.plus(Duration.ofMinutes(120)));
-                f.clock.set(Fixture.START.plus(Duration.ofHours(2)));
+                f.clock.setInstant(Fixture.START.plus(Duration.ofHours(2)));
                 TokenPair last = p;
                 assertThat(refreshFails(last.accessToken(), last.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_EXPIRED);
             }
@@ -109,9 +109,9 @@ class RefreshTest {
         @DisplayName("a session unused for longer than the idle timeout cannot be refreshed, at the exact instant")
         void idleBoundary() {
             TokenPair p = aliceLogsIn();
-            f.clock.set(p.refreshExpiresAt().minusNanos(1));
+            f.clock.setInstant(p.refreshExpiresAt().minusNanos(1));
             TokenPair q = refresh(p);
-            f.clock.set(q.refreshExpiresAt());
+            f.clock.setInstant(q.refreshExpiresAt());
             assertThat(refreshFails(q.accessToken(), q.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_EXPIRED);
         }
     }

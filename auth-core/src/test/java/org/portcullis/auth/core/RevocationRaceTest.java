@@ -1,5 +1,7 @@
 package org.portcullis.auth.core;
 
+import org.portcullis.auth.store.tck.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.portcullis.auth.core.LoginTest.catchAuth;
 
@@ -29,7 +31,7 @@ import org.portcullis.auth.store.memory.InMemoryStores;
 @DisplayName("revocation racing a refresh on the same node")
 class RevocationRaceTest {
 
-    private final MutableClock clock = new MutableClock(Fixture.START);
+    private final MutableClock clock = MutableClock.startingAt(Fixture.START);
     private final Stores base = InMemoryStores.create(clock);
     private final AtomicReference<Runnable> afterRotate = new AtomicReference<>();
     private final AuthService auth;

@@ -55,7 +55,7 @@ class ValidateTest {
         @DisplayName("a token is accepted until the last instant before exp + 30 s of skew")
         void lastInstant() {
             f.auth.validate(pair.accessToken());
-            f.clock.set(pair.expiresAt().plus(Duration.ofSeconds(30)).minusNanos(1));
+            f.clock.setInstant(pair.expiresAt().plus(Duration.ofSeconds(30)).minusNanos(1));
             assertThat(f.auth.validate(pair.accessToken()).sessionId()).isEqualTo(pair.sessionId());
         }
 
@@ -63,7 +63,7 @@ class ValidateTest {
         @DisplayName("a token is refused with TOKEN_EXPIRED at exactly exp + skew, even though it is cached")
         void boundary() {
             f.auth.validate(pair.accessToken());
-            f.clock.set(pair.expiresAt().plus(Duration.ofSeconds(30)));
+            f.clock.setInstant(pair.expiresAt().plus(Duration.ofSeconds(30)));
             assertThat(codeOf(pair.accessToken())).isEqualTo(ErrorCode.TOKEN_EXPIRED);
         }
 
@@ -80,9 +80,9 @@ class ValidateTest {
             try (Fixture strict = new Fixture(b -> b.clockSkew(Duration.ZERO))) {
                 strict.addUser("bob", "pw");
                 TokenPair p = strict.login("bob", "pw");
-                strict.clock.set(p.expiresAt().minusNanos(1));
+                strict.clock.setInstant(p.expiresAt().minusNanos(1));
                 strict.auth.validate(p.accessToken());
-                strict.clock.set(p.expiresAt());
+                strict.clock.setInstant(p.expiresAt());
                 assertThat(catchAuth(() -> strict.auth.validate(p.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_EXPIRED);
             }
         }

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * The 7G User endpoints over an {@link AuthService}, independent of any web server: an adapter
  * turns its server's request into an {@link AuthHttpRequest}, calls {@link #handle}, and writes
  * the {@link AuthHttpResponse}. The servlet ({@code org.portcullis.auth.http.servlet}) and the
- * standalone server ({@code org.portcullis.auth.http.server}) are two such adapters.
+ * standalone server ({@code org.portcullis.auth.server}) are two such adapters.
  *
  * <h2>Endpoints</h2>
  * <pre>

@@ -6,7 +6,7 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.store.memory.InMemoryStores;
-import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.store.tck.MutableClock;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

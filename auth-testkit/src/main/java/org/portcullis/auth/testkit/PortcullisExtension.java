@@ -1,5 +1,7 @@
 package org.portcullis.auth.testkit;
 
+import org.portcullis.auth.store.tck.MutableClock;
+
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Parameter;

@@ -1,5 +1,7 @@
 package org.portcullis.auth.testkit;
 
+import org.portcullis.auth.store.tck.MutableClock;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

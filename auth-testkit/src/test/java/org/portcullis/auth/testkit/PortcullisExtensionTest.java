@@ -1,5 +1,7 @@
 package org.portcullis.auth.testkit;
 
+import org.portcullis.auth.store.tck.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.portcullis.auth.testkit.PortcullisAssertions.assertThat;

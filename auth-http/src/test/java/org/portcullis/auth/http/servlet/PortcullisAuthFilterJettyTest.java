@@ -20,7 +20,7 @@ import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.http.AuthHttpHandler;
-import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.store.tck.MutableClock;
 import org.portcullis.auth.http.TestUsers;
 import org.portcullis.auth.store.memory.InMemoryStores;
 

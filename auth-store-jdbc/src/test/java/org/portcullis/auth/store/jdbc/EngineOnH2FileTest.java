@@ -30,7 +30,7 @@ import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.core.Portcullis;
-import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.store.tck.MutableClock;
 
 /** The real engine on one H2 file: the single-process set-up. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -2,7 +2,7 @@ package org.portcullis.auth.store.jdbc;
 
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("JDBC stores on an H2 file pass every auth-testkit contract suite")
+@DisplayName("JDBC stores on an H2 file pass every auth-store-tck contract suite")
 class H2FileContractTest extends JdbcContracts {
 
     @Override

@@ -2,7 +2,7 @@ package org.portcullis.auth.store.jdbc;
 
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("JDBC stores on H2 in memory pass every auth-testkit contract suite")
+@DisplayName("JDBC stores on H2 in memory pass every auth-store-tck contract suite")
 class H2MemoryContractTest extends JdbcContracts {
 
     @Override

@@ -20,15 +20,15 @@ import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.SessionStore;
 import org.portcullis.auth.api.SigningKeyStore;
 import org.portcullis.auth.api.UserStore;
-import org.portcullis.auth.testkit.MutableClock;
-import org.portcullis.auth.testkit.contract.AttemptStoreContract;
-import org.portcullis.auth.testkit.contract.AuditLogContract;
-import org.portcullis.auth.testkit.contract.SessionStoreContract;
-import org.portcullis.auth.testkit.contract.SigningKeyStoreContract;
-import org.portcullis.auth.testkit.contract.UserStoreContract;
+import org.portcullis.auth.store.tck.MutableClock;
+import org.portcullis.auth.store.tck.AttemptStoreContract;
+import org.portcullis.auth.store.tck.AuditLogContract;
+import org.portcullis.auth.store.tck.SessionStoreContract;
+import org.portcullis.auth.store.tck.SigningKeyStoreContract;
+import org.portcullis.auth.store.tck.UserStoreContract;
 
 /**
- * Runs every contract suite of auth-testkit against the JDBC stores, once per database (the
+ * Runs every contract suite of auth-store-tck against the JDBC stores, once per database (the
  * subclasses). Each test gets emptied tables and its own connection pool; the optional
  * capabilities are all declared: durability (a new pool and new stores over the same database),
  * failing closed (the pool is closed under the store) and encryption at rest (the stored

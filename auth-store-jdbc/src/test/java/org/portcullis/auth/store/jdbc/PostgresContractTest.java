@@ -2,7 +2,7 @@ package org.portcullis.auth.store.jdbc;
 
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("JDBC stores on PostgreSQL pass every auth-testkit contract suite")
+@DisplayName("JDBC stores on PostgreSQL pass every auth-store-tck contract suite")
 class PostgresContractTest extends JdbcContracts {
 
     @Override

@@ -42,7 +42,7 @@ import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.core.PasswordHasher;
 import org.portcullis.auth.core.Portcullis;
-import org.portcullis.auth.testkit.MutableClock;
+import org.portcullis.auth.store.tck.MutableClock;
 
 /**
  * The real engine on the JDBC store: two {@code AuthService} instances ("nodes"), each with its

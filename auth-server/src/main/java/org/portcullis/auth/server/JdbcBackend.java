@@ -1,0 +1,152 @@
+package org.portcullis.auth.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import org.portcullis.auth.api.Stores;
+import org.portcullis.auth.store.jdbc.JdbcStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.crypto.SecretKey;
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The JDBC store on a small HikariCP pool: an H2 file by default, PostgreSQL by URL. Creates or
+ * upgrades the schema with {@link JdbcStores#migrate()} before anything else touches it.
+ *
+ * <p>Two adjustments for H2. Its connections get a lock timeout of {@value #H2_LOCK_TIMEOUT_MS} ms
+ * unless the URL sets one, so that concurrent refreshes of one session queue for the row instead
+ * of failing after H2's default of two seconds. And behind H2's TCP server, whose errors carry no
+ * SQLState {@code 08xxx} that HikariCP would recognise, the pool is told which of H2's error codes
+ * mean the connection is gone (see {@link H2ConnectionLoss}).
+ */
+final class JdbcBackend implements Backend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
+
+    /** The lock timeout, in milliseconds, given to H2 connections whose URL does not set one. */
+    static final int H2_LOCK_TIMEOUT_MS = 10_000;
+
+    private final HikariDataSource pool;
+    private final JdbcStores jdbc;
+
+    private JdbcBackend(HikariDataSource pool, JdbcStores jdbc) {
+        this.pool = pool;
+        this.jdbc = jdbc;
+    }
+
+    static JdbcBackend open(ServerConfig config, SecretKey kek) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("portcullis");
+        hc.setJdbcUrl(effectiveUrl(config.dbUrl()));
+        hc.setUsername(config.dbUser());
+        hc.setPassword(config.dbPassword());
+        hc.setMaximumPoolSize(Math.max(4, Math.min(config.threads(), 32)));
+        hc.setMinimumIdle(1);
+        // Fail fast when the database is gone: a health check or a login should answer 503 in
+        // seconds, not hang a worker thread for Hikari's default 30 s.
+        hc.setConnectionTimeout(3_000);
+        hc.setValidationTimeout(2_000);
+        // Start even when the database is down; requests answer 503 until it is back.
+        hc.setInitializationFailTimeout(-1);
+        H2ConnectionLoss connectionLoss = isH2Remote(config.dbUrl()) ? new H2ConnectionLoss() : null;
+        if (connectionLoss != null) {
+            hc.setExceptionOverride(connectionLoss);
+        }
+        HikariDataSource pool = new HikariDataSource(hc);
+        if (connectionLoss != null) {
+            connectionLoss.pool = pool;
+        }
+        try {
+            JdbcStores jdbc = JdbcStores.create(pool, kek);
+            int version = jdbc.migrate();
+            LOG.info("database schema at version {} ({})", version, jdbc.dialect());
+            return new JdbcBackend(pool, jdbc);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The URL the pool connects with: for H2, the configured one plus
+     * {@code ;LOCK_TIMEOUT=}{@value #H2_LOCK_TIMEOUT_MS} unless it already names a lock timeout;
+     * any other URL unchanged.
+     */
+    static String effectiveUrl(String url) {
+        if (!url.startsWith("jdbc:h2:") || setsH2Option(url, "LOCK_TIMEOUT")) {
+            return url;
+        }
+        return url + (url.endsWith(";") ? "" : ";") + "LOCK_TIMEOUT=" + H2_LOCK_TIMEOUT_MS;
+    }
+
+    /** Whether the URL reaches H2 over the network (its TCP server, plain or TLS). */
+    static boolean isH2Remote(String url) {
+        return url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:");
+    }
+
+    /** Whether an H2 URL sets {@code option} among its {@code ;NAME=value} settings (names are case-insensitive). */
+    private static boolean setsH2Option(String url, String option) {
+        String[] parts = url.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            String name = (eq < 0 ? parts[i] : parts[i].substring(0, eq)).strip();
+            if (name.toUpperCase(Locale.ROOT).equals(option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pool, for tests that look at what its connections are like. */
+    DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public Stores stores() {
+        return jdbc.stores();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /**
+     * Tells HikariCP that a connection to H2's TCP server is gone. HikariCP evicts a connection on
+     * SQLState {@code 08xxx} and a few vendor codes; H2 reports a lost link with codes of its own
+     * (and the same digits as SQLState), so without this a dead connection went back to the pool
+     * and was handed out again until HikariCP's idle-time validation caught it.
+     *
+     * <p>The codes: 90067 (connection broken), 90007 (object already closed), 90098 (database
+     * closed) and 90121 (database called at shutdown). A lost link almost always means the server
+     * went away, taking every other pooled connection with it, so besides evicting the connection
+     * at hand the whole pool is soft-evicted: idle connections close at once, busy ones when they
+     * come back, and the next request opens a fresh connection instead of drawing a dead one.
+     */
+    static final class H2ConnectionLoss implements SQLExceptionOverride {
+
+        static final Set<Integer> CONNECTION_GONE = Set.of(90067, 90007, 90098, 90121);
+
+        volatile HikariDataSource pool;
+
+        @java.lang.Override
+        public Override adjudicate(SQLException e) {
+            if (!CONNECTION_GONE.contains(e.getErrorCode())) {
+                return Override.CONTINUE_EVICT;
+            }
+            HikariDataSource p = pool;
+            HikariPoolMXBean bean = p == null ? null : p.getHikariPoolMXBean();
+            if (bean != null) {
+                bean.softEvictConnections();
+            }
+            return Override.MUST_EVICT;
+        }
+    }
+}
