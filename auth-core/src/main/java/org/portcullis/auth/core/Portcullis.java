@@ -39,6 +39,15 @@ public final class Portcullis {
         return new Builder();
     }
 
+    /**
+     * The validation statistics of a service this class built, for metrics; empty for any other
+     * {@link AuthService} (a decorator, a test double).
+     */
+    public static java.util.Optional<ValidationStats> validationStats(AuthService service) {
+        return service instanceof DefaultAuthService d ? java.util.Optional.of(d.validationStats())
+                : java.util.Optional.empty();
+    }
+
     /** Builds an {@link AuthService}; {@link #build()} refuses a missing store. Not thread-safe. */
     public static final class Builder {
         private Stores stores;

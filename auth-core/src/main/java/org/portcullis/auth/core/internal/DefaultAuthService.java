@@ -19,6 +19,7 @@ import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.internal.refresh.RefreshFlow;
 import org.portcullis.auth.core.internal.session.SessionOps;
 import org.portcullis.auth.core.internal.token.KeyRing;
+import org.portcullis.auth.core.ValidationStats;
 import org.portcullis.auth.core.internal.validate.Validator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,11 @@ public final class DefaultAuthService implements AuthService {
     @Override
     public TokenPair refresh(String accessToken, String refreshToken, ClientInfo client) {
         return refresh.refresh(accessToken, refreshToken, orUnknown(client));
+    }
+
+    /** This node's validation statistics; see {@code Portcullis.validationStats}. */
+    public ValidationStats validationStats() {
+        return validator;
     }
 
     @Override

@@ -2,11 +2,13 @@ package org.portcullis.auth.core.internal.validate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.core.ValidationStats;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 
 /**
@@ -14,13 +16,16 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  * verified again; its expiry is still checked against the clock and its session's status against
  * {@link SessionStatus}, so expiry and revocation apply at once on this node. Thread-safe.
  */
-public final class Validator {
+public final class Validator implements ValidationStats {
 
     private final AccessTokens tokens;
     private final SessionStatus sessions;
     private final TokenCache cache;
     private final AuthSettings settings;
     private final Clock clock;
+    private final LongAdder repeats = new LongAdder();
+    private final LongAdder firstSights = new LongAdder();
+    private final LongAdder firstSightNanos = new LongAdder();
 
     public Validator(AccessTokens tokens, SessionStatus sessions, AuthSettings settings, Clock clock) {
         this.tokens = tokens;
@@ -43,13 +48,15 @@ public final class Validator {
         }
         AccessTokens.Verified v;
         if (cache == null) {
-            v = tokens.verify(token, false);
+            v = verify(token);
         } else {
             Object key = cache.keyOf(token);
             v = cache.get(key);
             if (v == null) {
-                v = tokens.verify(token, false);
+                v = verify(token);
                 cache.put(key, v);
+            } else {
+                repeats.increment();
             }
         }
         Instant now = clock.instant();
@@ -62,5 +69,37 @@ public final class Validator {
             throw AuthException.of(ErrorCode.TOKEN_REVOKED);
         }
         return p;
+    }
+
+    /** A signature check, counted and timed for {@link ValidationStats}. */
+    private AccessTokens.Verified verify(String token) {
+        // nanoTime measures elapsed time only; it is not a reading of the wall clock.
+        long start = System.nanoTime();
+        try {
+            return tokens.verify(token, false);
+        } finally {
+            firstSightNanos.add(System.nanoTime() - start);
+            firstSights.increment();
+        }
+    }
+
+    @Override
+    public long tokenCacheSize() {
+        return cache == null ? 0 : cache.size();
+    }
+
+    @Override
+    public long repeatCount() {
+        return repeats.sum();
+    }
+
+    @Override
+    public long firstSightCount() {
+        return firstSights.sum();
+    }
+
+    @Override
+    public long firstSightNanos() {
+        return firstSightNanos.sum();
     }
 }
