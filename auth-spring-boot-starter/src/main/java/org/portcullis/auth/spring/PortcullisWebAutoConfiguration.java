@@ -1,0 +1,50 @@
+package org.portcullis.auth.spring;
+
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.http.AuthHttpHandler;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Serves the 7G endpoints ({@code /user/*}, {@code /common/*}) under {@code portcullis.http.base-path}
+ * in a servlet web application, through auth-http's handler. The endpoints check tokens
+ * themselves, with or without Spring Security. Off with {@code portcullis.http.enabled=false}.
+ */
+@AutoConfiguration(after = PortcullisAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(ServletRegistrationBean.class)
+@ConditionalOnBean(AuthService.class)
+public class PortcullisWebAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    AuthHttpHandler portcullisHttpHandler(AuthService service, PortcullisProperties properties) {
+        PortcullisProperties.Http http = properties.getHttp();
+        AuthHttpHandler.Builder b = AuthHttpHandler.builder(service).trustedProxies(http.getTrustedProxies());
+        if (http.getMaxBodyBytes() != null) {
+            b.maxBodyBytes(http.getMaxBodyBytes());
+        }
+        if (http.getMaxHeaderBytes() != null) {
+            b.maxHeaderBytes(http.getMaxHeaderBytes());
+        }
+        return b.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "portcullisEndpoints")
+    @ConditionalOnProperty(prefix = "portcullis.http", name = "enabled", havingValue = "true", matchIfMissing = true)
+    ServletRegistrationBean<BasePathEndpointServlet> portcullisEndpoints(AuthHttpHandler handler,
+                                                                         PortcullisProperties properties) {
+        String base = BasePathEndpointServlet.normalise(properties.getHttp().getBasePath());
+        ServletRegistrationBean<BasePathEndpointServlet> registration = new ServletRegistrationBean<>(
+                new BasePathEndpointServlet(handler, base), base + "/user/*", base + "/common/*");
+        registration.setName("portcullisEndpoints");
+        return registration;
+    }
+}
