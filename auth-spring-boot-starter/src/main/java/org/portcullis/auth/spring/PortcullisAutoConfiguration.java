@@ -25,14 +25,9 @@ import org.portcullis.auth.store.jdbc.JdbcStores;
 import org.portcullis.auth.store.memory.InMemoryStores;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -51,9 +46,6 @@ import org.springframework.core.env.Environment;
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @EnableConfigurationProperties(PortcullisProperties.class)
-@Import({PortcullisAutoConfiguration.JdbcStoreConfiguration.class,
-        PortcullisAutoConfiguration.ForcedJdbcStoreConfiguration.class,
-        PortcullisAutoConfiguration.MemoryStoreConfiguration.class})
 public class PortcullisAutoConfiguration {
 
     /** The seed's key for the access-token lifetime, and its environment-variable spelling. */
@@ -81,18 +73,29 @@ public class PortcullisAutoConfiguration {
         return properties.toSettings(minutes);
     }
 
+    /** Argon2id with OWASP's parameters; the application's own bean wins (and is what it should hash new passwords with). */
+    @Bean
+    @ConditionalOnMissingBean
+    PasswordHasher portcullisPasswordHasher() {
+        return PasswordHasher.owasp();
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     AuthService portcullisAuthService(Stores stores, AuthSettings settings, Clock clock, PortcullisProperties properties,
-                                      ObjectProvider<CredentialVerifier> verifier, ObjectProvider<PasswordHasher> hasher,
+                                      ObjectProvider<CredentialVerifier> verifier, PasswordHasher hasher,
                                       ObjectProvider<MeterRegistry> registries) {
         MeterRegistry registry = properties.getMetrics().isEnabled() ? registries.getIfAvailable() : null;
         Portcullis.Builder builder = Portcullis.builder()
                 .stores(registry == null ? stores : PortcullisMetrics.instrument(stores, registry))
                 .settings(settings)
                 .clock(clock);
-        verifier.ifAvailable(builder::credentialVerifier);
-        hasher.ifAvailable(builder::passwordHasher);
+        CredentialVerifier custom = verifier.getIfAvailable();
+        if (custom != null) {
+            builder.credentialVerifier(custom);
+        } else {
+            builder.passwordHasher(hasher);
+        }
         AuthService service = builder.build();
         return registry == null ? service : PortcullisMetrics.instrument(service, registry);
     }
@@ -106,41 +109,23 @@ public class PortcullisAutoConfiguration {
                 audit.getIfAvailable(backend::audit), backend.transactions());
     }
 
-    /** The JDBC store on the application's DataSource. Evaluated before the in-memory one. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(DataSource.class)
-    @ConditionalOnBean(DataSource.class)
-    @ConditionalOnProperty(prefix = "portcullis.store", name = "type", havingValue = "auto", matchIfMissing = true)
-    static class JdbcStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        Stores portcullisStores(DataSource dataSource, PortcullisProperties properties,
-                                ObjectProvider<UserStore> users, ObjectProvider<SessionStore> sessions,
-                                ObjectProvider<AttemptStore> attempts, ObjectProvider<SigningKeyStore> keys,
-                                ObjectProvider<AuditSink> audit) {
-            return jdbc(dataSource, properties, users, sessions, attempts, keys, audit);
+    /**
+     * The chosen backend: {@code portcullis.store.type=auto} (the default) takes the JDBC store when
+     * the application has a DataSource and the in-memory store otherwise.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    Stores portcullisStores(PortcullisProperties properties, Clock clock, ObjectProvider<DataSource> dataSource,
+                            ObjectProvider<UserStore> users, ObjectProvider<SessionStore> sessions,
+                            ObjectProvider<AttemptStore> attempts, ObjectProvider<SigningKeyStore> keys,
+                            ObjectProvider<AuditSink> audit) {
+        PortcullisProperties.StoreType type = properties.getStore().getType();
+        DataSource ds = type == PortcullisProperties.StoreType.MEMORY ? null : dataSource.getIfUnique();
+        if (type == PortcullisProperties.StoreType.JDBC && ds == null) {
+            throw new IllegalStateException("portcullis.store.type=jdbc needs exactly one DataSource bean");
         }
-    }
-
-    /** {@code portcullis.store.type=jdbc}: the JDBC store, and a clear failure at start without a DataSource. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(DataSource.class)
-    @ConditionalOnProperty(prefix = "portcullis.store", name = "type", havingValue = "jdbc")
-    static class ForcedJdbcStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        Stores portcullisStores(ObjectProvider<DataSource> dataSource, PortcullisProperties properties,
-                                ObjectProvider<UserStore> users, ObjectProvider<SessionStore> sessions,
-                                ObjectProvider<AttemptStore> attempts, ObjectProvider<SigningKeyStore> keys,
-                                ObjectProvider<AuditSink> audit) {
-            DataSource ds = dataSource.getIfAvailable();
-            if (ds == null) {
-                throw new IllegalStateException("portcullis.store.type=jdbc needs a DataSource bean");
-            }
-            return jdbc(ds, properties, users, sessions, attempts, keys, audit);
-        }
+        return ds != null ? jdbc(ds, properties, users, sessions, attempts, keys, audit)
+                : withOverrides(InMemoryStores.create(clock), users, sessions, attempts, keys, audit);
     }
 
     static Stores jdbc(DataSource dataSource, PortcullisProperties properties, ObjectProvider<UserStore> users,
@@ -170,18 +155,5 @@ public class PortcullisAutoConfiguration {
                     + raw.length);
         }
         return new SecretKeySpec(raw, "AES");
-    }
-
-    /** The in-memory store: when no other {@link Stores} bean was made. */
-    @Configuration(proxyBeanMethods = false)
-    static class MemoryStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        Stores portcullisStores(Clock clock, ObjectProvider<UserStore> users, ObjectProvider<SessionStore> sessions,
-                                ObjectProvider<AttemptStore> attempts, ObjectProvider<SigningKeyStore> keys,
-                                ObjectProvider<AuditSink> audit) {
-            return withOverrides(InMemoryStores.create(clock), users, sessions, attempts, keys, audit);
-        }
     }
 }
