@@ -47,7 +47,9 @@ public final class PortcullisSecurity {
         String base = BasePathEndpointServlet.normalise(properties.getHttp().getBasePath());
         this.endpoints = new OrRequestMatcher(path(base + "/user/**"), path(base + "/common/**"));
         List<RequestMatcher> open = new ArrayList<>();
-        open.add(endpoints);
+        if (properties.getHttp().isEnabled()) {
+            open.add(endpoints);
+        }
         security.getPublicPaths().forEach(p -> open.add(path(p)));
         if (security.isPermitHealthAndError()) {
             open.add(path("/actuator/health"));
@@ -65,7 +67,7 @@ public final class PortcullisSecurity {
     }
 
     /**
-     * What anyone may reach without a token: the 7G endpoints (they check tokens themselves), the
+     * What anyone may reach without a token: the 7G endpoints when served (they check tokens themselves), the
      * configured {@code portcullis.security.public-paths}, {@code /actuator/health} and {@code /error},
      * and static resources at Spring Boot's common locations (the last two can be turned off).
      */
