@@ -8,6 +8,7 @@ import org.portcullis.auth.http.AuthHttpHandler;
 import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -88,8 +89,8 @@ public final class PortcullisSecurity {
     /**
      * Adds the bearer filter, answers an unauthenticated request with the 401 problem and
      * challenge of the standalone server, a forbidden one with a 403 problem ({@code code}
-     * {@code FORBIDDEN}), makes the chain stateless, and exempts bearer requests and the 7G
-     * endpoints from CSRF protection (a bearer header is not sent by a browser on its own, so
+     * {@code FORBIDDEN}), makes the chain stateless, and, if the chain keeps CSRF protection on,
+     * exempts bearer requests and the 7G endpoints from it (a bearer header is not sent by a browser on its own, so
      * cross-site requests cannot forge it). It does not touch the authorization rules: those are
      * the application's.
      */
@@ -111,7 +112,12 @@ public final class PortcullisSecurity {
                     })
                     .accessDeniedHandler((request, response, denied) -> ServletAnswers.forbidden(response)));
             http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
-            http.csrf(c -> c.ignoringRequestMatchers(new RequestHeaderRequestMatcher("Authorization"), endpoints));
+            @SuppressWarnings("unchecked")
+            CsrfConfigurer<HttpSecurity> csrf = http.getConfigurer(CsrfConfigurer.class);
+            if (csrf != null) {
+                // Left alone when the chain turned CSRF off; never turned back on here.
+                csrf.ignoringRequestMatchers(new RequestHeaderRequestMatcher("Authorization"), endpoints);
+            }
         }
 
         @Override

@@ -186,6 +186,15 @@ class PortcullisStarterTest {
     }
 
     @Test
+    @DisplayName("a POST to a protected path without a token is a 401 too, not a CSRF 403")
+    void postWithoutToken() throws Exception {
+        HttpResponse<String> r = send("POST", "/api/hello", null, "{}");
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(code(r)).isEqualTo("TOKEN_MISSING");
+    }
+
+    @Test
     @DisplayName("a bad token gets exactly the answer the 7G endpoints give it: 401 TOKEN_INVALID, invalid_token")
     void badToken() throws Exception {
         HttpResponse<String> app = send("GET", "/api/hello", "eyJhbGciOiJub25lIn0.e30.", null);
