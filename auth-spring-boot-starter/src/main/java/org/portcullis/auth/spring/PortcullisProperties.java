@@ -183,6 +183,12 @@ public class PortcullisProperties {
         private String basePath = "";
         /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). */
         private List<String> trustedProxies = new ArrayList<>();
+        /**
+         * Origins (scheme://host[:port]) whose browser pages may call the 7G endpoints (CORS);
+         * empty, the default, sends no CORS headers. The application's own paths follow Spring's CORS
+         * configuration, not this list.
+         */
+        private List<String> corsAllowedOrigins = new ArrayList<>();
         /** Largest accepted request body in bytes. Default 16384. */
         private Integer maxBodyBytes;
         /** Largest accepted request headers in bytes. Default 16384. */
@@ -194,6 +200,8 @@ public class PortcullisProperties {
         public void setBasePath(String v) { basePath = v; }
         public List<String> getTrustedProxies() { return trustedProxies; }
         public void setTrustedProxies(List<String> v) { trustedProxies = v; }
+        public List<String> getCorsAllowedOrigins() { return corsAllowedOrigins; }
+        public void setCorsAllowedOrigins(List<String> v) { corsAllowedOrigins = v; }
         public Integer getMaxBodyBytes() { return maxBodyBytes; }
         public void setMaxBodyBytes(Integer v) { maxBodyBytes = v; }
         public Integer getMaxHeaderBytes() { return maxHeaderBytes; }

@@ -2,6 +2,7 @@ package org.portcullis.auth.spring;
 
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.http.AuthHttpHandler;
+import org.portcullis.auth.http.CorsPolicy;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,6 +33,9 @@ public class PortcullisWebAutoConfiguration {
         }
         if (http.getMaxHeaderBytes() != null) {
             b.maxHeaderBytes(http.getMaxHeaderBytes());
+        }
+        if (!http.getCorsAllowedOrigins().isEmpty()) {
+            b.cors(CorsPolicy.builder().allowOrigins(http.getCorsAllowedOrigins()).build());
         }
         return b.build();
     }

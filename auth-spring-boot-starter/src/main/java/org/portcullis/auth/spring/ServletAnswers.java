@@ -2,7 +2,6 @@ package org.portcullis.auth.spring;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -13,10 +12,12 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.http.Admission;
 import org.portcullis.auth.http.AuthHttpHandler;
 import org.portcullis.auth.http.AuthHttpRequest;
 import org.portcullis.auth.http.AuthHttpResponse;
+import org.portcullis.auth.http.internal.Problems;
 
 /**
  * Bridges Spring Security's servlet world to auth-http's handler, so that every refusal the
@@ -57,18 +58,12 @@ final class ServletAnswers {
     }
 
     /**
-     * 403 for a caller whose token is valid but lacks a role: RFC 9457 problem with {@code code}
-     * {@code FORBIDDEN}, the shape of every other Portcullis problem. No {@code WWW-Authenticate}:
-     * RFC 6750 §3.1's {@code insufficient_scope} concerns OAuth scopes, which these tokens do not carry.
+     * 403 for a caller whose token is valid but lacks a role: the very problem auth-http's access
+     * rules send ({@code code} {@code FORBIDDEN}, RFC 6750 §3.1 {@code insufficient_scope}
+     * challenge). auth-http keeps its problem builder under {@code internal}; the starter is
+     * released with it at the same version (auth-bom), so it may use it.
      */
     static void forbidden(HttpServletResponse response) throws IOException {
-        byte[] body = ("{\"type\":\"urn:portcullis:problem:forbidden\",\"title\":\"Forbidden\",\"status\":403,"
-                + "\"detail\":\"The caller lacks a role this resource requires.\",\"code\":\"FORBIDDEN\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        response.setStatus(403);
-        response.setHeader("Content-Type", "application/problem+json");
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        write(Problems.of(ErrorCode.FORBIDDEN), response);
     }
 }

@@ -40,6 +40,7 @@ import org.springframework.context.annotation.Bean;
                 "spring.datasource.url=jdbc:h2:mem:starter;DB_CLOSE_DELAY=-1",
                 "portcullis.store.key-encryption-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
                 "portcullis.http.base-path=/auth",
+                "portcullis.http.cors-allowed-origins=https://app.example",
                 "portcullis.security.public-paths=/public/**",
                 "portcullis.cleanup.interval=0s",
                 "management.endpoint.health.show-components=always"})
@@ -130,6 +131,9 @@ class PortcullisStarterTest {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(code(refused)).isEqualTo("FORBIDDEN");
+        assertThat(JSON.readTree(refused.body()).path("type").asString()).isEqualTo("urn:portcullis:problem:forbidden");
+        assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                v -> assertThat(v).contains("error=\"insufficient_scope\""));
     }
 
     @Test
@@ -172,6 +176,22 @@ class PortcullisStarterTest {
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).path("components").path("portcullis").path("status").asString())
                 .isEqualTo("UP");
+    }
+
+    @Test
+    @DisplayName("a CORS preflight to a 7G endpoint from an allowed origin is answered by the handler's policy")
+    void corsPreflight() throws Exception {
+        HttpRequest preflight = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/auth/user/login"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type")
+                .build();
+
+        HttpResponse<String> r = HTTP.send(preflight, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isBetween(200, 204);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
     }
 
     @Test
