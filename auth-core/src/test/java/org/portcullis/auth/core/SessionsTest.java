@@ -159,7 +159,7 @@ class SessionsTest {
         @DisplayName("purges expired sessions in batches and audits each batch")
         void purge() {
             f = new Fixture(b -> b.refreshIdleTimeout(Duration.ofHours(1))
-                    .cleanup(new AuthSettings.Cleanup(Duration.ZERO, 3, Duration.ofDays(1), Duration.ofDays(30))));
+                    .cleanup(AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(3).auditRetention(Duration.ofDays(30)).build()));
             String alice = f.addUser("alice", "pw");
             for (int i = 0; i < 7; i++) {
                 f.login("alice", "pw");
@@ -204,7 +204,8 @@ class SessionsTest {
             ManualScheduler scheduler = new ManualScheduler();
             try (var svc = Portcullis.builder().stores(f.stores).clock(f.clock).passwordHasher(Fixture.FAST)
                     .settings(AuthSettings.builder().refreshIdleTimeout(Duration.ofHours(1))
-                            .cleanup(new AuthSettings.Cleanup(Duration.ofMinutes(10), 100, Duration.ZERO, Duration.ofDays(1)))
+                            .cleanup(AuthSettings.Cleanup.builder().interval(Duration.ofMinutes(10)).batchSize(100)
+                                    .revokedRetention(Duration.ZERO).auditRetention(Duration.ofDays(1)).build())
                             .build()).cleanupScheduler(scheduler).build()) {
                 assertThat(scheduler.interval).isEqualTo(Duration.ofMinutes(10));
                 f.addUser("alice", "pw");

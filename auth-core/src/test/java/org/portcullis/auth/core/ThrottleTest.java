@@ -263,7 +263,7 @@ class ThrottleTest {
     class AccountCap {
 
         private final Fixture capped = new Fixture(b -> b.throttling(
-                org.portcullis.auth.api.AuthSettings.Throttling.defaults().withAccountCap(100, Duration.ofHours(24))));
+                org.portcullis.auth.api.AuthSettings.Throttling.builder().accountMaxFailures(100).accountWindow(Duration.ofHours(24)).build()));
 
         @AfterEach
         void closeCapped() {
