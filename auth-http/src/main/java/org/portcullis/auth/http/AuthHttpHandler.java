@@ -11,6 +11,7 @@ import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.StoreUnavailableException;
 import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.api.text.LogText;
 import org.portcullis.auth.http.internal.ClientAddresses;
 import org.portcullis.auth.http.internal.Json;
 import org.portcullis.auth.http.internal.Problems;
@@ -209,10 +210,9 @@ public final class AuthHttpHandler {
         }
     }
 
-    /** A path fit for a log line: bounded, and without control characters. */
+    /** A path fit for a log line: bounded, and neutralised like every log line (OWASP ASVS V7.3.1). */
     private static String loggable(String path) {
-        String p = path.length() > 200 ? path.substring(0, 200) + "..." : path;
-        return p.replaceAll("\\p{Cntrl}", "?");
+        return LogText.neutralise(path, 200);
     }
 
     /** Where the request came from: the client address (see the class notes) and the user agent. */
