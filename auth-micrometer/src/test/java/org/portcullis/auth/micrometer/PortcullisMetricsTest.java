@@ -22,6 +22,7 @@ import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.PasswordCredential;
@@ -46,8 +47,9 @@ class PortcullisMetricsTest {
                 .withUser("alice", "correct horse battery", "admin")
                 .withUser("bob", "bob's long password")
                 .withSettings(b -> b.refreshGraceWindow(Duration.ZERO)
-                        .throttling(new org.portcullis.auth.api.AuthSettings.Throttling(Duration.ofMinutes(15), 2, 50,
-                                50, Duration.ofSeconds(1), Duration.ofMinutes(1), 3, 0, Duration.ofHours(24))))
+                        .throttling(AuthSettings.Throttling.builder().pairFreeAttempts(2).ipFreeAttempts(50)
+                                .userFreeAttempts(50).maxDelay(Duration.ofMinutes(1)).stuffingDistinctUsernames(3)
+                                .build()))
                 .build();
         registry = new SimpleMeterRegistry();
         Stores stores = PortcullisMetrics.instrument(kit.stores(), registry);

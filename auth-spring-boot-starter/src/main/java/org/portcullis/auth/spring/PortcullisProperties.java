@@ -274,16 +274,23 @@ public class PortcullisProperties {
         set(sessionStatusTtl, b::sessionStatusTtl);
         set(signingAlgorithm, b::signingAlgorithm);
         set(keyReloadInterval, b::keyReloadInterval);
-        AuthSettings.Throttling t = defaults.throttling();
-        b.throttling(new AuthSettings.Throttling(or(throttling.window, t.window()),
-                or(throttling.pairFreeAttempts, t.pairFreeAttempts()), or(throttling.ipFreeAttempts, t.ipFreeAttempts()),
-                or(throttling.userFreeAttempts, t.userFreeAttempts()), or(throttling.baseDelay, t.baseDelay()),
-                or(throttling.maxDelay, t.maxDelay()),
-                or(throttling.stuffingDistinctUsernames, t.stuffingDistinctUsernames()),
-                or(throttling.accountMaxFailures, t.accountMaxFailures()), or(throttling.accountWindow, t.accountWindow())));
-        AuthSettings.Cleanup c = defaults.cleanup();
-        b.cleanup(new AuthSettings.Cleanup(or(cleanup.interval, c.interval()), or(cleanup.batchSize, c.batchSize()),
-                or(cleanup.revokedRetention, c.revokedRetention()), or(cleanup.auditRetention, c.auditRetention())));
+        AuthSettings.Throttling.Builder t = AuthSettings.Throttling.builder();
+        set(throttling.window, t::window);
+        set(throttling.pairFreeAttempts, t::pairFreeAttempts);
+        set(throttling.ipFreeAttempts, t::ipFreeAttempts);
+        set(throttling.userFreeAttempts, t::userFreeAttempts);
+        set(throttling.baseDelay, t::baseDelay);
+        set(throttling.maxDelay, t::maxDelay);
+        set(throttling.stuffingDistinctUsernames, t::stuffingDistinctUsernames);
+        set(throttling.accountMaxFailures, t::accountMaxFailures);
+        set(throttling.accountWindow, t::accountWindow);
+        b.throttling(t.build());
+        AuthSettings.Cleanup.Builder c = AuthSettings.Cleanup.builder();
+        set(cleanup.interval, c::interval);
+        set(cleanup.batchSize, c::batchSize);
+        set(cleanup.revokedRetention, c::revokedRetention);
+        set(cleanup.auditRetention, c::auditRetention);
+        b.cleanup(c.build());
         return b.build();
     }
 
@@ -291,10 +298,6 @@ public class PortcullisProperties {
         if (value != null) {
             setter.accept(value);
         }
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
     }
 
     public String getIssuer() { return issuer; }

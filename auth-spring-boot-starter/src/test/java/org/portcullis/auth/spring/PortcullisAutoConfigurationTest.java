@@ -129,8 +129,8 @@ class PortcullisAutoConfigurationTest {
         @DisplayName("with nothing set the settings are the engine's defaults")
         void defaults() {
             runner.run(ctx -> assertThat(ctx.getBean(AuthSettings.class))
-                    .isEqualTo(AuthSettings.builder().cleanup(new AuthSettings.Cleanup(Duration.ZERO, 1000,
-                            Duration.ofDays(1), Duration.ofDays(365))).build()));
+                    .isEqualTo(AuthSettings.builder().cleanup(AuthSettings.Cleanup.builder().interval(Duration.ZERO)
+                            .build()).build()));
         }
 
         @Test
@@ -156,9 +156,12 @@ class PortcullisAutoConfigurationTest {
                                 Duration.ofDays(2), Duration.ofDays(10), Duration.ofSeconds(10), Duration.ZERO, 3,
                                 SessionLimitPolicy.REJECT, 4096, 500, Duration.ofSeconds(1), SigningAlgorithm.ES256,
                                 Duration.ofSeconds(30),
-                                new AuthSettings.Throttling(Duration.ofMinutes(5), 3, 30, 60, Duration.ofSeconds(2),
-                                        Duration.ofMinutes(10), 7, 100, Duration.ofHours(12)),
-                                new AuthSettings.Cleanup(Duration.ZERO, 200, Duration.ofHours(2), Duration.ofDays(90))));
+                                AuthSettings.Throttling.builder().window(Duration.ofMinutes(5)).pairFreeAttempts(3)
+                                        .ipFreeAttempts(30).userFreeAttempts(60).baseDelay(Duration.ofSeconds(2))
+                                        .maxDelay(Duration.ofMinutes(10)).stuffingDistinctUsernames(7)
+                                        .accountMaxFailures(100).accountWindow(Duration.ofHours(12)).build(),
+                                AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(200)
+                                        .revokedRetention(Duration.ofHours(2)).auditRetention(Duration.ofDays(90)).build()));
                         assertThat(ctx.getBean(AuthService.class).settings()).isEqualTo(s);
                     });
         }
