@@ -14,6 +14,11 @@ public final class Slf4jAuditSink implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.portcullis.audit");
 
+    /** A sink writing to the logger {@code org.portcullis.audit}. */
+    public Slf4jAuditSink() {
+        // explicit, so the module exports a documented constructor rather than a default one
+    }
+
     @Override
     public void record(AuditEvent e) {
         if (e.outcome() == AuditEvent.Outcome.SUCCESS) {
