@@ -16,7 +16,6 @@ public final class Slf4jAuditSink implements AuditSink {
 
     /** A sink writing to the logger {@code org.portcullis.audit}. */
     public Slf4jAuditSink() {
-        // explicit, so the module exports a documented constructor rather than a default one
     }
 
     @Override
