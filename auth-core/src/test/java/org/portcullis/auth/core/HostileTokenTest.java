@@ -407,7 +407,7 @@ class HostileTokenTest {
         }
 
         @Test
-        @DisplayName("invalid UTF-8 in the header or the payload is refused, not replaced (RFC 7515 §5.2 step 3, RFC 7519 §7.2 step 8)")
+        @DisplayName("invalid UTF-8 in the header or the payload is refused, not replaced (RFC 8725 §3.7, RFC 7515 §5.2 step 3)")
         void invalidUtf8() throws Exception {
             byte[][] bad = {{(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}};
             for (byte[] b : bad) {
