@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.portcullis.auth.core.LoginTest.catchAuth;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -29,13 +27,13 @@ import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.SigningKey;
-import org.portcullis.auth.api.SigningKeyStore;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.core.internal.token.KeyMaterial;
 import org.portcullis.auth.core.internal.token.KeyRing;
 import org.portcullis.auth.store.memory.InMemoryStores;
+import org.portcullis.auth.store.tck.CountingSigningKeyStore;
 import org.portcullis.auth.store.tck.MutableClock;
 
 /**
@@ -50,40 +48,9 @@ class UnknownKidTest {
     private static final int THREADS = 16;
     private static final int PER_THREAD = 200;
 
-    /** The in-memory key store, counting every {@code findAll}. */
-    static final class CountingKeyStore implements SigningKeyStore {
-        private final SigningKeyStore delegate;
-        final AtomicInteger reads = new AtomicInteger();
-
-        CountingKeyStore(SigningKeyStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<SigningKey> findAll() {
-            reads.incrementAndGet();
-            return delegate.findAll();
-        }
-
-        @Override
-        public boolean add(SigningKey key) {
-            return delegate.add(key);
-        }
-
-        @Override
-        public boolean update(SigningKey key) {
-            return delegate.update(key);
-        }
-
-        @Override
-        public int deleteExpired(Instant now) {
-            return delegate.deleteExpired(now);
-        }
-    }
-
     private final MutableClock clock = MutableClock.startingAt(Fixture.START);
     private final Stores memory = InMemoryStores.create(clock);
-    private final CountingKeyStore keys = new CountingKeyStore(memory.signingKeys());
+    private final CountingSigningKeyStore keys = new CountingSigningKeyStore(memory.signingKeys());
     private AuthService auth;
     private TokenPair pair;
     private ExecutorService pool;
@@ -151,27 +118,27 @@ class UnknownKidTest {
     @DisplayName("many threads sending unknown kids cost exactly one read per interval")
     void hammered() throws Exception {
         clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP);
-        int before = keys.reads.get();
+        int before = keys.reads();
         hammer();
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
         hammer();
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
         clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP.minusNanos(1));
         hammer();
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
         clock.advance(Duration.ofNanos(1));
         hammer();
-        assertThat(keys.reads.get()).isEqualTo(before + 2);
+        assertThat(keys.reads()).isEqualTo(before + 2);
     }
 
     @Test
     @DisplayName("an unknown kid right after a scheduled reload costs no second read")
     void afterScheduledReload() throws Exception {
         clock.advance(Duration.ofMinutes(1));
-        int before = keys.reads.get();
+        int before = keys.reads();
         String token = withKid("unknown");
         assertThat(catchAuth(() -> auth.validate(token)).code()).isEqualTo(ErrorCode.TOKEN_INVALID);
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
     }
 
     @Test
@@ -181,10 +148,10 @@ class UnknownKidTest {
         memory.signingKeys().add(other);
         String token = signedBy(other, other.kid());
         clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP);
-        int before = keys.reads.get();
+        int before = keys.reads();
         assertThat(auth.validate(token).username()).isEqualTo("alice");
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
         assertThat(auth.validate(token).username()).isEqualTo("alice");
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
     }
 }

@@ -7,17 +7,12 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.SigningKey;
-import org.portcullis.auth.api.SigningKeyStore;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.core.internal.token.KeyMaterial;
@@ -25,6 +20,7 @@ import org.portcullis.auth.core.internal.token.KeyRing;
 import org.portcullis.auth.http.AuthHttpHandler;
 import org.portcullis.auth.http.TestUsers;
 import org.portcullis.auth.store.memory.InMemoryStores;
+import org.portcullis.auth.store.tck.CountingSigningKeyStore;
 import org.portcullis.auth.store.tck.MutableClock;
 
 import java.net.URI;
@@ -44,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,43 +54,12 @@ class HostileTokensOverHttpTest {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    /** Counts key-store reads; everything else passes through. */
-    private static final class CountingKeyStore implements SigningKeyStore {
-        private final SigningKeyStore delegate;
-        private final AtomicInteger reads = new AtomicInteger();
-
-        CountingKeyStore(SigningKeyStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<SigningKey> findAll() {
-            reads.incrementAndGet();
-            return delegate.findAll();
-        }
-
-        @Override
-        public boolean add(SigningKey key) {
-            return delegate.add(key);
-        }
-
-        @Override
-        public boolean update(SigningKey key) {
-            return delegate.update(key);
-        }
-
-        @Override
-        public int deleteExpired(Instant now) {
-            return delegate.deleteExpired(now);
-        }
-    }
-
     private final MutableClock clock = MutableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
     private final Stores memory = InMemoryStores.create(clock);
-    private final CountingKeyStore keys = new CountingKeyStore(memory.signingKeys());
+    private final CountingSigningKeyStore keys = new CountingSigningKeyStore(memory.signingKeys());
     private final HttpClient http = HttpClient.newHttpClient();
     private AuthService service;
-    private Server jetty;
+    private LoopbackJetty jetty;
     private String base;
     private String accessToken;
     private String refreshToken;
@@ -107,18 +71,8 @@ class HostileTokensOverHttpTest {
                 memory.transactions());
         service = Portcullis.builder().stores(stores).clock(clock).passwordHasher(TestUsers.HASHER)
                 .startCleanupJob(false).build();
-        AuthHttpHandler handler = AuthHttpHandler.builder(service).build();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        context.addServlet(new ServletHolder(new PortcullisEndpointServlet(handler)), "/*");
-        jetty.setHandler(context);
-        jetty.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        jetty = LoopbackJetty.start(AuthHttpHandler.builder(service).build());
+        base = jetty.base();
         HttpResponse<String> login = send("POST", "/user/login", null,
                 "{\"username\":\"alice\",\"password\":\"" + TestUsers.ALICE_PASSWORD + "\"}");
         assertThat(login.statusCode()).isEqualTo(200);
@@ -130,7 +84,7 @@ class HostileTokensOverHttpTest {
     @AfterEach
     void stop() throws Exception {
         if (jetty != null) {
-            jetty.stop();
+            jetty.close();
         }
         if (service != null) {
             service.close();
@@ -226,13 +180,13 @@ class HostileTokensOverHttpTest {
     void unknownKidFlood() throws Exception {
         // Past the scheduled reload: that read serves the flood too, no second one.
         clock.advance(Duration.ofMinutes(1));
-        int before = keys.reads.get();
+        int before = keys.reads();
         flood("a");
-        assertThat(keys.reads.get()).isEqualTo(before + 1);
+        assertThat(keys.reads()).isEqualTo(before + 1);
         // Past the unknown-kid gap only: one read for the whole flood.
         clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP);
         flood("b");
-        assertThat(keys.reads.get()).isEqualTo(before + 2);
+        assertThat(keys.reads()).isEqualTo(before + 2);
         assertThat(send("GET", "/user/me", accessToken, null).statusCode()).isEqualTo(200);
     }
 

@@ -9,10 +9,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
@@ -51,7 +47,7 @@ class HttpFuzzTest {
     private static final int TRIES = 100;
 
     private static AuthService service;
-    private static Server jetty;
+    private static LoopbackJetty jetty;
     private static int port;
     private static String accessToken;
     private static String refreshToken;
@@ -63,17 +59,8 @@ class HttpFuzzTest {
         TestUsers.seed(stores.users());
         service = Portcullis.builder().stores(stores).clock(clock).passwordHasher(TestUsers.HASHER)
                 .startCleanupJob(false).build();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        context.addServlet(new ServletHolder(new PortcullisEndpointServlet(AuthHttpHandler.builder(service).build())), "/*");
-        jetty.setHandler(context);
-        jetty.start();
-        port = connector.getLocalPort();
+        jetty = LoopbackJetty.start(AuthHttpHandler.builder(service).build());
+        port = jetty.port();
         byte[] login = ("{\"username\":\"alice\",\"password\":\"" + TestUsers.ALICE_PASSWORD + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         Answer a = exchange(request("POST", "/user/login", Map.of("Content-Type", "application/json"), login));
@@ -86,7 +73,7 @@ class HttpFuzzTest {
     @AfterContainer
     static void stop() throws Exception {
         if (jetty != null) {
-            jetty.stop();
+            jetty.close();
         }
         if (service != null) {
             service.close();
