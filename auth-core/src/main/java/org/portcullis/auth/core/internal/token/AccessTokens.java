@@ -125,7 +125,7 @@ public final class AccessTokens {
         if (token == null || token.isEmpty()) {
             throw AuthException.of(ErrorCode.TOKEN_MISSING);
         }
-        // RFC 8725 §3.x spirit: bound the work an attacker can make us do before any parsing.
+        // No RFC sets a size; we bound the work an unauthenticated caller can cause before any parsing.
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
