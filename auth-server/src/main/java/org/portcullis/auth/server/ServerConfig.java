@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +40,11 @@ import java.util.Properties;
  * <tr><td>portcullis.threads</td><td>PORTCULLIS_THREADS</td><td>16</td></tr>
  * <tr><td>portcullis.http.maxBodyBytes</td><td>PORTCULLIS_MAX_BODY_BYTES</td><td>16384</td></tr>
  * <tr><td>portcullis.http.maxHeaderBytes</td><td>PORTCULLIS_MAX_HEADER_BYTES</td><td>16384</td></tr>
+ * <tr><td>portcullis.http.headerTimeout</td><td>PORTCULLIS_HEADER_TIMEOUT</td><td>10s</td></tr>
+ * <tr><td>portcullis.http.bodyTimeout</td><td>PORTCULLIS_BODY_TIMEOUT</td><td>10s</td></tr>
+ * <tr><td>portcullis.http.idleTimeout</td><td>PORTCULLIS_IDLE_TIMEOUT</td><td>60s</td></tr>
+ * <tr><td>portcullis.tls.keystore</td><td>PORTCULLIS_TLS_KEYSTORE</td><td>(none: plain HTTP)</td></tr>
+ * <tr><td>portcullis.tls.keystorePassword</td><td>PORTCULLIS_TLS_KEYSTORE_PASSWORD</td><td>(empty)</td></tr>
  * </table>
  *
  * <p>{@link #toString()} prints no password and no key. Immutable.
@@ -58,11 +64,18 @@ import java.util.Properties;
  * @param threads          request worker threads
  * @param maxBodyBytes     request body cap
  * @param maxHeaderBytes   request header cap
+ * @param headerTimeout    how long a client may take to send its request headers, once begun
+ * @param bodyTimeout      how long a client may take to send its request body
+ * @param idleTimeout      how long a connection may stay silent before it is closed
+ * @param tlsKeystore      a PKCS#12 keystore holding the server's key and certificate; HTTPS when given
+ * @param tlsKeystorePassword the keystore's password
  */
 public record ServerConfig(String host, int port, String dbUrl, String dbUser, String dbPassword,
                            Optional<String> kekBase64, Path dataDirectory, boolean demoSeed, String demoUser,
                            Optional<String> demoPassword, int jwtExpireMinutes, List<String> trustedProxies,
-                           int threads, int maxBodyBytes, int maxHeaderBytes) {
+                           int threads, int maxBodyBytes, int maxHeaderBytes, Duration headerTimeout,
+                           Duration bodyTimeout, Duration idleTimeout, Optional<Path> tlsKeystore,
+                           String tlsKeystorePassword) {
 
     /** Names of the configuration file's environment variable and default file. */
     public static final String CONFIG_ENV = "PORTCULLIS_CONFIG";
@@ -93,6 +106,18 @@ public record ServerConfig(String host, int port, String dbUrl, String dbUser, S
         if (threads < 1 || threads > 512) {
             throw new IllegalArgumentException("PORTCULLIS_THREADS must be between 1 and 512: " + threads);
         }
+        positive(headerTimeout, Key.HEADER_TIMEOUT);
+        positive(bodyTimeout, Key.BODY_TIMEOUT);
+        positive(idleTimeout, Key.IDLE_TIMEOUT);
+        Objects.requireNonNull(tlsKeystore, "tlsKeystore");
+        tlsKeystorePassword = Objects.requireNonNullElse(tlsKeystorePassword, "");
+    }
+
+    private static void positive(Duration d, Key key) {
+        Objects.requireNonNull(d, key.property);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(key.property + " / " + key.env + " must be longer than zero: " + d);
+        }
     }
 
     /** One setting: its property key, environment variable, and default. */
@@ -110,7 +135,12 @@ public record ServerConfig(String host, int port, String dbUrl, String dbUser, S
         TRUSTED_PROXIES("portcullis.trustedProxies", "PORTCULLIS_TRUSTED_PROXIES", ""),
         THREADS("portcullis.threads", "PORTCULLIS_THREADS", "16"),
         MAX_BODY_BYTES("portcullis.http.maxBodyBytes", "PORTCULLIS_MAX_BODY_BYTES", "16384"),
-        MAX_HEADER_BYTES("portcullis.http.maxHeaderBytes", "PORTCULLIS_MAX_HEADER_BYTES", "16384");
+        MAX_HEADER_BYTES("portcullis.http.maxHeaderBytes", "PORTCULLIS_MAX_HEADER_BYTES", "16384"),
+        HEADER_TIMEOUT("portcullis.http.headerTimeout", "PORTCULLIS_HEADER_TIMEOUT", "10s"),
+        BODY_TIMEOUT("portcullis.http.bodyTimeout", "PORTCULLIS_BODY_TIMEOUT", "10s"),
+        IDLE_TIMEOUT("portcullis.http.idleTimeout", "PORTCULLIS_IDLE_TIMEOUT", "60s"),
+        TLS_KEYSTORE("portcullis.tls.keystore", "PORTCULLIS_TLS_KEYSTORE", null),
+        TLS_KEYSTORE_PASSWORD("portcullis.tls.keystorePassword", "PORTCULLIS_TLS_KEYSTORE_PASSWORD", "");
 
         final String property;
         final String env;
@@ -165,7 +195,12 @@ public record ServerConfig(String host, int port, String dbUrl, String dbUser, S
                         .filter(p -> !p.isEmpty()).toList(),
                 s.integer(Key.THREADS),
                 s.integer(Key.MAX_BODY_BYTES),
-                s.integer(Key.MAX_HEADER_BYTES));
+                s.integer(Key.MAX_HEADER_BYTES),
+                s.duration(Key.HEADER_TIMEOUT),
+                s.duration(Key.BODY_TIMEOUT),
+                s.duration(Key.IDLE_TIMEOUT),
+                s.get(Key.TLS_KEYSTORE).map(dir::resolve),
+                s.get(Key.TLS_KEYSTORE_PASSWORD).orElse(""));
     }
 
     /** The defaults, for a server whose files live under {@code workingDir}. */
@@ -182,13 +217,15 @@ public record ServerConfig(String host, int port, String dbUrl, String dbUser, S
     /** A copy listening on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dbUrl, dbUser, dbPassword, kekBase64, dataDirectory, demoSeed, demoUser,
-                demoPassword, jwtExpireMinutes, trustedProxies, threads, maxBodyBytes, maxHeaderBytes);
+                demoPassword, jwtExpireMinutes, trustedProxies, threads, maxBodyBytes, maxHeaderBytes, headerTimeout, bodyTimeout,
+                idleTimeout, tlsKeystore, tlsKeystorePassword);
     }
 
     /** A copy on another database. */
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(host, port, url, user, password, kekBase64, dataDirectory, demoSeed, demoUser,
-                demoPassword, jwtExpireMinutes, trustedProxies, threads, maxBodyBytes, maxHeaderBytes);
+                demoPassword, jwtExpireMinutes, trustedProxies, threads, maxBodyBytes, maxHeaderBytes, headerTimeout, bodyTimeout,
+                idleTimeout, tlsKeystore, tlsKeystorePassword);
     }
 
     @Override
@@ -197,7 +234,9 @@ public record ServerConfig(String host, int port, String dbUrl, String dbUser, S
                 + ", dbPassword=***, kek=" + (kekBase64.isPresent() ? "***" : "(none)") + ", dataDirectory=" + dataDirectory
                 + ", demoSeed=" + demoSeed + ", demoUser=" + demoUser + ", demoPassword=***"
                 + ", jwtExpireMinutes=" + jwtExpireMinutes + ", trustedProxies=" + trustedProxies + ", threads=" + threads
-                + ", maxBodyBytes=" + maxBodyBytes + ", maxHeaderBytes=" + maxHeaderBytes + "]";
+                + ", maxBodyBytes=" + maxBodyBytes + ", maxHeaderBytes=" + maxHeaderBytes + ", headerTimeout=" + headerTimeout
+                + ", bodyTimeout=" + bodyTimeout + ", idleTimeout=" + idleTimeout + ", tlsKeystore="
+                + tlsKeystore.map(Path::toString).orElse("(none)") + ", tlsKeystorePassword=***]";
     }
 
     /** Looks a key up in the environment, then in the file under either spelling. */
@@ -223,6 +262,16 @@ public record ServerConfig(String host, int port, String dbUrl, String dbUser, S
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key.property + " / " + key.env + " must be a whole number: '" + v + "'");
+            }
+        }
+
+        Duration duration(Key key) {
+            String v = get(key).orElse("");
+            try {
+                return Durations.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key.property + " / " + key.env
+                        + " must be a duration such as 30s, 500ms, 5m, 1h or PT30S: '" + v + "'");
             }
         }
 
