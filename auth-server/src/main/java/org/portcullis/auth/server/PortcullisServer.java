@@ -58,8 +58,10 @@ public final class PortcullisServer implements AutoCloseable {
     }
 
     /**
-     * Reads the configuration from the environment and {@code portcullis.properties}, starts the
-     * server, and runs until the process is told to stop.
+     * Without arguments: reads the configuration from the environment and {@code portcullis.properties},
+     * starts the server, and runs until the process is told to stop (exit 2 for a bad setting, 1 when it
+     * cannot start otherwise). With arguments: runs one administration command ({@code --help} lists
+     * them) and exits with its code.
      */
     public static void main(String[] args) throws InterruptedException {
         // Defaults for the bundled slf4j-simple backend; -D options given on the command line win.
@@ -67,6 +69,13 @@ public final class PortcullisServer implements AutoCloseable {
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        if (args.length > 0) {
+            // A command, not the server: quiet logs, so that its output is only what it says.
+            setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.exit(new AdminCli(System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err,
+                    Clock.systemUTC(), System.console(), PasswordHasher.owasp()).run(java.util.List.of(args)));
+            return;
+        }
         PortcullisServer server;
         try {
             ServerConfig config = ServerConfig.load(System.getenv(), Path.of("").toAbsolutePath());
@@ -114,9 +123,7 @@ public final class PortcullisServer implements AutoCloseable {
 
     static PortcullisServer start(ServerConfig config, Clock clock, PrintStream out, boolean cleanupJob,
                                   Backend backend, PasswordHasher hasher, SecureRandom random) {
-        AuthSettings settings = AuthSettings.builder()
-                .accessTokenLifetime(Duration.ofMinutes(config.jwtExpireMinutes()))
-                .build();
+        AuthSettings settings = config.engine();
         AuthService service = Portcullis.builder().stores(backend.stores()).clock(clock).settings(settings)
                 .passwordHasher(hasher).startCleanupJob(cleanupJob).build();
         try {
@@ -128,8 +135,8 @@ public final class PortcullisServer implements AutoCloseable {
                     .build();
             JettyTransport http = JettyTransport.start(config, handler);
             PortcullisServer server = new PortcullisServer(http, service, backend, config.host());
-            Log.LOG.info("Portcullis listening on {} (database {}, access tokens live {} minutes)", server.uri(),
-                    redactUrl(config.dbUrl()), config.jwtExpireMinutes());
+            Log.LOG.info("Portcullis listening on {} (database {}, access tokens live {})", server.uri(),
+                    redactUrl(config.dbUrl()), Durations.format(settings.accessTokenLifetime()));
             out.println("Portcullis listening on " + server.uri());
             return server;
         } catch (RuntimeException e) {
