@@ -379,16 +379,23 @@ public final class ServerConfig {
 
     private AuthSettings buildEngine() {
         try {
-            AuthSettings.Throttling throttling = new AuthSettings.Throttling(duration(THROTTLING_WINDOW),
-                    integer(THROTTLING_PAIR_FREE_ATTEMPTS, 1, Integer.MAX_VALUE),
-                    integer(THROTTLING_IP_FREE_ATTEMPTS, 1, Integer.MAX_VALUE),
-                    integer(THROTTLING_USER_FREE_ATTEMPTS, 1, Integer.MAX_VALUE),
-                    duration(THROTTLING_BASE_DELAY), duration(THROTTLING_MAX_DELAY),
-                    integer(THROTTLING_STUFFING_DISTINCT_USERNAMES, 2, Integer.MAX_VALUE),
-                    integer(THROTTLING_ACCOUNT_MAX_FAILURES, 0, Integer.MAX_VALUE),
-                    duration(THROTTLING_ACCOUNT_WINDOW));
-            AuthSettings.Cleanup cleanup = new AuthSettings.Cleanup(duration(CLEANUP_INTERVAL),
-                    integer(CLEANUP_BATCH_SIZE, 1, 100_000), duration(CLEANUP_REVOKED_RETENTION), duration(CLEANUP_AUDIT_RETENTION));
+            AuthSettings.Throttling throttling = AuthSettings.Throttling.builder()
+                    .window(duration(THROTTLING_WINDOW))
+                    .pairFreeAttempts(integer(THROTTLING_PAIR_FREE_ATTEMPTS, 1, Integer.MAX_VALUE))
+                    .ipFreeAttempts(integer(THROTTLING_IP_FREE_ATTEMPTS, 1, Integer.MAX_VALUE))
+                    .userFreeAttempts(integer(THROTTLING_USER_FREE_ATTEMPTS, 1, Integer.MAX_VALUE))
+                    .baseDelay(duration(THROTTLING_BASE_DELAY))
+                    .maxDelay(duration(THROTTLING_MAX_DELAY))
+                    .stuffingDistinctUsernames(integer(THROTTLING_STUFFING_DISTINCT_USERNAMES, 2, Integer.MAX_VALUE))
+                    .accountMaxFailures(integer(THROTTLING_ACCOUNT_MAX_FAILURES, 0, Integer.MAX_VALUE))
+                    .accountWindow(duration(THROTTLING_ACCOUNT_WINDOW))
+                    .build();
+            AuthSettings.Cleanup cleanup = AuthSettings.Cleanup.builder()
+                    .interval(duration(CLEANUP_INTERVAL))
+                    .batchSize(integer(CLEANUP_BATCH_SIZE, 1, 100_000))
+                    .revokedRetention(duration(CLEANUP_REVOKED_RETENTION))
+                    .auditRetention(duration(CLEANUP_AUDIT_RETENTION))
+                    .build();
             return ENGINE_DEFAULTS.toBuilder()
                     .issuer(required(ISSUER))
                     .audience(required(AUDIENCE))

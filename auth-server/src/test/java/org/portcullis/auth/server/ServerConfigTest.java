@@ -202,10 +202,12 @@ class ServerConfigTest {
             assertThat(e.sessionStatusTtl()).isEqualTo(java.time.Duration.ofSeconds(2));
             assertThat(e.signingAlgorithm()).isEqualTo(org.portcullis.auth.api.SigningAlgorithm.ES256);
             assertThat(e.keyReloadInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
-            assertThat(e.throttling()).isEqualTo(new org.portcullis.auth.api.AuthSettings.Throttling(m.multipliedBy(5), 3, 7, 9,
-                    java.time.Duration.ofSeconds(2), m, 4, 100, java.time.Duration.ofHours(12)));
-            assertThat(e.cleanup()).isEqualTo(new org.portcullis.auth.api.AuthSettings.Cleanup(java.time.Duration.ZERO, 50,
-                    java.time.Duration.ofDays(3), java.time.Duration.ofDays(90)));
+            assertThat(e.throttling()).isEqualTo(org.portcullis.auth.api.AuthSettings.Throttling.builder().window(m.multipliedBy(5))
+                    .pairFreeAttempts(3).ipFreeAttempts(7).userFreeAttempts(9).baseDelay(java.time.Duration.ofSeconds(2))
+                    .maxDelay(m).stuffingDistinctUsernames(4).accountMaxFailures(100).accountWindow(java.time.Duration.ofHours(12))
+                    .build());
+            assertThat(e.cleanup()).isEqualTo(org.portcullis.auth.api.AuthSettings.Cleanup.builder().interval(java.time.Duration.ZERO)
+                    .batchSize(50).revokedRetention(java.time.Duration.ofDays(3)).auditRetention(java.time.Duration.ofDays(90)).build());
         }
 
         @Test
