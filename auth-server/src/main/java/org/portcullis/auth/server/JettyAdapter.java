@@ -40,9 +40,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closed (RFC 9110 §15.5.9). Only then does the blocking handler run, on a worker thread, so a
  * client that trickles its body cannot pin a worker.
  *
+ * <p>Two probes for an orchestrator are answered here, before the handler, since they concern this
+ * process rather than the API: {@value #LIVE} answers 200 whenever the process serves HTTP at all
+ * (restart it if not), {@value #READY} answers 200 when the database answers and 503 when it does
+ * not (send it no traffic until it does). Both take GET or HEAD, need no token and carry
+ * {@code Cache-Control: no-store}. The contract's {@code /common/HealthCheck} stays as it is.
+ *
  * <p>Thread-safe: one instance serves every connection.
  */
 final class JettyAdapter extends Handler.Abstract {
+
+    /** Liveness probe path. */
+    static final String LIVE = "/health/live";
+    /** Readiness probe path. */
+    static final String READY = "/health/ready";
 
     private final AuthHttpHandler handler;
     private final int maxBodyBytes;
@@ -57,8 +68,41 @@ final class JettyAdapter extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        if (LIVE.equals(path) || READY.equals(path)) {
+            probe(path, request, response, callback);
+            return true;
+        }
         new Exchange(request, response, callback).collectBody();
         return true;
+    }
+
+    private void probe(String path, Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            Problem.write(request, response, callback, 405, "This method is not allowed here.", false);
+            return;
+        }
+        boolean up = true;
+        if (READY.equals(path)) {
+            try {
+                handler.service().checkHealth();
+            } catch (RuntimeException e) {
+                // StoreUnavailableException, or anything else: not ready either way; the store logs why.
+                up = false;
+            }
+        }
+        byte[] body = (up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setStatus(up ? 200 : 503);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if ("HEAD".equals(method)) {
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
     }
 
     /** One request: its body as it arrives, then the handler's answer. */
@@ -69,7 +113,7 @@ final class JettyAdapter extends Handler.Abstract {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         /** Set once, by whoever gets here first: the complete body, a failure, or the body deadline. */
         private final AtomicBoolean decided = new AtomicBoolean();
-        private Scheduler.Task deadline;
+        private volatile Scheduler.Task deadline;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -78,6 +122,12 @@ final class JettyAdapter extends Handler.Abstract {
         }
 
         void collectBody() {
+            HttpFields h = request.getHeaders();
+            if (!h.contains(HttpHeader.CONTENT_LENGTH) && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
+                // RFC 9112 §6.3: a request with neither has no body; nothing to wait for.
+                serve(false);
+                return;
+            }
             Scheduler scheduler = request.getComponents().getScheduler();
             deadline = scheduler.schedule(this::expired, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
             read();
@@ -125,7 +175,9 @@ final class JettyAdapter extends Handler.Abstract {
             if (!decided.compareAndSet(false, true)) {
                 return;
             }
-            deadline.cancel();
+            if (deadline != null) {
+                deadline.cancel();
+            }
             AuthHttpResponse answer;
             try {
                 answer = handler.handle(AuthHttpRequest.of(request.getMethod(), request.getHttpURI().getPath(),
