@@ -46,10 +46,13 @@ final class JettyTransport {
     private final ServerConnector connector;
     private final HeaderDeadline headerDeadline;
     private final boolean tls;
+    /** The port bound at start, kept after stop (Jetty's connector forgets it). */
+    private final int port;
 
     private JettyTransport(Server server, ServerConnector connector, HeaderDeadline headerDeadline, boolean tls) {
         this.server = server;
         this.connector = connector;
+        this.port = connector.getLocalPort();
         this.headerDeadline = headerDeadline;
         this.tls = tls;
     }
@@ -143,8 +146,9 @@ final class JettyTransport {
         }
     }
 
+    /** The port bound at start, also after {@link #stop()}. */
     int port() {
-        return connector.getLocalPort();
+        return port;
     }
 
     boolean tls() {
