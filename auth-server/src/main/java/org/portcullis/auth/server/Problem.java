@@ -35,14 +35,6 @@ final class Problem extends ErrorHandler {
         return true;
     }
 
-    /** For a message Jetty refuses while parsing, before there is a request to hand anyone. */
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-        fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-        return ByteBuffer.wrap(body(status, detail(status)));
-    }
-
     /** Writes a problem; a HEAD request gets the headers only (RFC 9110 §9.3.2). */
     static void write(Request request, Response response, Callback callback, int status, String detail, boolean close) {
         byte[] body = body(status, detail);
