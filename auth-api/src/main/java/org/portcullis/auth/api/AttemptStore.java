@@ -33,5 +33,5 @@ public interface AttemptStore {
      *
      * @return how many were deleted
      */
-    int purgeExpired(Instant now, int limit);
+    int purge(Instant now, int limit);
 }

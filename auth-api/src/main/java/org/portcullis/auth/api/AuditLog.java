@@ -20,5 +20,5 @@ public interface AuditLog extends AuditSink {
      *
      * @return how many events were deleted
      */
-    int purgeBefore(Instant cutoff, int limit);
+    int purge(Instant cutoff, int limit);
 }

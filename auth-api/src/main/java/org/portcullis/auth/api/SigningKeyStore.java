@@ -20,7 +20,7 @@ public interface SigningKeyStore {
      *
      * @return {@code false}, changing nothing, if a key with this kid exists
      */
-    boolean add(SigningKey key);
+    boolean create(SigningKey key);
 
     /**
      * Replaces the retirement and expiry of an existing key (the material never changes).
@@ -34,5 +34,5 @@ public interface SigningKeyStore {
      *
      * @return how many were deleted
      */
-    int deleteExpired(Instant now);
+    int purge(Instant now);
 }

@@ -116,12 +116,12 @@ public final class SessionOps {
                 break;
             }
         }
-        while (e.stores().attempts().purgeExpired(now, cfg.batchSize()) >= cfg.batchSize()) {
+        while (e.stores().attempts().purge(now, cfg.batchSize()) >= cfg.batchSize()) {
             // keep going in bounded steps
         }
         if (e.stores().audit() instanceof AuditLog log) {
             Instant cutoff = now.minus(cfg.auditRetention());
-            while (log.purgeBefore(cutoff, cfg.batchSize()) >= cfg.batchSize()) {
+            while (log.purge(cutoff, cfg.batchSize()) >= cfg.batchSize()) {
                 // keep going in bounded steps
             }
         }
