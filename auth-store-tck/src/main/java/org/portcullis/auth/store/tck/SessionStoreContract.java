@@ -750,6 +750,15 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
                 .containsExactly(session.id());
     }
 
+    @Test
+    @DisplayName("purging in batches: a limit below one is refused and purges nothing")
+    void limitBelowOne() {
+        Session session = created(newUserId(), newHash());
+        Instant now = session.absoluteExpiresAt();
+        assertThatThrownBy(() -> store.purge(now, now, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.find(session.id())).isPresent();
+    }
+
     // ---- concurrency: each race runs ROUNDS times from a fresh state, so a narrow window is hit every run ----
 
     @Test
