@@ -47,7 +47,12 @@ public enum ErrorCode {
     /** The request itself is malformed (transport layer: bad JSON, missing field, too large). */
     MALFORMED_REQUEST("The request is malformed.", false),
     /** A store (database) could not be reached; nothing was authenticated. */
-    STORE_UNAVAILABLE("The authentication service is temporarily unavailable.", true);
+    STORE_UNAVAILABLE("The authentication service is temporarily unavailable.", true),
+    /**
+     * The caller is authenticated but lacks every role that an access rule asks for this path
+     * (RFC 6750 §3.1 {@code insufficient_scope}); logging in again does not help.
+     */
+    FORBIDDEN("The caller is not allowed to access this resource.", false);
 
     private final String description;
     private final boolean retryable;

@@ -21,6 +21,7 @@ import java.util.Map;
  * TOKEN_EXPIRED           401   TOKEN_REVOKED        401   REFRESH_TOKEN_INVALID  401
  * REFRESH_TOKEN_EXPIRED   401   REFRESH_TOKEN_REUSED 401   REFRESH_CONFLICT       409
  * SESSION_MISMATCH        401   SESSION_NOT_FOUND    404   SESSION_LIMIT_REACHED  403
+ * FORBIDDEN               403 (with an RFC 6750 §3.1 insufficient_scope challenge)
  * MALFORMED_REQUEST       400 (413, 415, 431, 404, 405 for the transport cases)
  * STORE_UNAVAILABLE       503
  * </pre>
@@ -45,7 +46,7 @@ public final class Problems {
         return switch (code) {
             case INVALID_CREDENTIALS, TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED,
                  REFRESH_TOKEN_INVALID, REFRESH_TOKEN_EXPIRED, REFRESH_TOKEN_REUSED, SESSION_MISMATCH -> 401;
-            case ACCOUNT_DISABLED, SESSION_LIMIT_REACHED -> 403;
+            case ACCOUNT_DISABLED, SESSION_LIMIT_REACHED, FORBIDDEN -> 403;
             case UNSUPPORTED_CREDENTIAL, MALFORMED_REQUEST -> 400;
             case THROTTLED -> 429;
             case REFRESH_CONFLICT -> 409;
@@ -77,6 +78,11 @@ public final class Problems {
             headers.put("WWW-Authenticate", code == ErrorCode.INVALID_CREDENTIALS
                     ? challenge(null, null)
                     : challenge("invalid_token", detail));
+        }
+        if (code == ErrorCode.FORBIDDEN) {
+            // RFC 6750 §3.1: a valid token without the privileges the resource asks for is
+            // insufficient_scope, with 403; the roles asked for are not named, only refused.
+            headers.put("WWW-Authenticate", challenge("insufficient_scope", detail));
         }
         if (code == ErrorCode.STORE_UNAVAILABLE) {
             headers.put("Retry-After", Integer.toString(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS));

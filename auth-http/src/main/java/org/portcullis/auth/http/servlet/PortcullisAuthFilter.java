@@ -19,19 +19,26 @@ import java.security.Principal;
 import java.util.Objects;
 
 /**
- * A Jakarta Servlet filter that lets a request through only with a valid access token, for any
- * servlet container (Servlet 6.0 or later). Map it to {@code /*}.
+ * A Jakarta Servlet filter that applies {@link AuthHttpHandler#admit} to every request, for any
+ * servlet container (Servlet 6.0 or later): the token, the handler's
+ * {@link org.portcullis.auth.http.AccessRules} and its {@link org.portcullis.auth.http.CorsPolicy}.
+ * Map it to {@code /*}, ahead of the application's own filters.
  *
  * <ul>
  *   <li>{@code /user/login}, {@code /common/lookup} and {@code /common/HealthCheck} pass untouched
  *       (the endpoint servlet serves them); {@code /user/refreshToken} passes with a well-formed
  *       bearer token, which the endpoint verifies allowing expiry.</li>
- *   <li>Any other request with a valid {@code Authorization: Bearer} access token passes, and the
- *       application sees the {@link AuthPrincipal} as {@link HttpServletRequest#getUserPrincipal()},
- *       in {@link HttpServletRequest#isUserInRole(String)}, and as the request attribute
+ *   <li>Application paths that the access rules make anonymous pass untouched.</li>
+ *   <li>Any other request with a valid {@code Authorization: Bearer} access token (and, on a role
+ *       rule's path, one of its roles) passes, and the application sees the {@link AuthPrincipal}
+ *       in exactly these ways: {@link HttpServletRequest#getUserPrincipal()} (and
+ *       {@code getRemoteUser()}, the username), {@link HttpServletRequest#isUserInRole(String)},
+ *       {@link HttpServletRequest#getAuthType()} {@value #AUTH_TYPE}, and the request attribute
  *       {@link #PRINCIPAL_ATTRIBUTE}.</li>
  *   <li>Any other request is answered here: 401 with an RFC 9457 problem and an RFC 6750
- *       {@code WWW-Authenticate} challenge (or 431 for oversized headers, 503 when the store is down).</li>
+ *       {@code WWW-Authenticate} challenge, 403 {@code FORBIDDEN} for a missing role (431 for
+ *       oversized headers, 503 when the store is down), and a CORS preflight with 204.</li>
+ *   <li>With a CORS policy, the CORS headers are set on the response before the request goes on.</li>
  * </ul>
  *
  * <p>Paths are matched on the raw request URI below the context path. The filter reads no body.
@@ -85,13 +92,15 @@ public final class PortcullisAuthFilter implements Filter {
             throw new ServletException("PortcullisAuthFilter used before init");
         }
         Admission admission = h.admit(ServletRequests.toAuthRequest(request, InputStream.nullInputStream()));
-        if (admission instanceof Admission.Refused refused) {
-            ServletRequests.write(refused.response(), request, response);
+        if (admission.answer().isPresent()) {
+            ServletRequests.write(admission.answer().get(), request, response);
             return;
         }
-        if (admission instanceof Admission.Granted granted) {
-            request.setAttribute(PRINCIPAL_ATTRIBUTE, granted.principal());
-            chain.doFilter(new AuthenticatedRequest(request, granted.principal()), response);
+        admission.responseHeaders().forEach(response::setHeader);
+        if (admission.caller().isPresent()) {
+            AuthPrincipal principal = admission.caller().get();
+            request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+            chain.doFilter(new AuthenticatedRequest(request, principal), response);
             return;
         }
         chain.doFilter(request, response);

@@ -53,7 +53,8 @@ final class ServletRequests {
     }
 
     /**
-     * Writes an answer, after reading what is left of the request body (bounded; see
+     * Writes an answer as {@link org.portcullis.auth.http.AuthHttpHandler} asks of adapters (every
+     * header copied, {@code Content-Length} included; the body as it is), after reading what is left of the request body (bounded; see
      * {@link Bodies#drain}) so that the client gets to read it.
      */
     static void write(AuthHttpResponse answer, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -64,9 +65,12 @@ final class ServletRequests {
         for (Map.Entry<String, String> h : answer.headers().entrySet()) {
             response.setHeader(h.getKey(), h.getValue());
         }
+        if (answer.header("Content-Type").isEmpty()) {
+            // The handler's answer has no content type (a 204): drop any default of the container.
+            response.setContentType(null);
+        }
         byte[] body = answer.body();
         if (body.length > 0) {
-            response.setContentLength(body.length);
             response.getOutputStream().write(body);
         }
     }

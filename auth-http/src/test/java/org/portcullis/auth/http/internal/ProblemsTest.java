@@ -17,7 +17,7 @@ class ProblemsTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ErrorCode.class)
-    @DisplayName("every error code has a 4xx or 503 status and an RFC 9457 body carrying the code")
+    @DisplayName("every error code has a 4xx or 503 status and an RFC 9457 body carrying the code; only 401 and FORBIDDEN challenge")
     void everyCode(ErrorCode code) {
         AuthHttpResponse r = Problems.of(code);
         assertThat(r.status()).isBetween(400, 503).isNotEqualTo(500);
@@ -26,6 +26,11 @@ class ProblemsTest {
                 .contains("\"type\":\"urn:portcullis:problem:");
         if (r.status() == 401) {
             assertThat(r.header("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer realm="));
+        } else if (code == ErrorCode.FORBIDDEN) {
+            // RFC 6750 §3.1: a valid token without the privileges asked for.
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.header("WWW-Authenticate")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Bearer realm=").contains("error=\"insufficient_scope\""));
         } else {
             assertThat(r.header("WWW-Authenticate")).isEmpty();
         }

@@ -1,0 +1,49 @@
+package org.portcullis.auth.http;
+
+import org.portcullis.auth.api.AuthException;
+import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.StoreUnavailableException;
+import org.portcullis.auth.http.internal.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * Turns what went wrong while serving a request into its answer: an expected refusal
+ * ({@link AuthException}) into its problem, an unreachable store into 503 (fail closed), and
+ * anything else, a bug of ours, into a 500 that says nothing about its cause (logged here).
+ * Stateless.
+ */
+final class Failures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthHttpHandler.class);
+
+    private Failures() {
+    }
+
+    static AuthHttpResponse of(AuthException e) {
+        if (e.code() == ErrorCode.THROTTLED) {
+            return Problems.throttled(e.retryAfter().orElse(Duration.ofSeconds(1)));
+        }
+        return Problems.of(e.code());
+    }
+
+    static AuthHttpResponse of(RuntimeException e, String doing, AuthHttpRequest request) {
+        if (e instanceof AuthException a) {
+            return of(a);
+        }
+        if (e instanceof StoreUnavailableException) {
+            LOG.warn("store unavailable while {} {} {}: {}", doing, request.method(), loggable(request.path()), e.getMessage());
+            return Problems.of(ErrorCode.STORE_UNAVAILABLE);
+        }
+        LOG.error("failure while {} {} {}", doing, request.method(), loggable(request.path()), e);
+        return Problems.internalError();
+    }
+
+    /** A path fit for a log line: bounded, and without control characters. */
+    private static String loggable(String path) {
+        String p = path.length() > 200 ? path.substring(0, 200) + "..." : path;
+        return p.replaceAll("\\p{Cntrl}", "?");
+    }
+}
