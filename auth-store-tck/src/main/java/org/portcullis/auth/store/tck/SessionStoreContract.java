@@ -697,7 +697,7 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
     @Test
     @DisplayName("rotating the refresh token: a session keeps its whole lineage however often it rotates (no cap on history)")
     void longLineage() {
-        int rotations = 300;
+        int rotations = 100;
         List<String> hashes = new ArrayList<>(List.of(newHash()));
         Session session = created(newUserId(), hashes.get(0));
         for (int i = 1; i <= rotations; i++) {
