@@ -23,8 +23,9 @@ import java.util.Objects;
  *                                late another node's revocation takes effect here; default 5 seconds
  * @param signingAlgorithm        algorithm of newly generated keys; default {@link SigningAlgorithm#EdDSA}
  * @param keyReloadInterval       how often a node re-reads the key store; default 1 minute
- * @param throttling              failed-login throttling
- * @param cleanup                 purge of expired sessions, old audit events and attempt counters
+ * @param throttling              failed-login throttling, built with {@link Throttling#builder()}
+ * @param cleanup                 purge of expired sessions, old audit events and attempt counters, built with
+ *                                {@link Cleanup#builder()}
  */
 public record AuthSettings(String issuer, String audience, Duration accessTokenLifetime, Duration refreshIdleTimeout,
                            Duration absoluteSessionLifetime, Duration clockSkew, Duration refreshGraceWindow,
@@ -39,88 +40,293 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
      * allowance is the largest, so that an attacker elsewhere cannot easily lock the real user
      * out (OWASP ASVS V2.2.1; the aspnetcore#6836 lesson) while password spraying is still slowed.
      *
-     * @param window                    counting window; default 15 minutes
-     * @param pairFreeAttempts          failures allowed per (username, IP) before delays; default 5
-     * @param ipFreeAttempts            failures allowed per IP before delays; default 20
-     * @param userFreeAttempts          failures allowed per username (from anywhere) before delays; default 50
-     * @param baseDelay                 first delay; default 1 second
-     * @param maxDelay                  longest delay; default 15 minutes
-     * @param stuffingDistinctUsernames failures from one IP across this many usernames within a window flag
-     *                                  credential stuffing; default 10
-     * @param accountMaxFailures        a hard cap on consecutive failures per username, from anywhere, within
-     *                                  {@code accountWindow}: once reached, every login of that username is refused
-     *                                  until the window closes, and only a successful login resets the count.
-     *                                  NIST SP 800-63B §5.2.2 asks for at most 100; but a cap lets anyone who
-     *                                  knows a username lock its owner out (aspnetcore#6836), so it is off by
-     *                                  default (0) and the growing per-username delay above slows spraying instead
-     * @param accountWindow             the window of {@code accountMaxFailures}; default 24 hours
+     * <p>Build with {@link #builder()} (starting from the defaults) or {@link #toBuilder()}; each
+     * builder method names its setting and default. Immutable and thread-safe; equal when every
+     * setting is equal.
      */
-    public record Throttling(Duration window, int pairFreeAttempts, int ipFreeAttempts, int userFreeAttempts,
-                             Duration baseDelay, Duration maxDelay, int stuffingDistinctUsernames,
-                             int accountMaxFailures, Duration accountWindow) {
+    public static final class Throttling {
 
-        public Throttling {
-            requirePositive(window, "throttling.window");
-            requirePositive(baseDelay, "throttling.baseDelay");
-            requirePositive(maxDelay, "throttling.maxDelay");
-            if (maxDelay.compareTo(baseDelay) < 0) {
+        private final Duration window;
+        private final int pairFreeAttempts;
+        private final int ipFreeAttempts;
+        private final int userFreeAttempts;
+        private final Duration baseDelay;
+        private final Duration maxDelay;
+        private final int stuffingDistinctUsernames;
+        private final int accountMaxFailures;
+        private final Duration accountWindow;
+
+        private Throttling(Builder b) {
+            requirePositive(b.window, "throttling.window");
+            requirePositive(b.baseDelay, "throttling.baseDelay");
+            requirePositive(b.maxDelay, "throttling.maxDelay");
+            if (b.maxDelay.compareTo(b.baseDelay) < 0) {
                 throw new IllegalArgumentException("throttling.maxDelay must not be shorter than throttling.baseDelay");
             }
-            requireAtLeast(pairFreeAttempts, 1, "throttling.pairFreeAttempts");
-            requireAtLeast(ipFreeAttempts, 1, "throttling.ipFreeAttempts");
-            requireAtLeast(userFreeAttempts, 1, "throttling.userFreeAttempts");
-            requireAtLeast(stuffingDistinctUsernames, 2, "throttling.stuffingDistinctUsernames");
-            requireAtLeast(accountMaxFailures, 0, "throttling.accountMaxFailures");
-            requirePositive(accountWindow, "throttling.accountWindow");
+            requireAtLeast(b.pairFreeAttempts, 1, "throttling.pairFreeAttempts");
+            requireAtLeast(b.ipFreeAttempts, 1, "throttling.ipFreeAttempts");
+            requireAtLeast(b.userFreeAttempts, 1, "throttling.userFreeAttempts");
+            requireAtLeast(b.stuffingDistinctUsernames, 2, "throttling.stuffingDistinctUsernames");
+            requireAtLeast(b.accountMaxFailures, 0, "throttling.accountMaxFailures");
+            requirePositive(b.accountWindow, "throttling.accountWindow");
+            this.window = b.window;
+            this.pairFreeAttempts = b.pairFreeAttempts;
+            this.ipFreeAttempts = b.ipFreeAttempts;
+            this.userFreeAttempts = b.userFreeAttempts;
+            this.baseDelay = b.baseDelay;
+            this.maxDelay = b.maxDelay;
+            this.stuffingDistinctUsernames = b.stuffingDistinctUsernames;
+            this.accountMaxFailures = b.accountMaxFailures;
+            this.accountWindow = b.accountWindow;
         }
+
+        /** The defaults listed on the {@link Builder} methods. */
+        public static Throttling defaults() {
+            return builder().build();
+        }
+
+        /** A builder starting from the defaults. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder starting from these settings. */
+        public Builder toBuilder() {
+            return new Builder().window(window).pairFreeAttempts(pairFreeAttempts).ipFreeAttempts(ipFreeAttempts)
+                    .userFreeAttempts(userFreeAttempts).baseDelay(baseDelay).maxDelay(maxDelay)
+                    .stuffingDistinctUsernames(stuffingDistinctUsernames).accountMaxFailures(accountMaxFailures)
+                    .accountWindow(accountWindow);
+        }
+
+        /** The counting window. */
+        public Duration window() { return window; }
+
+        /** Failures allowed per (username, IP) before delays. */
+        public int pairFreeAttempts() { return pairFreeAttempts; }
+
+        /** Failures allowed per IP before delays. */
+        public int ipFreeAttempts() { return ipFreeAttempts; }
+
+        /** Failures allowed per username, from anywhere, before delays. */
+        public int userFreeAttempts() { return userFreeAttempts; }
+
+        /** The first delay. */
+        public Duration baseDelay() { return baseDelay; }
+
+        /** The longest delay. */
+        public Duration maxDelay() { return maxDelay; }
+
+        /** Failures from one IP across this many usernames within a window flag credential stuffing. */
+        public int stuffingDistinctUsernames() { return stuffingDistinctUsernames; }
+
+        /** The hard cap on consecutive failures per username; 0 when off. */
+        public int accountMaxFailures() { return accountMaxFailures; }
+
+        /** The window of {@link #accountMaxFailures()}. */
+        public Duration accountWindow() { return accountWindow; }
 
         /**
-         * The same settings plus the consecutive-failure cap per username (NIST SP 800-63B §5.2.2).
+         * The same settings plus the consecutive-failure cap per username (NIST SP 800-63B §5.2.2);
+         * shorthand for {@code toBuilder().accountMaxFailures(maxFailures).accountWindow(window).build()}.
          *
          * @param maxFailures at most this many failures per username within {@code window}; 0 turns the cap off
+         * @throws IllegalArgumentException naming the bad setting
          */
         public Throttling withAccountCap(int maxFailures, Duration window) {
-            return new Throttling(this.window, pairFreeAttempts, ipFreeAttempts, userFreeAttempts, baseDelay, maxDelay,
-                    stuffingDistinctUsernames, maxFailures, window);
+            return toBuilder().accountMaxFailures(maxFailures).accountWindow(window).build();
         }
 
-        /** The defaults listed above. */
-        public static Throttling defaults() {
-            return new Throttling(Duration.ofMinutes(15), 5, 20, 50, Duration.ofSeconds(1), Duration.ofMinutes(15), 10,
-                    0, Duration.ofHours(24));
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Throttling t && window.equals(t.window) && pairFreeAttempts == t.pairFreeAttempts
+                    && ipFreeAttempts == t.ipFreeAttempts && userFreeAttempts == t.userFreeAttempts
+                    && baseDelay.equals(t.baseDelay) && maxDelay.equals(t.maxDelay)
+                    && stuffingDistinctUsernames == t.stuffingDistinctUsernames
+                    && accountMaxFailures == t.accountMaxFailures && accountWindow.equals(t.accountWindow);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(window, pairFreeAttempts, ipFreeAttempts, userFreeAttempts, baseDelay, maxDelay,
+                    stuffingDistinctUsernames, accountMaxFailures, accountWindow);
+        }
+
+        @Override
+        public String toString() {
+            return "Throttling[window=" + window + ", pairFreeAttempts=" + pairFreeAttempts + ", ipFreeAttempts="
+                    + ipFreeAttempts + ", userFreeAttempts=" + userFreeAttempts + ", baseDelay=" + baseDelay
+                    + ", maxDelay=" + maxDelay + ", stuffingDistinctUsernames=" + stuffingDistinctUsernames
+                    + ", accountMaxFailures=" + accountMaxFailures + ", accountWindow=" + accountWindow + "]";
+        }
+
+        /** Builds {@link Throttling}; {@link #build()} validates and names any bad setting. Not thread-safe. */
+        public static final class Builder {
+            private Duration window = Duration.ofMinutes(15);
+            private int pairFreeAttempts = 5;
+            private int ipFreeAttempts = 20;
+            private int userFreeAttempts = 50;
+            private Duration baseDelay = Duration.ofSeconds(1);
+            private Duration maxDelay = Duration.ofMinutes(15);
+            private int stuffingDistinctUsernames = 10;
+            private int accountMaxFailures = 0;
+            private Duration accountWindow = Duration.ofHours(24);
+
+            private Builder() {
+            }
+
+            /** Counting window; default 15 minutes. */
+            public Builder window(Duration v) { window = v; return this; }
+
+            /** Failures allowed per (username, IP) pair before delays; default 5, at least 1. */
+            public Builder pairFreeAttempts(int v) { pairFreeAttempts = v; return this; }
+
+            /** Failures allowed per IP before delays; default 20, at least 1. */
+            public Builder ipFreeAttempts(int v) { ipFreeAttempts = v; return this; }
+
+            /** Failures allowed per username (from anywhere) before delays; default 50, at least 1. */
+            public Builder userFreeAttempts(int v) { userFreeAttempts = v; return this; }
+
+            /** First delay; default 1 second. */
+            public Builder baseDelay(Duration v) { baseDelay = v; return this; }
+
+            /** Longest delay, not shorter than the first; default 15 minutes. */
+            public Builder maxDelay(Duration v) { maxDelay = v; return this; }
+
+            /**
+             * Failures from one IP across this many usernames within a window flag credential
+             * stuffing; default 10, at least 2.
+             */
+            public Builder stuffingDistinctUsernames(int v) { stuffingDistinctUsernames = v; return this; }
+
+            /**
+             * A hard cap on consecutive failures per username, from anywhere, within
+             * {@link #accountWindow}: once reached, every login of that username is refused until
+             * the window closes, and only a successful login resets the count. NIST SP 800-63B
+             * §5.2.2 asks for at most 100; but a cap lets anyone who knows a username lock its
+             * owner out (aspnetcore#6836), so it is off by default (0) and the growing per-username
+             * delay slows spraying instead.
+             */
+            public Builder accountMaxFailures(int v) { accountMaxFailures = v; return this; }
+
+            /** The window of {@link #accountMaxFailures}; default 24 hours. */
+            public Builder accountWindow(Duration v) { accountWindow = v; return this; }
+
+            /**
+             * Validates and builds.
+             *
+             * @throws IllegalArgumentException naming the first bad setting ({@code throttling.…})
+             */
+            public Throttling build() {
+                return new Throttling(this);
+            }
         }
     }
 
     /**
-     * The cleanup job.
+     * The cleanup job: purge of expired sessions, old audit events and attempt counters.
      *
-     * @param interval         time between runs; {@link Duration#ZERO} disables the scheduled job
-     *                         ({@code AuthService.purgeExpired()} still works); default 10 minutes
-     * @param batchSize        rows per delete statement; default 1000
-     * @param revokedRetention how long revoked sessions are kept (for listing and reuse forensics); default 1 day
-     * @param auditRetention   how long audit events are kept by an {@link AuditLog}; default 365 days, never zero
+     * <p>Build with {@link #builder()} (starting from the defaults) or {@link #toBuilder()}.
+     * Immutable and thread-safe; equal when every setting is equal.
      */
-    public record Cleanup(Duration interval, int batchSize, Duration revokedRetention, Duration auditRetention) {
+    public static final class Cleanup {
 
-        public Cleanup {
-            Objects.requireNonNull(interval, "cleanup.interval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("cleanup.interval must not be negative");
+        private final Duration interval;
+        private final int batchSize;
+        private final Duration revokedRetention;
+        private final Duration auditRetention;
+
+        private Cleanup(Builder b) {
+            requireNonNegative(b.interval, "cleanup.interval");
+            requireAtLeast(b.batchSize, 1, "cleanup.batchSize");
+            if (b.batchSize > 100_000) {
+                throw new IllegalArgumentException("cleanup.batchSize must be at most 100000: " + b.batchSize);
             }
-            requireAtLeast(batchSize, 1, "cleanup.batchSize");
-            if (batchSize > 100_000) {
-                throw new IllegalArgumentException("cleanup.batchSize must be at most 100000: " + batchSize);
-            }
-            Objects.requireNonNull(revokedRetention, "cleanup.revokedRetention");
-            if (revokedRetention.isNegative()) {
-                throw new IllegalArgumentException("cleanup.revokedRetention must not be negative");
-            }
-            requirePositive(auditRetention, "cleanup.auditRetention");
+            requireNonNegative(b.revokedRetention, "cleanup.revokedRetention");
+            requirePositive(b.auditRetention, "cleanup.auditRetention");
+            this.interval = b.interval;
+            this.batchSize = b.batchSize;
+            this.revokedRetention = b.revokedRetention;
+            this.auditRetention = b.auditRetention;
         }
 
-        /** The defaults listed above. */
+        /** The defaults listed on the {@link Builder} methods. */
         public static Cleanup defaults() {
-            return new Cleanup(Duration.ofMinutes(10), 1000, Duration.ofDays(1), Duration.ofDays(365));
+            return builder().build();
+        }
+
+        /** A builder starting from the defaults. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder starting from these settings. */
+        public Builder toBuilder() {
+            return new Builder().interval(interval).batchSize(batchSize).revokedRetention(revokedRetention)
+                    .auditRetention(auditRetention);
+        }
+
+        /** Time between runs of the scheduled job; zero when it is disabled. */
+        public Duration interval() { return interval; }
+
+        /** Rows per delete statement. */
+        public int batchSize() { return batchSize; }
+
+        /** How long revoked sessions are kept. */
+        public Duration revokedRetention() { return revokedRetention; }
+
+        /** How long audit events are kept by an {@link AuditLog}. */
+        public Duration auditRetention() { return auditRetention; }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cleanup c && interval.equals(c.interval) && batchSize == c.batchSize
+                    && revokedRetention.equals(c.revokedRetention) && auditRetention.equals(c.auditRetention);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(interval, batchSize, revokedRetention, auditRetention);
+        }
+
+        @Override
+        public String toString() {
+            return "Cleanup[interval=" + interval + ", batchSize=" + batchSize + ", revokedRetention="
+                    + revokedRetention + ", auditRetention=" + auditRetention + "]";
+        }
+
+        /** Builds {@link Cleanup}; {@link #build()} validates and names any bad setting. Not thread-safe. */
+        public static final class Builder {
+            private Duration interval = Duration.ofMinutes(10);
+            private int batchSize = 1000;
+            private Duration revokedRetention = Duration.ofDays(1);
+            private Duration auditRetention = Duration.ofDays(365);
+
+            private Builder() {
+            }
+
+            /**
+             * Time between runs; {@link Duration#ZERO} disables the scheduled job
+             * ({@code AuthService.purgeExpired()} still works); default 10 minutes.
+             */
+            public Builder interval(Duration v) { interval = v; return this; }
+
+            /** Rows per delete statement; default 1000, between 1 and 100,000. */
+            public Builder batchSize(int v) { batchSize = v; return this; }
+
+            /** How long revoked sessions are kept (for listing and reuse forensics); default 1 day. */
+            public Builder revokedRetention(Duration v) { revokedRetention = v; return this; }
+
+            /** How long audit events are kept by an {@link AuditLog}; default 365 days, never zero. */
+            public Builder auditRetention(Duration v) { auditRetention = v; return this; }
+
+            /**
+             * Validates and builds.
+             *
+             * @throws IllegalArgumentException naming the first bad setting ({@code cleanup.…})
+             */
+            public Cleanup build() {
+                return new Cleanup(this);
+            }
         }
     }
 
@@ -252,10 +458,10 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         /** Key store re-read interval; default 1 minute. */
         public Builder keyReloadInterval(Duration v) { keyReloadInterval = v; return this; }
 
-        /** Throttling settings. */
+        /** Throttling settings; default {@link Throttling#defaults()}. */
         public Builder throttling(Throttling v) { throttling = v; return this; }
 
-        /** Cleanup settings. */
+        /** Cleanup settings; default {@link Cleanup#defaults()}. */
         public Builder cleanup(Cleanup v) { cleanup = v; return this; }
 
         /**
@@ -282,6 +488,15 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         }
         if (v.isZero() || v.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive: " + v);
+        }
+    }
+
+    private static void requireNonNegative(Duration v, String name) {
+        if (v == null) {
+            throw new IllegalArgumentException(name + " must be set");
+        }
+        if (v.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + v);
         }
     }
 

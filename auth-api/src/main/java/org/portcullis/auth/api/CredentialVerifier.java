@@ -1,17 +1,16 @@
 package org.portcullis.auth.api;
 
 /**
- * "Is this credential valid, and who is it?" One method, so an application can plug in LDAP,
- * its own user table or an identity provider. The default implementation checks Argon2id
- * hashes held in a {@link UserStore}.
+ * "Is this credential valid, and who is it?", and later "is that account still allowed in?". An
+ * application plugs in LDAP, its own user table or an identity provider. The default
+ * implementation checks Argon2id hashes held in a {@link UserStore}.
  *
- * <p>The engine throttles before calling this, so a verifier need not count failures.
+ * <p>The engine throttles before calling {@link #verify}, so a verifier need not count failures.
  *
- * <p>Implementations must be thread-safe. They must not reveal whether a username exists:
- * an unknown user and a wrong password both end in {@link ErrorCode#INVALID_CREDENTIALS}, after
- * about the same amount of work.
+ * <p>Implementations must be thread-safe: both methods are called concurrently from every request
+ * thread. They must not reveal whether a username exists: an unknown user and a wrong password
+ * both end in {@link ErrorCode#INVALID_CREDENTIALS}, after about the same amount of work.
  */
-@FunctionalInterface
 public interface CredentialVerifier {
 
     /**
@@ -23,4 +22,24 @@ public interface CredentialVerifier {
      * @throws StoreUnavailableException when the backing store cannot be reached
      */
     Identity verify(Credential credential);
+
+    /**
+     * Whether the account with this {@link Identity#userId() user id}, which this verifier once
+     * vouched for, may still receive tokens. The engine asks at every refresh, before a new token
+     * is issued: on {@code false} it revokes the session and the refresh fails with
+     * {@link ErrorCode#TOKEN_REVOKED} (reason {@code account_disabled}), so a disabled or deleted
+     * account ends at its next refresh instead of at the session's absolute lifetime (OWASP ASVS
+     * V3.3.1). A user the verifier no longer knows must answer {@code false}. A verifier that has
+     * no notion of disabling (an identity provider whose assertions are checked only at login)
+     * answers {@code true} and says so in its own documentation.
+     *
+     * <p>It must fail closed: when it cannot tell, it throws rather than answering {@code true}.
+     * The refresh then fails with {@link ErrorCode#STORE_UNAVAILABLE}, no token is issued, and
+     * the session is left as it was, to be refreshed once the store is back.
+     *
+     * @param userId the user id of a session's account, never {@code null}
+     * @return {@code true} if the account may continue, {@code false} to end its session
+     * @throws StoreUnavailableException when the backing store cannot be reached
+     */
+    boolean isStillAllowed(String userId);
 }

@@ -38,21 +38,66 @@ class AuthSettingsTest {
                 .hasMessageContaining("refreshGraceWindow");
         assertThatThrownBy(() -> AuthSettings.builder().issuer(" ").build()).hasMessageContaining("issuer");
         assertThatThrownBy(() -> AuthSettings.builder().maxTokenBytes(10).build()).hasMessageContaining("maxTokenBytes");
-        assertThatThrownBy(() -> new AuthSettings.Cleanup(Duration.ZERO, 0, Duration.ZERO, Duration.ofDays(1)))
+    }
+
+    @Test
+    @DisplayName("the nested builders refuse nonsense and name the bad setting")
+    void nestedRefuseNonsense() {
+        assertThatThrownBy(() -> AuthSettings.Cleanup.builder().batchSize(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cleanup.batchSize");
+        assertThatThrownBy(() -> AuthSettings.Cleanup.builder().batchSize(100_001).build())
                 .hasMessageContaining("cleanup.batchSize");
-        assertThatThrownBy(() -> new AuthSettings.Cleanup(Duration.ZERO, 10, Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> AuthSettings.Cleanup.builder().auditRetention(Duration.ZERO).build())
                 .hasMessageContaining("cleanup.auditRetention");
-        assertThatThrownBy(() -> new AuthSettings.Throttling(Duration.ofMinutes(1), 0, 1, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(2), 5, 0, Duration.ofHours(1))).hasMessageContaining("throttling.pairFreeAttempts");
+        assertThatThrownBy(() -> AuthSettings.Cleanup.builder().interval(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("cleanup.interval");
+        assertThatThrownBy(() -> AuthSettings.Cleanup.builder().revokedRetention(null).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cleanup.revokedRetention");
+        assertThatThrownBy(() -> AuthSettings.Throttling.builder().pairFreeAttempts(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("throttling.pairFreeAttempts");
         assertThatThrownBy(() -> AuthSettings.Throttling.defaults().withAccountCap(-1, Duration.ofHours(1)))
                 .hasMessageContaining("throttling.accountMaxFailures");
+        assertThatThrownBy(() -> AuthSettings.Throttling.builder().maxDelay(Duration.ofMillis(10)).build())
+                .hasMessageContaining("throttling.maxDelay");
+        assertThatThrownBy(() -> AuthSettings.Throttling.builder().stuffingDistinctUsernames(1).build())
+                .hasMessageContaining("throttling.stuffingDistinctUsernames");
+        assertThatThrownBy(() -> AuthSettings.Throttling.builder().window(null).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("throttling.window");
+    }
+
+    @Test
+    @DisplayName("the nested settings default as documented, and toBuilder keeps every setting")
+    void nestedDefaultsAndToBuilder() {
+        AuthSettings.Throttling t = AuthSettings.Throttling.defaults();
+        assertThat(t.window()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(t.pairFreeAttempts()).isEqualTo(5);
+        assertThat(t.ipFreeAttempts()).isEqualTo(20);
+        assertThat(t.userFreeAttempts()).isEqualTo(50);
+        assertThat(t.baseDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(t.maxDelay()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(t.stuffingDistinctUsernames()).isEqualTo(10);
+        assertThat(t.accountMaxFailures()).isZero();
+        assertThat(t.accountWindow()).isEqualTo(Duration.ofHours(24));
+        AuthSettings.Cleanup c = AuthSettings.Cleanup.defaults();
+        assertThat(c.interval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.batchSize()).isEqualTo(1000);
+        assertThat(c.revokedRetention()).isEqualTo(Duration.ofDays(1));
+
+        AuthSettings.Throttling capped = t.toBuilder().accountMaxFailures(100).accountWindow(Duration.ofHours(2)).build();
+        assertThat(capped).isNotEqualTo(t);
+        assertThat(capped.toBuilder().build()).isEqualTo(capped).hasSameHashCodeAs(capped);
+        assertThat(capped.toString()).contains("accountMaxFailures=100");
+        AuthSettings.Cleanup quick = c.toBuilder().batchSize(3).interval(Duration.ZERO).build();
+        assertThat(quick.toBuilder().build()).isEqualTo(quick).hasSameHashCodeAs(quick).isNotEqualTo(c);
     }
 
     @Test
     @DisplayName("toBuilder keeps every setting")
     void toBuilder() {
         AuthSettings s = AuthSettings.builder().issuer("x").accessTokenLifetime(Duration.ofMinutes(7))
-                .maxSessionsPerUser(3, SessionLimitPolicy.REJECT).build();
+                .maxSessionsPerUser(3, SessionLimitPolicy.REJECT)
+                .throttling(AuthSettings.Throttling.builder().ipFreeAttempts(7).build())
+                .cleanup(AuthSettings.Cleanup.builder().batchSize(9).build()).build();
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 }

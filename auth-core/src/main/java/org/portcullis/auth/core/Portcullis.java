@@ -2,22 +2,29 @@ package org.portcullis.auth.core;
 
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Optional;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.CredentialVerifier;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.DefaultAuthService;
-import org.portcullis.auth.core.internal.Engine;
+import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
+import org.portcullis.auth.core.internal.login.Throttle;
+import org.portcullis.auth.core.internal.refresh.RefreshFlow;
+import org.portcullis.auth.core.internal.session.SessionCleanup;
+import org.portcullis.auth.core.internal.session.SessionOps;
+import org.portcullis.auth.core.internal.session.SessionReads;
+import org.portcullis.auth.core.internal.session.SessionWrites;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 import org.portcullis.auth.core.internal.token.KeyRing;
 import org.portcullis.auth.core.internal.validate.SessionStatus;
+import org.portcullis.auth.core.internal.validate.Validator;
 
 /**
  * Entry point: builds an {@link AuthService}.
@@ -47,6 +54,7 @@ public final class Portcullis {
         private CredentialVerifier verifier;
         private PasswordHasher hasher;
         private Boolean startCleanupJob;
+        private CleanupScheduler scheduler = CleanupScheduler.daemonThread();
 
         private Builder() {
         }
@@ -82,11 +90,21 @@ public final class Portcullis {
         }
 
         /**
-         * Whether to run the cleanup job on a daemon thread of the service's own; default: when
-         * the settings' cleanup interval is above zero. {@link AuthService#close()} stops it.
+         * Whether to run the cleanup job through the {@link #cleanupScheduler cleanup scheduler} (by
+         * default a daemon thread of the service's own); default: when the settings' cleanup
+         * interval is above zero. {@link AuthService#close()} stops it.
          */
         public Builder startCleanupJob(boolean start) {
             this.startCleanupJob = start;
+            return this;
+        }
+
+        /**
+         * What runs the cleanup job when it is started; default {@link CleanupScheduler#daemonThread()}.
+         * Setting it does not by itself start the job: see {@link #startCleanupJob(boolean)}.
+         */
+        public Builder cleanupScheduler(CleanupScheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
@@ -116,17 +134,22 @@ public final class Portcullis {
             AccessTokens tokens = new AccessTokens(keys, settings, clock);
             SessionStatus status = new SessionStatus(stores.sessions(), settings.sessionStatusTtl(),
                     Math.max(10_000, settings.tokenCacheSize()), clock);
-            Engine engine = new Engine(stores, settings, clock, cv, tokens, status, audit);
             boolean schedule = startCleanupJob != null ? startCleanupJob : !settings.cleanup().interval().isZero();
             if (schedule && settings.cleanup().interval().isZero()) {
                 throw new IllegalStateException("startCleanupJob(true) needs cleanup.interval above zero");
             }
-            ScheduledExecutorService exec = schedule ? Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "portcullis-cleanup");
-                t.setDaemon(true);
-                return t;
-            }) : null;
-            return new DefaultAuthService(engine, keys, exec);
+            // Each part gets exactly the collaborators it uses; only SessionWrites may change a session.
+            SessionReads reads = new SessionReads(stores.sessions());
+            SessionWrites writes = new SessionWrites(stores.sessions(), stores.transactions(), audit, status);
+            LoginFlow login = new LoginFlow(settings, clock, new Throttle(stores.attempts(), settings.throttling()), cv,
+                    tokens, reads, writes, audit);
+            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);
+            Validator validator = new Validator(tokens, status, settings, clock);
+            SessionOps ops = new SessionOps(reads, writes, audit, clock);
+            Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
+            SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);
+            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, cleanup, reads,
+                    schedule ? scheduler : null);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.portcullis.auth.core;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditSink;
+import org.portcullis.auth.api.text.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,10 @@ public final class Slf4jAuditSink implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger("org.portcullis.audit");
 
+    /** A sink writing to the logger {@code org.portcullis.audit}. */
+    public Slf4jAuditSink() {
+    }
+
     @Override
     public void record(AuditEvent e) {
         if (e.outcome() == AuditEvent.Outcome.SUCCESS) {
@@ -25,26 +30,13 @@ public final class Slf4jAuditSink implements AuditSink {
         }
     }
 
+    // Any field may carry client text (a username, a user agent, an application's own user id):
+    // every one goes through the project's one log-line neutraliser (OWASP ASVS V7.3.1).
     static String format(AuditEvent e) {
         return "audit type=" + e.type() + " outcome=" + e.outcome() + " at=" + e.at()
-                + " userId=" + e.userId().orElse("-") + " username=" + clean(e.username().orElse("-"))
-                + " sessionId=" + e.sessionId().orElse("-") + " ip=" + clean(e.clientIp())
-                + " reason=" + clean(e.reason()) + " id=" + e.id();
-    }
-
-    // A username or user agent comes from the client: keep log lines single and unforgeable
-    // (OWASP ASVS V7.3.1, log injection). Besides control characters (CR, LF, NEL, ESC), Unicode
-    // line and paragraph separators end a line in many viewers, and format characters (bidi
-    // overrides, zero-width ones) make a line read otherwise than it is.
-    private static String clean(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            int type = Character.getType(c);
-            boolean unsafe = Character.isISOControl(c) || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
-            b.append(unsafe ? '?' : c);
-        }
-        return b.toString();
+                + " userId=" + LogText.neutralise(e.userId().orElse(null))
+                + " username=" + LogText.neutralise(e.username().orElse(null))
+                + " sessionId=" + LogText.neutralise(e.sessionId().orElse(null)) + " ip=" + LogText.neutralise(e.clientIp())
+                + " reason=" + LogText.neutralise(e.reason()) + " id=" + e.id();
     }
 }

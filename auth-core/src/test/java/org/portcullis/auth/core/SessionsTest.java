@@ -159,7 +159,7 @@ class SessionsTest {
         @DisplayName("purges expired sessions in batches and audits each batch")
         void purge() {
             f = new Fixture(b -> b.refreshIdleTimeout(Duration.ofHours(1))
-                    .cleanup(new AuthSettings.Cleanup(Duration.ZERO, 3, Duration.ofDays(1), Duration.ofDays(30))));
+                    .cleanup(AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(3).auditRetention(Duration.ofDays(30)).build()));
             String alice = f.addUser("alice", "pw");
             for (int i = 0; i < 7; i++) {
                 f.login("alice", "pw");
@@ -199,21 +199,113 @@ class SessionsTest {
         }
 
         @Test
-        @DisplayName("the scheduled job purges on its own when time passes")
-        void scheduled() throws Exception {
+        @DisplayName("the scheduled job runs at the configured interval and purges what has ended by the clock")
+        void scheduled() {
+            ManualScheduler scheduler = new ManualScheduler();
             try (var svc = Portcullis.builder().stores(f.stores).clock(f.clock).passwordHasher(Fixture.FAST)
                     .settings(AuthSettings.builder().refreshIdleTimeout(Duration.ofHours(1))
-                            .cleanup(new AuthSettings.Cleanup(Duration.ofMillis(20), 100, Duration.ZERO, Duration.ofDays(1)))
-                            .build()).build()) {
+                            .cleanup(AuthSettings.Cleanup.builder().interval(Duration.ofMinutes(10)).batchSize(100)
+                                    .revokedRetention(Duration.ZERO).auditRetention(Duration.ofDays(1)).build())
+                            .build()).cleanupScheduler(scheduler).build()) {
+                assertThat(scheduler.interval).isEqualTo(Duration.ofMinutes(10));
+                f.addUser("alice", "pw");
+                TokenPair a = svc.login(new org.portcullis.auth.api.PasswordCredential("alice", "pw"), Fixture.CLIENT);
+                scheduler.run();
+                assertThat(f.stores.sessions().find(a.sessionId())).isPresent();
+                f.clock.advance(Duration.ofHours(2));
+                scheduler.run();
+                assertThat(f.stores.sessions().find(a.sessionId())).isEmpty();
+                assertThat(f.events(AuditEventType.SESSION_EXPIRED_PURGED)).hasSize(1);
+            }
+            assertThat(scheduler.cancelled).as("close() stops the job").isTrue();
+        }
+
+        @Test
+        @DisplayName("a failing run does not end the job: the next run purges")
+        void scheduledSurvivesFailure() {
+            ManualScheduler scheduler = new ManualScheduler();
+            java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+            org.portcullis.auth.api.AttemptStore real = f.stores.attempts();
+            org.portcullis.auth.api.AttemptStore flaky = new org.portcullis.auth.api.AttemptStore() {
+                @Override public org.portcullis.auth.api.AttemptState recordFailure(String k, java.time.Instant now, Duration w) { return real.recordFailure(k, now, w); }
+                @Override public java.util.Optional<org.portcullis.auth.api.AttemptState> find(String k, java.time.Instant now) { return real.find(k, now); }
+                @Override public void reset(String k) { real.reset(k); }
+                @Override public int purge(java.time.Instant now, int limit) {
+                    if (down.get()) {
+                        throw new org.portcullis.auth.api.StoreUnavailableException("attempt store is down");
+                    }
+                    return real.purge(now, limit);
+                }
+            };
+            var s = f.stores;
+            var stores = new org.portcullis.auth.api.Stores(s.users(), s.sessions(), flaky, s.signingKeys(), s.audit(), s.transactions());
+            try (var svc = Portcullis.builder().stores(stores).clock(f.clock).passwordHasher(Fixture.FAST)
+                    .settings(AuthSettings.builder().refreshIdleTimeout(Duration.ofHours(1)).build())
+                    .cleanupScheduler(scheduler).build()) {
                 f.addUser("alice", "pw");
                 TokenPair a = svc.login(new org.portcullis.auth.api.PasswordCredential("alice", "pw"), Fixture.CLIENT);
                 f.clock.advance(Duration.ofHours(2));
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (f.stores.sessions().find(a.sessionId()).isPresent() && System.nanoTime() < deadline) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                }
+                scheduler.run();
+                assertThat(f.events(AuditEventType.SESSION_EXPIRED_PURGED)).hasSize(1);
+                assertThat(scheduler.cancelled).isFalse();
+                down.set(false);
+                f.addUser("bob", "pw");
+                TokenPair b = svc.login(new org.portcullis.auth.api.PasswordCredential("bob", "pw"), Fixture.CLIENT);
+                f.clock.advance(Duration.ofHours(2));
+                scheduler.run();
                 assertThat(f.stores.sessions().find(a.sessionId())).isEmpty();
+                assertThat(f.stores.sessions().find(b.sessionId())).isEmpty();
             }
+        }
+
+        @Test
+        @DisplayName("without startCleanupJob the scheduler is never asked")
+        void notStarted() {
+            ManualScheduler scheduler = new ManualScheduler();
+            try (var svc = Portcullis.builder().stores(f.stores).clock(f.clock).passwordHasher(Fixture.FAST)
+                    .startCleanupJob(false).cleanupScheduler(scheduler).build()) {
+                assertThat(svc.settings().cleanup().interval()).isPositive();
+                assertThat(scheduler.job).isNull();
+            }
+        }
+
+        @Test
+        @DisplayName("the default scheduler runs the job again and again on a daemon thread until cancelled")
+        void daemonThread() throws Exception {
+            java.util.concurrent.CountDownLatch runs = new java.util.concurrent.CountDownLatch(3);
+            java.util.concurrent.atomic.AtomicReference<Thread> thread = new java.util.concurrent.atomic.AtomicReference<>();
+            CleanupScheduler.Scheduled handle = CleanupScheduler.daemonThread().schedule(Duration.ofMillis(1), () -> {
+                thread.set(Thread.currentThread());
+                runs.countDown();
+            });
+            try {
+                assertThat(runs.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("three runs").isTrue();
+                assertThat(thread.get().isDaemon()).isTrue();
+                assertThat(thread.get().getName()).isEqualTo("portcullis-cleanup");
+            } finally {
+                handle.cancel();
+            }
+            thread.get().join();
+            assertThat(thread.get().isAlive()).isFalse();
+        }
+    }
+
+    /** A scheduler the test drives: it keeps the job and runs it when told. */
+    static final class ManualScheduler implements CleanupScheduler {
+        Duration interval;
+        Runnable job;
+        volatile boolean cancelled;
+
+        @Override
+        public Scheduled schedule(Duration every, Runnable job) {
+            this.interval = every;
+            this.job = job;
+            return () -> cancelled = true;
+        }
+
+        void run() {
+            assertThat(cancelled).as("job still scheduled").isFalse();
+            job.run();
         }
     }
 }

@@ -14,8 +14,10 @@ import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.Credential;
 import org.portcullis.auth.api.CredentialVerifier;
 import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.Identity;
 import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
 
@@ -34,9 +36,17 @@ class ThrottleTest {
             .build();
 
     private CredentialVerifier counting(CredentialVerifier real) {
-        return c -> {
-            hashes.incrementAndGet();
-            return real.verify(c);
+        return new CredentialVerifier() {
+            @Override
+            public Identity verify(Credential c) {
+                hashes.incrementAndGet();
+                return real.verify(c);
+            }
+
+            @Override
+            public boolean isStillAllowed(String userId) {
+                return real.isStillAllowed(userId);
+            }
         };
     }
 
@@ -253,7 +263,7 @@ class ThrottleTest {
     class AccountCap {
 
         private final Fixture capped = new Fixture(b -> b.throttling(
-                org.portcullis.auth.api.AuthSettings.Throttling.defaults().withAccountCap(100, Duration.ofHours(24))));
+                org.portcullis.auth.api.AuthSettings.Throttling.builder().accountMaxFailures(100).accountWindow(Duration.ofHours(24)).build()));
 
         @AfterEach
         void closeCapped() {

@@ -3,6 +3,7 @@ package org.portcullis.auth.http;
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.StoreUnavailableException;
+import org.portcullis.auth.api.text.LogText;
 import org.portcullis.auth.http.internal.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,8 @@ final class Failures {
         return Problems.internalError();
     }
 
-    /** A path fit for a log line: bounded, and without control characters. */
+    /** A path fit for a log line: bounded, and neutralised like every log line (OWASP ASVS V7.3.1). */
     private static String loggable(String path) {
-        String p = path.length() > 200 ? path.substring(0, 200) + "..." : path;
-        return p.replaceAll("\\p{Cntrl}", "?");
+        return LogText.neutralise(path, 200);
     }
 }

@@ -3,8 +3,6 @@ package org.portcullis.auth.core.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthService;
@@ -16,43 +14,56 @@ import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.core.internal.login.LoginFlow;
+import org.portcullis.auth.core.CleanupScheduler;
 import org.portcullis.auth.core.internal.refresh.RefreshFlow;
+import org.portcullis.auth.core.internal.session.SessionCleanup;
 import org.portcullis.auth.core.internal.session.SessionOps;
+import org.portcullis.auth.core.internal.session.SessionReads;
 import org.portcullis.auth.core.internal.token.KeyRing;
 import org.portcullis.auth.core.internal.validate.Validator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@link AuthService} the builder returns: a thin router over the flows. Thread-safe. */
+/**
+ * The {@link AuthService} the builder returns: a thin router over the flows, which the builder
+ * wires and hands in. Thread-safe.
+ */
 public final class DefaultAuthService implements AuthService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultAuthService.class);
 
-    private final Engine engine;
+    private final AuthSettings settings;
     private final KeyRing keys;
     private final LoginFlow login;
     private final RefreshFlow refresh;
     private final Validator validator;
     private final SessionOps sessions;
-    private final ScheduledExecutorService cleanup;
+    private final SessionCleanup cleanup;
+    private final SessionReads health;
+    private final CleanupScheduler.Scheduled scheduled;
 
-    public DefaultAuthService(Engine engine, KeyRing keys, ScheduledExecutorService cleanup) {
-        this.engine = engine;
+    /**
+     * @param scheduler runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
+     */
+    public DefaultAuthService(AuthSettings settings, KeyRing keys, LoginFlow login, RefreshFlow refresh,
+                              Validator validator, SessionOps sessions, SessionCleanup cleanup, SessionReads health,
+                              CleanupScheduler scheduler) {
+        this.settings = settings;
         this.keys = keys;
-        this.login = new LoginFlow(engine);
-        this.refresh = new RefreshFlow(engine);
-        this.validator = new Validator(engine.tokens(), engine.status(), engine.settings(), engine.clock());
-        this.sessions = new SessionOps(engine);
+        this.login = login;
+        this.refresh = refresh;
+        this.validator = validator;
+        this.sessions = sessions;
         this.cleanup = cleanup;
-        if (cleanup != null) {
-            long every = engine.settings().cleanup().interval().toMillis();
-            cleanup.scheduleWithFixedDelay(this::scheduledPurge, every, every, TimeUnit.MILLISECONDS);
-        }
+        this.health = health;
+        this.scheduled = scheduler == null ? null
+                : Objects.requireNonNull(scheduler.schedule(settings.cleanup().interval(), this::scheduledPurge),
+                        "the cleanup scheduler returned no handle");
     }
 
     private void scheduledPurge() {
         try {
-            int n = sessions.purge();
+            int n = cleanup.purge();
             if (n > 0) {
                 LOG.info("cleanup purged {} sessions", n);
             }
@@ -109,17 +120,17 @@ public final class DefaultAuthService implements AuthService {
 
     @Override
     public int purgeExpired() {
-        return sessions.purge();
+        return cleanup.purge();
     }
 
     @Override
     public void checkHealth() {
-        engine.stores().sessions().ping();
+        health.ping();
     }
 
     @Override
     public AuthSettings settings() {
-        return engine.settings();
+        return settings;
     }
 
     @Override
@@ -127,15 +138,15 @@ public final class DefaultAuthService implements AuthService {
         if (publishLead == null || publishLead.isNegative()) {
             throw new IllegalArgumentException("publishLead must be zero or positive: " + publishLead);
         }
-        AuthSettings s = engine.settings();
+        AuthSettings s = settings;
         SigningKey key = keys.rotate(publishLead, s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew()));
         return key.kid();
     }
 
     @Override
     public void close() {
-        if (cleanup != null) {
-            cleanup.shutdownNow();
+        if (scheduled != null) {
+            scheduled.cancel();
         }
     }
 

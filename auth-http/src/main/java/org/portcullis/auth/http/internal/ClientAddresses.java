@@ -1,11 +1,12 @@
 package org.portcullis.auth.http.internal;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+
+import org.portcullis.auth.api.net.IpLiteral;
 
 /**
  * Works out the client's IP address for throttling and the audit trail.
@@ -18,7 +19,10 @@ import java.util.Optional;
  * client, since everything to its left was written by parties we do not trust. An entry that is
  * not an IP literal ends the walk; the last address reached stands.
  *
- * <p>Only IP literals are ever parsed; nothing here resolves a host name. Immutable and thread-safe.
+ * <p>What counts as an address is decided by {@link IpLiteral}, the parser the engine's throttling
+ * uses too: nothing here resolves a host name, and an IPv4 part with a leading zero
+ * ({@code 010.0.0.1}, octal to some proxies) is not an address, so it ends the walk and is refused
+ * as a trusted proxy. Immutable and thread-safe.
  */
 public final class ClientAddresses {
 
@@ -65,12 +69,9 @@ public final class ClientAddresses {
      * @return the client address as text, {@code ""} when unknown
      */
     public String resolve(String socketAddress, List<String> forwardedValues) {
-        String peer = socketAddress == null ? "" : stripBrackets(socketAddress.strip());
-        int zone = peer.indexOf('%');
-        if (zone > 0) {
-            peer = peer.substring(0, zone); // an IPv6 scope id says nothing about the client
-        }
-        Optional<InetAddress> peerIp = literal(peer);
+        String peer = socketAddress == null ? "" : socketAddress.strip();
+        // A zone id in the peer address says nothing about the client; IpLiteral drops it.
+        Optional<InetAddress> peerIp = IpLiteral.parse(peer);
         if (peerIp.isEmpty()) {
             return peer;
         }
@@ -85,7 +86,7 @@ public final class ClientAddresses {
             }
         }
         for (int i = hops.size() - 1; i >= 0; i--) {
-            Optional<InetAddress> hop = literal(stripBrackets(hops.get(i)));
+            Optional<InetAddress> hop = IpLiteral.parse(hops.get(i));
             if (hop.isEmpty()) {
                 break;
             }
@@ -106,47 +107,11 @@ public final class ClientAddresses {
         return false;
     }
 
-    private static String stripBrackets(String s) {
-        return s.length() > 2 && s.charAt(0) == '[' && s.charAt(s.length() - 1) == ']' ? s.substring(1, s.length() - 1) : s;
-    }
-
-    /** Parses an IPv4 dotted quad or an IPv6 literal; never a host name (no DNS lookup can happen). */
-    static Optional<InetAddress> literal(String s) {
-        if (s.isEmpty() || s.length() > 45) {
-            return Optional.empty();
-        }
-        if (s.indexOf(':') >= 0) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
-                if (!ok) {
-                    return Optional.empty();
-                }
-            }
-        } else {
-            String[] parts = s.split("\\.", -1);
-            if (parts.length != 4) {
-                return Optional.empty();
-            }
-            for (String part : parts) {
-                if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-                        || Integer.parseInt(part) > 255) {
-                    return Optional.empty();
-                }
-            }
-        }
-        try {
-            return Optional.of(InetAddress.getByName(s)); // a literal by the checks above: parsed, not resolved
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
-
     private record Cidr(byte[] network, int prefix) {
 
         static Optional<Cidr> parse(String s) {
             int slash = s.indexOf('/');
-            Optional<InetAddress> ip = literal(stripBrackets(slash < 0 ? s : s.substring(0, slash)));
+            Optional<InetAddress> ip = IpLiteral.parse(slash < 0 ? s : s.substring(0, slash));
             if (ip.isEmpty()) {
                 return Optional.empty();
             }

@@ -15,8 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Conversions between the Servlet API and the transport-neutral request and response. */
-final class ServletRequests {
+/**
+ * Conversions between the Servlet API and the transport-neutral request and response, for the
+ * filter and servlet here and for adapters to frameworks that run on the Servlet API (such as
+ * Javalin). Stateless; thread-safe.
+ */
+public final class ServletRequests {
 
     private ServletRequests() {
     }
@@ -25,8 +29,10 @@ final class ServletRequests {
      * The request as the handler sees it. The path is the raw request URI minus the context path,
      * not decoded: an encoded or otherwise unusual spelling of an anonymous path is therefore not
      * anonymous, which errs on the safe side.
+     *
+     * @param body the body stream to hand on: the request's own for an endpoint, an empty one for admission
      */
-    static AuthHttpRequest toAuthRequest(HttpServletRequest request, InputStream body) {
+    public static AuthHttpRequest toAuthRequest(HttpServletRequest request, InputStream body) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         Enumeration<String> names = request.getHeaderNames();
         if (names != null) {
@@ -43,7 +49,7 @@ final class ServletRequests {
                 request.getRemoteAddr());
     }
 
-    static String pathWithinApplication(HttpServletRequest request) {
+    private static String pathWithinApplication(HttpServletRequest request) {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
         if (context != null && !context.isEmpty() && uri.startsWith(context)) {
@@ -56,8 +62,10 @@ final class ServletRequests {
      * Writes an answer as {@link org.portcullis.auth.http.AuthHttpHandler} asks of adapters (every
      * header copied, {@code Content-Length} included; the body as it is), after reading what is left of the request body (bounded; see
      * {@link Bodies#drain}) so that the client gets to read it.
+     *
+     * @throws IOException when the client has gone away
      */
-    static void write(AuthHttpResponse answer, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public static void write(AuthHttpResponse answer, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!Bodies.drain(request.getInputStream())) {
             response.setHeader("Connection", "close");
         }

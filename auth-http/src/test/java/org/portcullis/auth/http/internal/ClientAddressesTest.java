@@ -58,4 +58,20 @@ class ClientAddressesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proxy.example.com");
         assertThatThrownBy(() -> ClientAddresses.trusting(List.of("10.0.0.0/33"))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("treats an IPv4 part with a leading zero as no address: it ends the walk and is no trusted proxy")
+    void leadingZero() {
+        // 010.0.0.1 is 8.0.0.1 to an octal-reading proxy and 10.0.0.1 to the JDK: neither reading is taken.
+        assertThat(proxies.resolve("10.0.0.2", List.of("203.0.113.9, 010.9.9.9"))).isEqualTo("10.0.0.2");
+        assertThat(proxies.resolve("010.0.0.2", List.of("203.0.113.9"))).isEqualTo("010.0.0.2");
+        assertThatThrownBy(() -> ClientAddresses.trusting(List.of("010.0.0.0/8")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("010.0.0.0/8");
+    }
+
+    @Test
+    @DisplayName("reads IPv4-mapped and bracketed spellings of one address as that address")
+    void spellings() {
+        assertThat(proxies.resolve("::ffff:10.0.0.2", List.of("[::ffff:203.0.113.9]"))).isEqualTo("203.0.113.9");
+    }
 }

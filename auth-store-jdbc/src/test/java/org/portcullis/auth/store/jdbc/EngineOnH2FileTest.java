@@ -131,7 +131,7 @@ class EngineOnH2FileTest {
         AuthSettings settings = AuthSettings.builder()
                 .refreshIdleTimeout(Duration.ofHours(1))
                 .absoluteSessionLifetime(Duration.ofDays(1))
-                .cleanup(new AuthSettings.Cleanup(Duration.ZERO, 100, Duration.ofDays(1), Duration.ofDays(2)))
+                .cleanup(AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(100).auditRetention(Duration.ofDays(2)).build())
                 .build();
         try (AuthService auth = node(clock, settings)) {
             String user = newUser();

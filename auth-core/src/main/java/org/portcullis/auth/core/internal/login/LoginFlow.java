@@ -1,5 +1,6 @@
 package org.portcullis.auth.core.internal.login;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,8 +17,12 @@ import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SessionLimitPolicy;
 import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.CredentialVerifier;
+import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.Digests;
-import org.portcullis.auth.core.internal.Engine;
+import org.portcullis.auth.core.internal.session.SessionReads;
+import org.portcullis.auth.core.internal.session.SessionWrites;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 
 /**
@@ -29,19 +34,32 @@ public final class LoginFlow {
     /** Refresh tokens carry 256 bits of randomness (RFC 9700 §4.14 asks for unguessable tokens). */
     public static final int REFRESH_TOKEN_BYTES = 32;
 
-    private final Engine e;
+    private final AuthSettings settings;
+    private final Clock clock;
     private final Throttle throttle;
+    private final CredentialVerifier verifier;
+    private final AccessTokens tokens;
+    private final SessionReads sessions;
+    private final SessionWrites writes;
+    private final Audit audit;
 
-    public LoginFlow(Engine engine) {
-        this.e = engine;
-        this.throttle = new Throttle(engine.stores().attempts(), engine.settings().throttling());
+    public LoginFlow(AuthSettings settings, Clock clock, Throttle throttle, CredentialVerifier verifier,
+                     AccessTokens tokens, SessionReads sessions, SessionWrites writes, Audit audit) {
+        this.settings = settings;
+        this.clock = clock;
+        this.throttle = throttle;
+        this.verifier = verifier;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.writes = writes;
+        this.audit = audit;
     }
 
     public TokenPair login(Credential credential, ClientInfo client) {
         String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
         if (credential instanceof PasswordCredential pc && !withinLimits(pc)) {
             // Nothing to hash or look up: an empty or oversized input is simply wrong.
-            e.audit().record(e.audit().event(AuditEventType.LOGIN_FAILED, client).failure()
+            audit.record(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
                     .username(clip(username)).reason("input_rejected"));
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "input_rejected");
         }
@@ -55,16 +73,16 @@ public final class LoginFlow {
     }
 
     private Identity checkCredential(Credential credential, String username, ClientInfo client) {
-        Instant now = e.clock().instant();
+        Instant now = clock.instant();
         Optional<Duration> wait = throttle.retryAfter(username, client.ip(), now);
         if (wait.isPresent()) {
-            e.audit().record(e.audit().event(AuditEventType.LOGIN_THROTTLED, client).failure()
+            audit.record(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
                     .username(username).reason("retry_after_s=" + seconds(wait.get())));
             throw AuthException.throttled(wait.get(), "throttled");
         }
         Identity identity;
         try {
-            identity = e.verifier().verify(credential);
+            identity = verifier.verify(credential);
         } catch (AuthException failure) {
             onFailure(username, client, failure, now);
             throw failure;
@@ -75,17 +93,16 @@ public final class LoginFlow {
 
     private void onFailure(String username, ClientInfo client, AuthException failure, Instant now) {
         Throttle.Failure f = throttle.recordFailure(username, client.ip(), now);
-        e.audit().record(e.audit().event(AuditEventType.LOGIN_FAILED, client).failure()
+        audit.record(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
                 .username(username).reason(failure.reason()));
         if (f.stuffingSuspected()) {
-            e.audit().record(e.audit().event(AuditEventType.CREDENTIAL_STUFFING_SUSPECTED, client).failure()
+            audit.record(audit.event(AuditEventType.CREDENTIAL_STUFFING_SUSPECTED, client).failure()
                     .reason("distinct_usernames=" + f.distinctUsernamesFromIp()));
         }
     }
 
     private TokenPair startSession(Identity identity, ClientInfo client) {
-        Instant now = e.clock().instant();
-        var settings = e.settings();
+        Instant now = clock.instant();
         if (settings.maxSessionsPerUser() > 0) {
             enforceLimit(identity, client, now);
         }
@@ -94,39 +111,28 @@ public final class LoginFlow {
         Instant idle = min(now.plus(settings.refreshIdleTimeout()), absolute);
         Session session = Session.start(Digests.randomToken(16), identity.userId(), identity.username(),
                 identity.roles(), now, idle, absolute, client);
-        AccessTokens.Issued access = e.tokens().issue(session, identity.claims(), now);
-        e.stores().transactions().inTransaction(() -> {
-            // Audit first: without a transaction, a crash in between leaves a record of an
-            // attempted login, never a login without a record.
-            e.audit().record(e.audit().about(AuditEventType.LOGIN_SUCCEEDED, session, client));
-            e.stores().sessions().create(session, Digests.sha256Base64Url(refreshToken));
-            return null;
-        });
-        e.status().update(session);
+        AccessTokens.Issued access = tokens.issue(session, identity.claims(), now);
+        writes.create(session, Digests.sha256Base64Url(refreshToken),
+                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client));
         return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
                 session.expiresAt(), session.id());
     }
 
     private void enforceLimit(Identity identity, ClientInfo client, Instant now) {
-        int max = e.settings().maxSessionsPerUser();
-        List<Session> active = e.stores().sessions().findActiveByUser(identity.userId(), now);
+        int max = settings.maxSessionsPerUser();
+        List<Session> active = sessions.findActiveByUser(identity.userId(), now);
         if (active.size() < max) {
             return;
         }
-        if (e.settings().sessionLimitPolicy() == SessionLimitPolicy.REJECT) {
-            e.audit().record(e.audit().event(AuditEventType.LOGIN_FAILED, client).failure()
+        if (settings.sessionLimitPolicy() == SessionLimitPolicy.REJECT) {
+            audit.record(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
                     .user(identity.userId(), identity.username()).reason("session_limit"));
             throw AuthException.of(ErrorCode.SESSION_LIMIT_REACHED);
         }
         // Oldest first; evict just enough to make room for the new one.
         for (Session old : active.subList(0, active.size() - max + 1)) {
-            e.stores().transactions().inTransaction(() -> {
-                e.audit().record(e.audit().about(AuditEventType.SESSION_LIMIT_EVICTED, old, client)
-                        .reason("max_sessions=" + max));
-                e.stores().sessions().revoke(old.id(), RevocationReason.SESSION_LIMIT, now);
-                return null;
-            });
-            e.status().revoked(old.id());
+            writes.revoke(old.id(), RevocationReason.SESSION_LIMIT, now,
+                    audit.about(AuditEventType.SESSION_LIMIT_EVICTED, old, client).reason("max_sessions=" + max));
         }
     }
 

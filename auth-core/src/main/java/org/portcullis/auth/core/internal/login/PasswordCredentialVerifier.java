@@ -66,6 +66,12 @@ public final class PasswordCredentialVerifier implements CredentialVerifier {
         return Identity.of(user.id(), user.username(), user.roles());
     }
 
+    /** The user exists in the {@link UserStore} and is enabled; a store failure propagates (fail closed). */
+    @Override
+    public boolean isStillAllowed(String userId) {
+        return users.findById(userId).map(UserRecord::enabled).orElse(false);
+    }
+
     private void rehash(UserRecord user, String password) {
         String newHash = hasher.hash(password);
         if (users.updatePasswordHash(user.id(), user.passwordHash(), newHash)) {

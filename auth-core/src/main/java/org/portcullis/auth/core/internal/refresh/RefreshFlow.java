@@ -1,5 +1,6 @@
 package org.portcullis.auth.core.internal.refresh;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -7,23 +8,25 @@ import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.AuthPrincipal;
+import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.CredentialVerifier;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.RotationResult;
 import org.portcullis.auth.api.Session;
-import org.portcullis.auth.api.SessionStore;
 import org.portcullis.auth.api.TokenPair;
-import org.portcullis.auth.api.UserRecord;
+import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.Digests;
-import org.portcullis.auth.core.internal.Engine;
 import org.portcullis.auth.core.internal.Tickers;
 import org.portcullis.auth.core.internal.login.LoginFlow;
-import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
+import org.portcullis.auth.core.internal.session.SessionReads;
+import org.portcullis.auth.core.internal.session.SessionWrites;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 
 /**
@@ -44,32 +47,45 @@ public final class RefreshFlow {
     /** Longest refresh token looked up; ours are 43 characters. */
     static final int MAX_REFRESH_TOKEN_LENGTH = 512;
 
-    private final Engine e;
+    private final AuthSettings settings;
+    private final Clock clock;
+    private final CredentialVerifier verifier;
+    private final AccessTokens tokens;
+    private final SessionReads sessions;
+    private final SessionWrites writes;
+    private final Audit audit;
     private final Duration grace;
     /** Predecessor hash → the pair that replaced it, for replays within the grace window. */
     private final Cache<String, TokenPair> successors;
 
-    public RefreshFlow(Engine engine) {
-        this.e = engine;
-        this.grace = engine.settings().refreshGraceWindow();
+    public RefreshFlow(AuthSettings settings, Clock clock, CredentialVerifier verifier, AccessTokens tokens,
+                       SessionReads sessions, SessionWrites writes, Audit audit) {
+        this.settings = settings;
+        this.clock = clock;
+        this.verifier = verifier;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.writes = writes;
+        this.audit = audit;
+        this.grace = settings.refreshGraceWindow();
         this.successors = grace.isZero() ? null : Caffeine.newBuilder()
                 .expireAfterWrite(grace)
                 .maximumSize(100_000)
-                .ticker(Tickers.of(engine.clock()))
+                .ticker(Tickers.of(clock))
                 .build();
     }
 
     public TokenPair refresh(String accessToken, String refreshToken, ClientInfo client) {
         AuthPrincipal caller;
         try {
-            caller = e.tokens().verify(accessToken, true).principal();
+            caller = tokens.verify(accessToken, true).principal();
         } catch (AuthException bad) {
             fail(client, Optional.empty(), bad.reason());
             throw bad.code() == ErrorCode.TOKEN_MISSING ? bad : AuthException.of(ErrorCode.TOKEN_INVALID, bad.reason());
         }
-        Instant now = e.clock().instant();
+        Instant now = clock.instant();
         // The expiry is ignored, but only up to a session's lifetime: older tokens are useless anyway.
-        if (now.isAfter(caller.expiresAt().plus(e.settings().absoluteSessionLifetime()))) {
+        if (now.isAfter(caller.expiresAt().plus(settings.absoluteSessionLifetime()))) {
             fail(client, Optional.of(caller), "access_token_too_old");
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "access_token_too_old");
         }
@@ -78,8 +94,7 @@ public final class RefreshFlow {
             throw AuthException.of(ErrorCode.REFRESH_TOKEN_INVALID, "malformed_refresh_token");
         }
         String hash = Digests.sha256Base64Url(refreshToken);
-        SessionStore store = e.stores().sessions();
-        Optional<RefreshTokenMatch> found = store.findByRefreshTokenHash(hash);
+        Optional<RefreshTokenMatch> found = sessions.findByRefreshTokenHash(hash);
         if (found.isEmpty()) {
             fail(client, Optional.of(caller), "unknown_refresh_token");
             throw AuthException.of(ErrorCode.REFRESH_TOKEN_INVALID, "unknown_refresh_token");
@@ -94,7 +109,9 @@ public final class RefreshFlow {
         if (!session.isActiveAt(now)) {
             throw inactive(session, client, now);
         }
-        if (!accountUsable(session.userId())) {
+        // Asked of every verifier, the application's own too: without it a disabled account would
+        // keep refreshing until the absolute lifetime (30 days by default); OWASP ASVS V3.3.1.
+        if (!verifier.isStillAllowed(session.userId())) {
             throw endForDisabledAccount(session, client, now);
         }
         return switch (match.state()) {
@@ -106,25 +123,18 @@ public final class RefreshFlow {
 
     private TokenPair rotate(Session session, String hash, ClientInfo client, Instant now) {
         String next = Digests.randomToken(LoginFlow.REFRESH_TOKEN_BYTES);
-        Instant idle = min(now.plus(e.settings().refreshIdleTimeout()), session.absoluteExpiresAt());
+        Instant idle = min(now.plus(settings.refreshIdleTimeout()), session.absoluteExpiresAt());
         Session rotated = session.rotated(now, idle);
-        AccessTokens.Issued access = e.tokens().issue(rotated, Map.of(), now);
+        AccessTokens.Issued access = tokens.issue(rotated, Map.of(), now);
         TokenPair pair = new TokenPair(access.token(), next, access.issuedAt(), access.expiresAt(),
                 rotated.expiresAt(), session.id());
-        RotationResult result = e.stores().transactions().inTransaction(() -> {
-            RotationResult r = e.stores().sessions().rotate(session.id(), hash, Digests.sha256Base64Url(next), now, idle);
-            if (r == RotationResult.ROTATED) {
-                e.audit().record(e.audit().about(AuditEventType.TOKEN_REFRESHED, session, client)
-                        .reason("generation=" + rotated.refreshCount()));
-            }
-            return r;
-        });
+        RotationResult result = writes.rotate(rotated, hash, Digests.sha256Base64Url(next), now,
+                audit.about(AuditEventType.TOKEN_REFRESHED, session, client).reason("generation=" + rotated.refreshCount()));
         switch (result) {
             case ROTATED -> {
                 if (successors != null) {
                     successors.put(hash, pair);
                 }
-                e.status().update(rotated);
                 return pair;
             }
             case STALE -> {
@@ -134,33 +144,15 @@ public final class RefreshFlow {
             }
             default -> {
                 // Revoked or expired between our read and our write: say which, from a fresh read.
-                Session latest = e.stores().sessions().find(session.id()).orElse(session.revoked(now,
+                Session latest = sessions.find(session.id()).orElse(session.revoked(now,
                         RevocationReason.REVOKED_BY_ADMIN));
                 throw inactive(latest, client, now);
             }
         }
     }
 
-    /**
-     * Whether the session's account may still get tokens. Only the default verifier's users live in
-     * the UserStore; an application's own verifier answers for its users itself, and is not asked.
-     * Without this check a disabled account would keep refreshing until the absolute lifetime
-     * (30 days by default): OWASP ASVS V3.3.1, sessions end when they should.
-     */
-    private boolean accountUsable(String userId) {
-        if (!(e.verifier() instanceof PasswordCredentialVerifier)) {
-            return true;
-        }
-        return e.stores().users().findById(userId).map(UserRecord::enabled).orElse(false);
-    }
-
     private AuthException endForDisabledAccount(Session session, ClientInfo client, Instant now) {
-        e.stores().transactions().inTransaction(() -> {
-            fail(client, session, "account_disabled");
-            e.stores().sessions().revoke(session.id(), RevocationReason.REVOKED_BY_ADMIN, now);
-            return null;
-        });
-        e.status().revoked(session.id());
+        writes.revoke(session.id(), RevocationReason.REVOKED_BY_ADMIN, now, failed(client, session, "account_disabled"));
         // TOKEN_REVOKED, the code of every session that has ended: clients already treat it as
         // "log in again", and the login then says ACCOUNT_DISABLED (after a right password only).
         return AuthException.of(ErrorCode.TOKEN_REVOKED, "account_disabled");
@@ -183,7 +175,7 @@ public final class RefreshFlow {
         }
         TokenPair successor = successors.getIfPresent(hash);
         if (successor != null && isStillCurrent(successor)) {
-            e.audit().record(e.audit().about(AuditEventType.TOKEN_REFRESHED, session, client).reason("grace_replay"));
+            audit.record(audit.about(AuditEventType.TOKEN_REFRESHED, session, client).reason("grace_replay"));
             return successor;
         }
         fail(client, session, "concurrent_refresh");
@@ -191,32 +183,31 @@ public final class RefreshFlow {
     }
 
     private boolean isStillCurrent(TokenPair successor) {
-        return e.stores().sessions().findByRefreshTokenHash(Digests.sha256Base64Url(successor.refreshToken()))
-                .map(m -> m.state() == RefreshTokenMatch.State.CURRENT && m.session().isActiveAt(e.clock().instant()))
+        return sessions.findByRefreshTokenHash(Digests.sha256Base64Url(successor.refreshToken()))
+                .map(m -> m.state() == RefreshTokenMatch.State.CURRENT && m.session().isActiveAt(clock.instant()))
                 .orElse(false);
     }
 
     private TokenPair reuse(Session session, ClientInfo client, Instant now, String reason) {
         // RFC 9700 §4.14.2: the authorization server cannot tell the attacker from the legitimate
         // client, so it revokes the whole lineage.
-        e.stores().transactions().inTransaction(() -> {
-            e.audit().record(e.audit().about(AuditEventType.REFRESH_TOKEN_REUSED, session, client).failure()
-                    .reason(reason));
-            e.stores().sessions().revoke(session.id(), RevocationReason.REFRESH_TOKEN_REUSED, now);
-            return null;
-        });
-        e.status().revoked(session.id());
+        writes.revoke(session.id(), RevocationReason.REFRESH_TOKEN_REUSED, now,
+                audit.about(AuditEventType.REFRESH_TOKEN_REUSED, session, client).failure().reason(reason));
         throw AuthException.of(ErrorCode.REFRESH_TOKEN_REUSED, reason);
     }
 
     private void fail(ClientInfo client, Session session, String reason) {
-        e.audit().record(e.audit().about(AuditEventType.REFRESH_FAILED, session, client).failure().reason(reason));
+        audit.record(failed(client, session, reason));
+    }
+
+    private AuditEvent.Builder failed(ClientInfo client, Session session, String reason) {
+        return audit.about(AuditEventType.REFRESH_FAILED, session, client).failure().reason(reason);
     }
 
     private void fail(ClientInfo client, Optional<AuthPrincipal> caller, String reason) {
-        var ev = e.audit().event(AuditEventType.REFRESH_FAILED, client).failure().reason(reason);
+        var ev = audit.event(AuditEventType.REFRESH_FAILED, client).failure().reason(reason);
         caller.ifPresent(p -> ev.user(p.userId(), p.username()).session(p.sessionId()));
-        e.audit().record(ev);
+        audit.record(ev);
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSProvider;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jca.JCAContext;
@@ -25,9 +26,23 @@ final class Ed25519Jws {
     private Ed25519Jws() {
     }
 
-    static final class Signer implements JWSSigner {
-        private final Ed25519PrivateKeyParameters key;
+    /** What a signer and a verifier both answer: the one algorithm, and a JCA context nimbus asks for. */
+    private abstract static class EdDsaProvider implements JWSProvider {
         private final JCAContext jca = new JCAContext();
+
+        @Override
+        public final Set<JWSAlgorithm> supportedJWSAlgorithms() {
+            return ALGS;
+        }
+
+        @Override
+        public final JCAContext getJCAContext() {
+            return jca;
+        }
+    }
+
+    static final class Signer extends EdDsaProvider implements JWSSigner {
+        private final Ed25519PrivateKeyParameters key;
 
         Signer(Ed25519PrivateKeyParameters key) {
             this.key = key;
@@ -43,21 +58,10 @@ final class Ed25519Jws {
             s.update(signingInput, 0, signingInput.length);
             return Base64URL.encode(s.generateSignature());
         }
-
-        @Override
-        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-            return ALGS;
-        }
-
-        @Override
-        public JCAContext getJCAContext() {
-            return jca;
-        }
     }
 
-    static final class Verifier implements JWSVerifier {
+    static final class Verifier extends EdDsaProvider implements JWSVerifier {
         private final Ed25519PublicKeyParameters key;
-        private final JCAContext jca = new JCAContext();
 
         Verifier(Ed25519PublicKeyParameters key) {
             this.key = key;
@@ -76,16 +80,6 @@ final class Ed25519Jws {
             v.init(false, key);
             v.update(signingInput, 0, signingInput.length);
             return v.verifySignature(sig);
-        }
-
-        @Override
-        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-            return ALGS;
-        }
-
-        @Override
-        public JCAContext getJCAContext() {
-            return jca;
         }
     }
 }
