@@ -149,9 +149,9 @@ class ServerConfigTest {
     }
 
     @Test
-    @DisplayName("the README lists every server setting with its environment variable")
+    @DisplayName("docs/server.md lists every server setting with its environment variable")
     void readmeListsEverySetting() throws IOException {
-        Path readme = Path.of("..", "README.md");
+        Path readme = Path.of("..", "docs", "server.md");
         String text = Files.readString(readme);
         List<String[]> rows = ServerConfig.table();
         for (String[] row : rows) {
