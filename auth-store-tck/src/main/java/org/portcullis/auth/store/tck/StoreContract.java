@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 import org.portcullis.auth.api.StoreUnavailableException;
 
 /**
@@ -227,11 +228,14 @@ public abstract class StoreContract<S> {
     static final class NamesTheStore implements TestExecutionExceptionHandler {
         @Override
         public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
-            if (!(thrown instanceof AssertionError) || !(context.getTestInstance().orElse(null) instanceof StoreContract<?> suite)) {
+            // A skipped check (an undeclared capability) is not a failure: let it through as it is.
+            if (thrown instanceof TestAbortedException
+                    || !(context.getTestInstance().orElse(null) instanceof StoreContract<?> suite)) {
                 throw thrown;
             }
+            String detail = thrown instanceof AssertionError ? thrown.getMessage() : "the store threw " + thrown;
             AssertionError named = new AssertionError(suite.storeName() + " breaks \"" + context.getDisplayName()
-                    + "\"\n" + thrown.getMessage(), thrown);
+                    + "\"\n" + detail, thrown);
             named.setStackTrace(thrown.getStackTrace());
             throw named;
         }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DisplayName;
@@ -27,8 +29,11 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 @DisplayName("the contract suites catch every broken store")
 class BrokenStoresAreCaughtTest {
 
-    /** The outcome of one suite run: how many checks ran, and the method names of those that failed. */
-    private record Run(long succeeded, long skipped, List<String> failed) {
+    /**
+     * The outcome of one suite run: how many checks ran, the method names of those that failed,
+     * and for each failure its check's display name and message.
+     */
+    private record Run(long succeeded, long skipped, List<String> failed, Map<String, String> messages) {
     }
 
     private static synchronized Run run(Class<?> suite, Mutant<?, ?> mutant) {
@@ -48,8 +53,11 @@ class BrokenStoresAreCaughtTest {
                     // An inherited check is named "DeclaringClass#method".
                     .map(method -> method.substring(method.lastIndexOf('#') + 1))
                     .toList();
+            Map<String, String> messages = new LinkedHashMap<>();
+            summary.getFailures().forEach(f -> messages.put(f.getTestIdentifier().getDisplayName(),
+                    String.valueOf(f.getException().getMessage())));
             return new Run(summary.getTestsSucceededCount(), summary.getTestsSkippedCount()
-                    + summary.getTestsAbortedCount(), failed);
+                    + summary.getTestsAbortedCount(), failed, messages);
         } finally {
             MutantSuites.current = null;
         }
@@ -74,6 +82,10 @@ class BrokenStoresAreCaughtTest {
                     Run run = run(suite, m);
                     System.out.printf("%s | %s | fails %d checks: %s%n", name, m.name(), run.failed().size(), run.failed());
                     assertThat(run.failed()).as("checks failed by a store where %s", m.name()).contains(m.caughtBy());
+                    // Every failure names the broken store's class and the behaviour it breaks.
+                    run.messages().forEach((check, message) -> assertThat(message).as(check)
+                            .startsWith("org.portcullis.auth.store.tck.mutation.")
+                            .contains(" breaks \"" + check + "\"\n"));
                 }));
         return dynamicContainer(name, Stream.concat(control, mutants));
     }
