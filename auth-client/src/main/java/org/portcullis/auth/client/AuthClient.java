@@ -50,6 +50,11 @@ import org.portcullis.auth.api.ErrorCode;
  * while the current access token has not yet expired, {@link #ensureValidToken()} hands out the
  * current token and tries again on the next call; once it has expired, the failure is thrown.
  *
+ * <h2>Where the token goes</h2>
+ * Only to the origin (scheme, host, port) of the base URI: {@link #send} and {@link #sendAsync}
+ * refuse a request for any other origin with {@link IllegalArgumentException} before anything is
+ * sent, and the builder refuses an {@link HttpClient} that follows redirects.
+ *
  * <h2>Errors</h2>
  * Every method throws the unchecked {@link AuthClientException} with the server's problem code;
  * {@link SessionGoneException} when the session is over (revoked, reused, expired, or never
@@ -257,6 +262,12 @@ public final class AuthClient {
      * {@code ofFile} can, a publisher over a one-shot {@code InputStream} cannot. Do not use this
      * method for such bodies; call {@link #ensureValidToken()} and send the request yourself.
      *
+     * <p><b>Origin.</b> The token goes only to the origin of the base URI: the request's scheme,
+     * host and port (RFC 6454 §4) must be the base URI's, or the request is refused before the
+     * token is read or anything is sent (RFC 6750 §5.3: bearer tokens must not leak to unintended
+     * parties). Send requests for other origins with a plain {@link HttpClient}.
+     *
+     * @throws IllegalArgumentException when the request's origin is not the client's
      * @throws SessionGoneException when not logged in, or the session has ended
      * @throws ServerUnavailableException when a needed refresh fails for lack of a server, or the
      *         request itself cannot reach its server
@@ -264,6 +275,7 @@ public final class AuthClient {
     public <T> HttpResponse<T> send(HttpRequest.Builder request, BodyHandler<T> handler) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
+        requireOwnOrigin(request);
         Tokens used = await(validTokensAsync());
         HttpResponse<T> response = exchange(withBearer(request, used), handler, "request");
         if (response.statusCode() != 401) {
@@ -275,11 +287,15 @@ public final class AuthClient {
 
     /**
      * The non-blocking form of {@link #send}, with the same retry rule. The future fails with the
-     * exceptions listed there (wrapped in a {@link CompletionException}).
+     * exceptions listed there (wrapped in a {@link CompletionException}), except that a request for
+     * another origin is refused at once, by the call itself.
+     *
+     * @throws IllegalArgumentException when the request's origin is not the client's
      */
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest.Builder request, BodyHandler<T> handler) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(handler, "handler");
+        requireOwnOrigin(request);
         return validTokensAsync().thenCompose(used -> exchangeAsync(withBearer(request, used), handler, "request")
                 .thenCompose(response -> response.statusCode() != 401
                         ? CompletableFuture.completedFuture(response)
@@ -494,6 +510,40 @@ public final class AuthClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     }
 
+    private void requireOwnOrigin(HttpRequest.Builder request) {
+        // build() on a copy: the only way to read a builder's URI; it also rejects a builder without one.
+        URI uri = request.copy().build().uri();
+        if (!sameOrigin(baseUri, uri)) {
+            throw new IllegalArgumentException("AuthClient attaches its token only to its own origin "
+                    + origin(baseUri) + "; this request is for " + origin(uri) + ". Send it with a plain HttpClient.");
+        }
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + ":" + effectivePort(uri);
+    }
+
+    /**
+     * Whether {@code uri} has the origin of {@code base} (RFC 6454 §4: scheme, host, port; the
+     * scheme and host compared without case, a missing port read as the scheme's default). User
+     * info, path, query and fragment play no part.
+     */
+    static boolean sameOrigin(URI base, URI uri) {
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        if (scheme == null || host == null || !scheme.equalsIgnoreCase(base.getScheme())) {
+            return false;
+        }
+        return host.equalsIgnoreCase(base.getHost()) && effectivePort(uri) == effectivePort(base);
+    }
+
+    private static int effectivePort(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     private URI resolve(String path) {
         return baseUri.resolve(path);
     }
@@ -603,7 +653,10 @@ public final class AuthClient {
             this.baseUri = path.endsWith("/") ? baseUri : URI.create(baseUri + "/");
         }
 
-        /** The HTTP client to use; default: a new one with a 10-second connect timeout. */
+        /**
+         * The HTTP client to use; default: a new one with a 10-second connect timeout that follows no
+         * redirects. {@link #build()} refuses a client that follows redirects.
+         */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
@@ -639,7 +692,8 @@ public final class AuthClient {
         /**
          * Builds the client.
          *
-         * @throws IllegalArgumentException if the refresh margin is negative or the request timeout not positive
+         * @throws IllegalArgumentException if the refresh margin is negative, the request timeout not
+         *         positive, or the HTTP client follows redirects
          */
         public AuthClient build() {
             if (refreshMargin.isNegative()) {
@@ -647,6 +701,12 @@ public final class AuthClient {
             }
             if (requestTimeout.isZero() || requestTimeout.isNegative()) {
                 throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+            }
+            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+                // The JDK client re-sends a request's headers, Authorization included, to the origin a
+                // 3xx names: the token would leave the origin (RFC 6750 §5.3).
+                throw new IllegalArgumentException("httpClient must not follow redirects (Redirect.NEVER): a redirect "
+                        + "would carry the bearer token to another origin; was " + httpClient.followRedirects());
             }
             return new AuthClient(this);
         }

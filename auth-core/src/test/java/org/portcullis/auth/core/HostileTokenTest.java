@@ -307,4 +307,208 @@ class HostileTokenTest {
             }
         }
     }
+
+    /** A compact JWS over exactly these two segment texts, signed with our key: the segments are not re-encoded. */
+    private String signSegments(String headerSegment, String payloadSegment) throws Exception {
+        String input = headerSegment + "." + payloadSegment;
+        Base64URL sig = KeyMaterial.prepare(ourKey()).signer().orElseThrow()
+                .sign(header().build(), input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + sig;
+    }
+
+    private static final String URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /** Our token re-signed with an extra claim chosen so that its signature holds a '-' or a '_'. */
+    private String tokenWithUrlOnlyCharacterInSignature() throws Exception {
+        for (int i = 0; ; i++) {
+            String t = signRaw(ourHeaderJson(), payloadWith(",\"n\":" + i));
+            String sig = t.substring(t.lastIndexOf('.') + 1);
+            if (sig.indexOf('-') >= 0 || sig.indexOf('_') >= 0) {
+                return t;
+            }
+        }
+    }
+
+    /**
+     * One spelling per token: RFC 7515 §7.1 defines the compact serialisation as three base64url
+     * segments without padding (RFC 7515 §2), so every other way of writing the same bytes is
+     * refused; the cache, keyed by the exact string, must not let a respelling in either.
+     */
+    @Nested
+    @DisplayName("one spelling per token (RFC 7515 §2 and §7.1, RFC 7519 §7.2)")
+    class OneSpelling {
+
+        @Test
+        @DisplayName("a signature segment with padding is refused, even after the unpadded token was validated and cached")
+        void paddedSignature() {
+            f.auth.validate(pair.accessToken());
+            assertThat(codeOf(pair.accessToken() + "==")).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(pair.accessToken() + "=")).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a signature written in the standard base64 alphabet (+ and /) is refused")
+        void standardAlphabetSignature() throws Exception {
+            String token = tokenWithUrlOnlyCharacterInSignature();
+            assertThat(f.auth.validate(token).userId()).isEqualTo(aliceId);
+            int dot = token.lastIndexOf('.');
+            String std = token.substring(0, dot) + token.substring(dot).replace('-', '+').replace('_', '/');
+            assertThat(codeOf(std)).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a signature whose unused trailing bits are set (the same bytes, another spelling) is refused")
+        void nonCanonicalTrailingBits() {
+            String token = pair.accessToken();
+            f.auth.validate(token);
+            // 64 signature bytes take 86 characters; the last one carries 2 bits and 4 that must be zero.
+            char last = token.charAt(token.length() - 1);
+            int bits = URL_ALPHABET.indexOf(last);
+            for (int low = 1; low < 16; low++) {
+                String respelt = token.substring(0, token.length() - 1) + URL_ALPHABET.charAt((bits & 0x30) | low);
+                assertThat(Base64.getUrlDecoder().decode(respelt.substring(respelt.lastIndexOf('.') + 1)))
+                        .isEqualTo(Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1)));
+                assertThat(codeOf(respelt)).as("low bits %d", low).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
+        }
+
+        @Test
+        @DisplayName("a header or payload segment with padding is refused even behind a valid signature")
+        void paddedHeaderOrPayload() throws Exception {
+            // Pad the JSON to a length that base64 cannot encode without padding.
+            String headerJson = ourHeaderJson();
+            while (headerJson.length() % 3 == 0) {
+                headerJson = headerJson.replace("{", "{ ");
+            }
+            String payloadJson = claims().toString();
+            while (payloadJson.length() % 3 == 0) {
+                payloadJson = payloadJson.replace("{", "{ ");
+            }
+            String h = Base64.getUrlEncoder().encodeToString(headerJson.getBytes(StandardCharsets.UTF_8));
+            String p = Base64.getUrlEncoder().encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+            assertThat(h).endsWith("=");
+            assertThat(p).endsWith("=");
+            assertThat(f.auth.validate(signSegments(b64(headerJson), b64(payloadJson))).userId()).isEqualTo(aliceId);
+            assertThat(codeOf(signSegments(h, b64(payloadJson)))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(signSegments(b64(headerJson), p))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("characters outside base64url inside a segment (space, newline, '!', non-ASCII) are refused")
+        void foreignCharacters() {
+            String token = pair.accessToken();
+            int mid = token.lastIndexOf('.') + 20;
+            for (String c : List.of(" ", "\n", "\t", "!", "\u00e9", "%", "\u0000")) {
+                assertThat(codeOf(token.substring(0, mid) + c + token.substring(mid))).as("%s", c)
+                        .isEqualTo(ErrorCode.TOKEN_INVALID);
+                assertThat(codeOf(token + c)).isEqualTo(ErrorCode.TOKEN_INVALID);
+                assertThat(codeOf(c + token)).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
+        }
+
+        @Test
+        @DisplayName("invalid UTF-8 in the header or the payload is refused, not replaced (RFC 8725 §3.7, RFC 7515 §5.2 step 3)")
+        void invalidUtf8() throws Exception {
+            byte[][] bad = {{(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}};
+            for (byte[] b : bad) {
+                String h = withBytes("{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" + ourKey().kid() + "\",\"x\":\"", b, "\"}");
+                String p = withBytes(payloadWith(",\"x\":\""), b, "\"}");
+                assertThat(codeOf(signSegments(h, b64(claims().toString())))).isEqualTo(ErrorCode.TOKEN_INVALID);
+                assertThat(codeOf(signSegments(b64(ourHeaderJson()), p))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
+            // The control: the same shapes with well-formed UTF-8 are accepted.
+            byte[] ok = "\u00e9".getBytes(StandardCharsets.UTF_8);
+            assertThat(f.auth.validate(signSegments(b64(ourHeaderJson()),
+                    withBytes(payloadWith(",\"x\":\""), ok, "\"}"))).userId()).isEqualTo(aliceId);
+        }
+
+        private String withBytes(String before, byte[] middle, String after) {
+            byte[] a = before.getBytes(StandardCharsets.UTF_8);
+            byte[] c = after.getBytes(StandardCharsets.UTF_8);
+            byte[] all = new byte[a.length + middle.length + c.length];
+            System.arraycopy(a, 0, all, 0, a.length);
+            System.arraycopy(middle, 0, all, a.length, middle.length);
+            System.arraycopy(c, 0, all, a.length + middle.length, c.length);
+            return B64.encodeToString(all);
+        }
+
+        @Test
+        @DisplayName("header or payload text that only a lenient parser reads as JSON is refused (RFC 8259)")
+        void lenientJson() throws Exception {
+            String kid = ourKey().kid();
+            List<String> headers = List.of(
+                    "{'alg':'EdDSA','typ':'at+jwt','kid':'" + kid + "'}",
+                    "{alg:\"EdDSA\",typ:\"at+jwt\",kid:\"" + kid + "\"}",
+                    "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"/*c*/}",
+                    "{\"alg\":\"EdDSA\";\"typ\":\"at+jwt\";\"kid\":\"" + kid + "\"}",
+                    ourHeaderJson() + "x",
+                    ourHeaderJson() + ourHeaderJson());
+            for (String h : headers) {
+                assertThat(codeOf(signRaw(h, claims().toString()))).as(h).isEqualTo(ErrorCode.TOKEN_INVALID);
+            }
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"x\":NaN")))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"x\":[1,]")))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a duplicate member inside a nested claim object is refused too (RFC 7519 §4)")
+        void nestedDuplicate() throws Exception {
+            assertThat(f.auth.validate(signRaw(ourHeaderJson(), payloadWith(",\"x\":{\"a\":1,\"b\":2}"))).userId())
+                    .isEqualTo(aliceId);
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"x\":{\"a\":1,\"a\":2}"))))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"x\":{\"a\":1,\"\\u0061\":2}"))))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a duplicate spelt with an escape (\"s\\u0075b\") is still a duplicate")
+        void escapedDuplicate() throws Exception {
+            assertThat(codeOf(signRaw(ourHeaderJson(), payloadWith(",\"s\\u0075b\":\"bob\""))))
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("crit in any form, even an empty array or null, is refused (RFC 7515 §4.1.11, RFC 8725 §3.x)")
+        void critInAnyForm() throws Exception {
+            String kid = ourKey().kid();
+            for (String crit : List.of("[]", "null", "\"exp\"", "{}", "[\"exp\"]", "0")) {
+                for (String name : List.of("crit", "cr\\u0069t")) {
+                    String h = "{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\",\"" + name + "\":" + crit + "}";
+                    assertThat(codeOf(signRaw(h, claims().toString()))).as(h).isEqualTo(ErrorCode.TOKEN_INVALID);
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("exp - iat above the access-token lifetime plus the skew is refused; at exactly that it is accepted")
+        void lifetimeBound() throws Exception {
+            Instant iat = Instant.ofEpochSecond(f.clock.instant().getEpochSecond());
+            Duration most = f.settings.accessTokenLifetime().plus(f.settings.clockSkew());
+            JWTClaimsSet at = new JWTClaimsSet.Builder(claims()).issueTime(Date.from(iat)).notBeforeTime(Date.from(iat))
+                    .expirationTime(Date.from(iat.plus(most))).build();
+            JWTClaimsSet over = new JWTClaimsSet.Builder(at).expirationTime(Date.from(iat.plus(most).plusSeconds(1))).build();
+            JWTClaimsSet farOver = new JWTClaimsSet.Builder(at).expirationTime(Date.from(iat.plus(Duration.ofDays(3650)))).build();
+            assertThat(f.auth.validate(sign(header().build(), at)).userId()).isEqualTo(aliceId);
+            assertThat(codeOf(sign(header().build(), over))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(codeOf(sign(header().build(), farOver))).isEqualTo(ErrorCode.TOKEN_INVALID);
+            // An old iat does not buy a long exp either: the bound is on the claims, not on now.
+            JWTClaimsSet oldIat = new JWTClaimsSet.Builder(at).issueTime(Date.from(iat.minus(Duration.ofDays(1))))
+                    .notBeforeTime(null).build();
+            assertThat(codeOf(sign(header().build(), oldIat))).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+
+        @Test
+        @DisplayName("a refresh with a respelt or over-long access token is refused as TOKEN_INVALID too")
+        void refreshPath() throws Exception {
+            Instant iat = Instant.ofEpochSecond(f.clock.instant().getEpochSecond());
+            String longLived = sign(header().build(), new JWTClaimsSet.Builder(claims())
+                    .expirationTime(Date.from(iat.plus(Duration.ofDays(1)))).build());
+            assertThat(catchAuth(() -> f.auth.refresh(pair.accessToken() + "==", pair.refreshToken(), Fixture.CLIENT)).code())
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(catchAuth(() -> f.auth.refresh(longLived, pair.refreshToken(), Fixture.CLIENT)).code())
+                    .isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(f.auth.refresh(pair.accessToken(), pair.refreshToken(), Fixture.CLIENT).accessToken()).isNotBlank();
+        }
+    }
 }

@@ -1,10 +1,13 @@
 package org.portcullis.auth.http;
 
+import org.portcullis.auth.api.AuthPrincipal;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -100,7 +103,7 @@ public final class AccessRules {
 
         @Override
         public String toString() {
-            return kind == Kind.ANY_ROLE ? pattern + " any of " + roles : pattern + " " + kind.name().toLowerCase(java.util.Locale.ROOT);
+            return kind == Kind.ANY_ROLE ? pattern + " any of " + roles : pattern + " " + kind.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -179,7 +182,7 @@ public final class AccessRules {
         }
     }
 
-    static boolean hasAnyRole(org.portcullis.auth.api.AuthPrincipal principal, Set<String> roles) {
+    static boolean hasAnyRole(AuthPrincipal principal, Set<String> roles) {
         Objects.requireNonNull(principal, "principal");
         for (String r : roles) {
             if (principal.hasRole(r)) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The access token of an {@code Authorization: Bearer} header (RFC 6750 §2.1), or the 401 that
- * refuses the header. Exactly one of the two is set.
+ * refuses the header. Exactly one of the two is set. A value outside the {@code b64token} syntax
+ * is refused here, before any token parser sees it; only SP and HTAB are trimmed.
  */
 record BearerToken(String token, AuthHttpResponse refusal) {
 
@@ -20,14 +21,21 @@ record BearerToken(String token, AuthHttpResponse refusal) {
         if (authorization.size() > 1) {
             return refuse(Problems.malformedAuthorization("Send exactly one Authorization header."));
         }
-        String value = authorization.get(0) == null ? "" : authorization.get(0).strip();
+        // RFC 9110 §5.5: only SP and HTAB surround a field value. String.strip() would also drop
+        // control characters and Unicode spaces, giving one token many accepted spellings.
+        String value = trimOws(authorization.get(0) == null ? "" : authorization.get(0));
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
         if (!scheme.equalsIgnoreCase(SCHEME)) {
             // Another scheme (Basic, say) is no bearer token at all: "missing", as RFC 6750 §3.1 sees it.
             return refuse(Problems.of(ErrorCode.TOKEN_MISSING));
         }
-        String token = space < 0 ? "" : value.substring(space + 1).strip();
+        // RFC 6750 §2.1: "Bearer" 1*SP b64token; the b64token check below refuses anything else.
+        int start = space < 0 ? value.length() : space;
+        while (start < value.length() && value.charAt(start) == ' ') {
+            start++;
+        }
+        String token = value.substring(start);
         if (token.isEmpty() || !isB64Token(token)) {
             return refuse(Problems.malformedAuthorization("The Authorization header is not a well-formed bearer credential."));
         }
@@ -54,6 +62,18 @@ record BearerToken(String token, AuthHttpResponse refusal) {
             i++;
         }
         return i == n;
+    }
+
+    private static String trimOws(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return s.substring(from, to);
     }
 
     private static BearerToken refuse(AuthHttpResponse response) {

@@ -148,4 +148,43 @@ class HostileRequestsTest {
             }
         }
     }
+
+    /**
+     * RFC 6750 §2.1: {@code credentials = "Bearer" 1*SP b64token}. Only SP and HTAB may surround
+     * a field value (RFC 9110 §5.5); anything else around or inside the token is not the token.
+     */
+    @Nested
+    @DisplayName("the bearer credential has one spelling")
+    class BearerSpelling {
+
+        @Test
+        @DisplayName("a valid token wrapped in other whitespace or control characters is refused, not trimmed")
+        void wrapped() {
+            String token = (String) f.login(ALICE, ALICE_PASSWORD).get("accessToken");
+            assertThat(f.send(call("GET", "/user/me").bearer(token)).status()).isEqualTo(200);
+            assertThat(f.send(call("GET", "/user/me").header("Authorization", "Bearer  " + token + " \t")).status())
+                    .as("SP and HTAB are optional whitespace").isEqualTo(200);
+            for (String c : List.of("\u001f", "\u000b", "\u000c", "\u001c", "\u2003", "\u3000", "\u0085", "\u00a0")) {
+                for (String header : List.of("Bearer " + token + c, c + "Bearer " + token, "Bearer " + c + token)) {
+                    AuthHttpResponse r = f.send(call("GET", "/user/me").header("Authorization", header));
+                    assertThat(r.status()).as("U+%04X", (int) c.charAt(0)).isEqualTo(401);
+                    assertThat(map(r).get("code")).isIn("TOKEN_INVALID", "TOKEN_MISSING");
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("token68 characters our tokens never use (+ / ~ =) reach no parser: TOKEN_INVALID")
+        void foreignToken68() {
+            String token = (String) f.login(ALICE, ALICE_PASSWORD).get("accessToken");
+            for (String t : List.of(token + "=", token + "==", token.replace('-', '+').replace('_', '/'), "~" + token)) {
+                if (t.equals(token)) {
+                    continue;
+                }
+                AuthHttpResponse r = f.send(call("GET", "/user/me").bearer(t));
+                assertThat(r.status()).isEqualTo(401);
+                assertThat(map(r)).containsEntry("code", "TOKEN_INVALID");
+            }
+        }
+    }
 }

@@ -376,6 +376,21 @@ public abstract class HttpContractSuite {
         }
 
         @Test
+        @DisplayName("no odd spelling of a role-restricted path reaches it without the role")
+        void oddSpellings() {
+            assumeTrue(hostsApplicationRoutes(), "this server hosts no application routes");
+            String token = bearer(bobToken());
+            for (String path : List.of("/app/public/../admin/report", "/app/public/%2e%2e/admin/report", "/app/%61dmin/report",
+                    "/app/admin;x=1/report", "//app/admin/report", "/app/./admin/report", "/APP/admin/report",
+                    "/app/public/..%2Fadmin/report")) {
+                HttpResponse<byte[]> r = send("GET", path, null, "Authorization", token);
+                // The container may refuse the spelling itself (400, 404); it must never serve the page.
+                assertThat(r.statusCode()).as("%s answered %s", path, text(r)).isNotEqualTo(200);
+                assertThat(text(r)).as(path).doesNotContain("user=" + TestUsers.BOB);
+            }
+        }
+
+        @Test
         @DisplayName("a role-restricted path without a token answers 401, not 403")
         void noTokenIs401() {
             assumeTrue(hostsApplicationRoutes(), "this server hosts no application routes");

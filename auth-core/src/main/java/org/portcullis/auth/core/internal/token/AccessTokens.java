@@ -16,6 +16,7 @@ import java.util.Set;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.portcullis.auth.api.AuthException;
@@ -30,11 +31,13 @@ import org.portcullis.auth.api.StoreUnavailableException;
  * claims iss, aud, sub, sid, jti, iat, nbf, exp, preferred_username, roles.
  *
  * <p>Checking follows RFC 8725 (JWT Best Current Practices): size capped before parsing; only
- * signed compact JWS; the {@code kid} must name one of our own keys and the {@code alg} must be
+ * signed compact JWS, in its one canonical spelling ({@link CompactJws}: base64url without padding,
+ * UTF-8 per §3.7, strict JSON without duplicate members); the {@code kid} must name one of our own keys and the {@code alg} must be
  * that key's pinned algorithm (§3.1, which also rules out {@code none} and HMAC/public-key
  * confusion); {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} headers are never used, and a
- * token carrying them is refused; any {@code crit} header is refused because we understand no
- * extension (RFC 7515 §4.1.11); {@code typ} is checked to keep other JWTs out (§3.11);
+ * token carrying them is refused; a {@code crit} header in any form is refused because we
+ * understand no extension (RFC 7515 §4.1.11); {@code exp - iat} may not exceed the access-token
+ * lifetime plus the skew; {@code typ} is checked to keep other JWTs out (§3.11);
  * iss and aud are checked (§3.8, §3.9); exp and nbf with a bounded skew (RFC 7519 §4.1.4, §4.1.5).
  *
  * <p>Thread-safe.
@@ -49,11 +52,16 @@ public final class AccessTokens {
     private final KeyRing keys;
     private final AuthSettings settings;
     private final Clock clock;
+    /** The longest exp − iat accepted: the access-token lifetime plus the skew, in whole seconds. */
+    private final Duration longestLifetime;
 
     public AccessTokens(KeyRing keys, AuthSettings settings, Clock clock) {
         this.keys = keys;
         this.settings = settings;
         this.clock = clock;
+        Duration most = settings.accessTokenLifetime().plus(settings.clockSkew());
+        // Rounded up to whole seconds: iat and exp are truncated to seconds one by one at issue.
+        this.longestLifetime = most.getNano() == 0 ? most : Duration.ofSeconds(most.getSeconds() + 1);
     }
 
     /** A freshly signed token and its claims. */
@@ -117,22 +125,31 @@ public final class AccessTokens {
         if (token == null || token.isEmpty()) {
             throw AuthException.of(ErrorCode.TOKEN_MISSING);
         }
-        // RFC 8725 §3.x spirit: bound the work an attacker can make us do before any parsing.
+        // No RFC sets a size; we bound the work an unauthenticated caller can cause before any parsing.
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
+        CompactJws.Parts parts;
+        try {
+            parts = CompactJws.split(token);
+        } catch (CompactJws.Refused e) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
+        }
+        // RFC 7515 §4.1.11: we understand no extension, so crit is refused in every form, even
+        // [] or null, which some libraries read as "no crit" (and RFC 7515 forbids an empty list).
+        if (parts.headerNames().contains("crit")) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_crit");
+        }
         SignedJWT jwt;
         try {
-            jwt = SignedJWT.parse(token);
+            jwt = new SignedJWT(new Base64URL(parts.header()), new Base64URL(parts.payload()),
+                    new Base64URL(parts.signature()));
         } catch (ParseException | RuntimeException e) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
         }
         JWSHeader h = jwt.getHeader();
         if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "untrusted_key_header");
-        }
-        if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty()) {
-            throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_crit");
         }
         if (!h.isBase64URLEncodePayload()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "unencoded_payload");
@@ -194,6 +211,13 @@ public final class AccessTokens {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "not_yet_valid");
             }
             Instant expiresAt = exp.toInstant();
+            // We never issue a token that lives longer than the access-token lifetime (issue()
+            // caps exp at iat + lifetime). A longer one was not minted by this configuration: a
+            // leaked key or a bug, refused rather than honoured. Our own policy: RFC 8725 §3.10 asks
+            // not to trust received claims further than the issuer's rules warrant.
+            if (Duration.between(iat.toInstant(), expiresAt).compareTo(longestLifetime) > 0) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "lifetime_too_long");
+            }
             // RFC 7519 §4.1.4: not accepted on or after exp; allow the skew.
             if (!ignoreExpiry && !now.isBefore(expiresAt.plus(skew))) {
                 throw AuthException.of(ErrorCode.TOKEN_EXPIRED);

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's view of the shared {@link SigningKeyStore}: the prepared signers and verifiers,
- * re-read every {@code reloadInterval} and, at most every {@link #UNKNOWN_KID_RELOAD_GAP}, when
- * a token names a key id this node has not seen (another node may have just published it).
+ * re-read every {@code reloadInterval} and when a token names a key id this node has not seen
+ * (another node may have just published it). The second kind of read is single-flight and happens
+ * at most once per {@link #UNKNOWN_KID_RELOAD_GAP} across all threads, and not at all within that
+ * gap after a read of any kind: random key ids cannot turn requests into store reads.
  *
  * <p>Signing uses the key that may sign now with the latest activation (ties broken by kid), so
  * that every node picks the same key from the same store. Thread-safe: readers see an immutable
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class KeyRing {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
-    static final Duration UNKNOWN_KID_RELOAD_GAP = Duration.ofSeconds(5);
+    /** The least time between two store reads caused by unknown key ids. */
+    public static final Duration UNKNOWN_KID_RELOAD_GAP = Duration.ofSeconds(5);
 
     private final SigningKeyStore store;
     private final Clock clock;
@@ -38,7 +41,8 @@ public final class KeyRing {
     private final Consumer<SigningKey> onGenerated;
     private final Object lock = new Object();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Instant.MIN);
-    private volatile Instant lastUnknownKidReload = Instant.MIN;
+    /** When the store was last read (or a read attempted), for any reason; written under {@code lock}. */
+    private volatile Instant lastRead = Instant.MIN;
 
     private record Snapshot(Map<String, KeyMaterial.Prepared> byKid, Instant loadedAt) {
     }
@@ -85,21 +89,43 @@ public final class KeyRing {
     public Optional<KeyMaterial.Prepared> verifier(String kid) {
         Instant now = clock.instant();
         KeyMaterial.Prepared p = freshSnapshot(now).byKid.get(kid);
-        if (p == null && !now.isBefore(lastUnknownKidReload.plus(UNKNOWN_KID_RELOAD_GAP))) {
-            lastUnknownKidReload = now;
-            try {
-                synchronized (lock) {
-                    reload(now);
-                }
-            } catch (StoreUnavailableException e) {
-                LOG.warn("signing keys could not be reloaded: {}", e.getMessage());
-            }
-            p = snapshot.byKid.get(kid);
+        if (p == null) {
+            p = readForUnknownKid(kid, now);
         }
         if (p == null || !p.key().canVerifyAt(now)) {
             return Optional.empty();
         }
         return Optional.of(p);
+    }
+
+    /**
+     * Single flight with a minimum interval: an unknown kid costs a store read only if no read of
+     * any kind (scheduled, unknown kid, rotation) was attempted within {@link #UNKNOWN_KID_RELOAD_GAP}.
+     * The check is repeated under the lock, so of the threads that find the gap elapsed at once,
+     * one reads and the others see its result; a flood of random kids costs one read per gap.
+     */
+    private KeyMaterial.Prepared readForUnknownKid(String kid, Instant now) {
+        if (readRecently(now)) {
+            return null;
+        }
+        synchronized (lock) {
+            KeyMaterial.Prepared p = snapshot.byKid.get(kid);
+            if (p != null || readRecently(now)) {
+                return p;
+            }
+            try {
+                reload(now);
+            } catch (StoreUnavailableException e) {
+                LOG.warn("signing keys could not be reloaded: {}", e.getMessage());
+            }
+            return snapshot.byKid.get(kid);
+        }
+    }
+
+    private boolean readRecently(Instant now) {
+        Instant last = lastRead;
+        // A clock that stepped back does not block reads until it catches up.
+        return !now.isBefore(last) && now.isBefore(last.plus(UNKNOWN_KID_RELOAD_GAP));
     }
 
     /**
@@ -154,6 +180,8 @@ public final class KeyRing {
     }
 
     private void reload(Instant now) {
+        // Counted before the read: a failing store is not retried for every unknown kid either.
+        lastRead = now;
         List<SigningKey> keys = store.findAll();
         Map<String, KeyMaterial.Prepared> byKid = new LinkedHashMap<>();
         for (SigningKey k : keys) {

@@ -41,6 +41,12 @@ public final class Validator {
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
+        // The cache is keyed by SHA-256 of the string's UTF-8 bytes, which is one-to-one only on
+        // well-formed text; a compact JWS is ASCII (RFC 7515 §7.1), so anything else is refused
+        // before the lookup and a hit is for exactly this string.
+        if (!isCompactAlphabet(token)) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
+        }
         AccessTokens.Verified v;
         if (cache == null) {
             v = tokens.verify(token, false);
@@ -62,5 +68,17 @@ public final class Validator {
             throw AuthException.of(ErrorCode.TOKEN_REVOKED);
         }
         return p;
+    }
+
+    private static boolean isCompactAlphabet(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,0 +1,118 @@
+package org.portcullis.auth.core.internal.token;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The one accepted spelling of a signed token, checked before any JOSE library sees it. A JWS
+ * compact serialisation (RFC 7515 §7.1, the only one a JWT may use, RFC 7519 §7.2) is three
+ * segments joined by dots, each base64url without padding (RFC 7515 §2). Decoders are forgiving
+ * in ways that give one token many strings: they skip characters outside the alphabet, accept
+ * padding or the standard alphabet, ignore the unused low bits of the last character, and replace
+ * invalid UTF-8. Here a segment is accepted only if encoding its bytes again gives back the same
+ * text, and the header and payload must be valid UTF-8 (decoded with {@link CodingErrorAction#REPORT})
+ * holding strict JSON without duplicate members ({@link StrictJson}). So a signature binds one
+ * string, and a cache keyed by that string cannot be reached by another.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class CompactJws {
+
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    /** Why a token has no acceptable spelling; the message names the rule, never the token. */
+    static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String rule) {
+            super(rule, null, false, false);
+        }
+    }
+
+    /**
+     * The three segments as they were written, and the member names of the header.
+     *
+     * @param header      the protected header segment
+     * @param payload     the payload segment
+     * @param signature   the signature segment
+     * @param headerNames the header's member names, unescaped
+     */
+    record Parts(String header, String payload, String signature, Set<String> headerNames) {
+        @Override
+        public String toString() {
+            return "Parts[***]";
+        }
+    }
+
+    private CompactJws() {
+    }
+
+    /**
+     * @throws Refused unless {@code token} is in the one accepted spelling
+     */
+    static Parts split(String token) {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+            throw new Refused("not three segments");
+        }
+        String h = token.substring(0, first);
+        String p = token.substring(first + 1, second);
+        String s = token.substring(second + 1);
+        String headerJson = utf8(canonical(h));
+        String payloadJson = utf8(canonical(p));
+        // An empty signature is an unsecured JWS (RFC 7519 §6): never ours.
+        canonical(s);
+        Set<String> names;
+        try {
+            names = StrictJson.objectMemberNames(headerJson);
+            StrictJson.objectMemberNames(payloadJson);
+        } catch (StrictJson.Malformed e) {
+            throw new Refused("json: " + e.getMessage());
+        }
+        return new Parts(h, p, s, names);
+    }
+
+    /** The bytes of a non-empty segment that is the unpadded base64url encoding of exactly those bytes. */
+    private static byte[] canonical(String segment) {
+        if (segment.isEmpty()) {
+            throw new Refused("empty segment");
+        }
+        for (int k = 0; k < segment.length(); k++) {
+            char c = segment.charAt(k);
+            boolean url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!url) {
+                // RFC 7515 §2: base64url, no padding, no whitespace, no other characters.
+                throw new Refused("not base64url");
+            }
+        }
+        byte[] bytes;
+        try {
+            bytes = DECODER.decode(segment);
+        } catch (IllegalArgumentException e) {
+            throw new Refused("not base64url");
+        }
+        // Catches what the alphabet check cannot: set bits in the last character's unused low bits.
+        if (!ENCODER.encodeToString(bytes).equals(segment)) {
+            throw new Refused("non-canonical base64url");
+        }
+        return bytes;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new Refused("invalid UTF-8");
+        }
+    }
+}
