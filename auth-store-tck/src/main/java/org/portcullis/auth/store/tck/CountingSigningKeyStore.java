@@ -36,8 +36,8 @@ public final class CountingSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public boolean add(SigningKey key) {
-        return delegate.add(key);
+    public boolean create(SigningKey key) {
+        return delegate.create(key);
     }
 
     @Override
@@ -46,7 +46,7 @@ public final class CountingSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public int deleteExpired(Instant now) {
-        return delegate.deleteExpired(now);
+    public int purge(Instant now) {
+        return delegate.purge(now);
     }
 }
