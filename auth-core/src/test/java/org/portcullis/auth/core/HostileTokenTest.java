@@ -16,8 +16,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -33,28 +31,10 @@ import org.portcullis.auth.core.internal.token.KeyMaterial;
  * does not rest on the signature alone.
  */
 @DisplayName("hostile tokens")
-class HostileTokenTest {
+class HostileTokenTest extends AliceSignedIn {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final Fixture f = new Fixture();
-    private String aliceId;
-    private TokenPair pair;
-
-    @BeforeEach
-    void login() {
-        aliceId = f.addUser("alice", "wonderland", "reader");
-        pair = f.login("alice", "wonderland");
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
-    private ErrorCode codeOf(String token) {
-        return catchAuth(() -> f.auth.validate(token)).code();
-    }
 
     private SigningKey ourKey() {
         return f.stores.signingKeys().findAll().get(0);

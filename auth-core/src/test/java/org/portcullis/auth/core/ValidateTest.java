@@ -15,8 +15,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -27,25 +25,8 @@ import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.core.internal.token.KeyMaterial;
 
 @DisplayName("validate")
-class ValidateTest {
+class ValidateTest extends AliceSignedIn {
 
-    private final Fixture f = new Fixture();
-    private TokenPair pair;
-
-    @BeforeEach
-    void login() {
-        f.addUser("alice", "wonderland", "reader");
-        pair = f.login("alice", "wonderland");
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
-    private ErrorCode codeOf(String token) {
-        return catchAuth(() -> f.auth.validate(token)).code();
-    }
 
     @Nested
     @DisplayName("expiry")

@@ -34,16 +34,14 @@ final class Failures {
         if (e instanceof AuthException a) {
             return of(a);
         }
+        // Method and path come from the client: bounded and neutralised for the log (OWASP ASVS V7.3.1).
         if (e instanceof StoreUnavailableException) {
-            LOG.warn("store unavailable while {} {} {}: {}", doing, request.method(), loggable(request.path()), e.getMessage());
+            LOG.warn("store unavailable while {} {} {}: {}", doing, LogText.neutralise(request.method(), 16),
+                    LogText.neutralise(request.path(), 200), e.getMessage());
             return Problems.of(ErrorCode.STORE_UNAVAILABLE);
         }
-        LOG.error("failure while {} {} {}", doing, request.method(), loggable(request.path()), e);
+        LOG.error("failure while {} {} {}", doing, LogText.neutralise(request.method(), 16),
+                LogText.neutralise(request.path(), 200), e);
         return Problems.internalError();
-    }
-
-    /** A path fit for a log line: bounded, and neutralised like every log line (OWASP ASVS V7.3.1). */
-    private static String loggable(String path) {
-        return LogText.neutralise(path, 200);
     }
 }

@@ -9,14 +9,14 @@ import java.util.Optional;
  * the audit trail, {@code X-Forwarded-For} hops, trusted-proxy ranges). It never resolves a
  * host name: text that is not a literal is refused before the JDK sees it.
  *
- * <p>Accepted, after stripping surrounding whitespace:
+ * <p>Accepted, after stripping surrounding whitespace and one pair of enclosing brackets (RFC 3986
+ * §3.2.2 brackets IPv6; around IPv4 they are tolerated, since they change no reading):
  * <ul>
  *   <li>an IPv4 dotted quad: exactly four decimal parts of one to three digits, each at most 255,
  *       and none with a leading zero;</li>
  *   <li>an IPv6 literal (RFC 4291 §2.2) of hex digits and colons, optionally ending in a dotted
- *       quad held to the same IPv4 rules, optionally in brackets (RFC 3986 §3.2.2) and optionally
- *       with a zone id ({@code %eth0}), which is dropped: it names a local interface, not a
- *       client.</li>
+ *       quad held to the same IPv4 rules, optionally with a zone id ({@code %eth0}), which is
+ *       dropped: it names a local interface, not a client.</li>
  * </ul>
  * Everything else is not a literal: host names, the short and hexadecimal IPv4 forms that
  * {@code inet_aton} accepts ({@code 127.1}, {@code 0x7f.0.0.1}), and IPv4 parts with a leading

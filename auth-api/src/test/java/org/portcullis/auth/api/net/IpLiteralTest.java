@@ -29,6 +29,7 @@ class IpLiteralTest {
             assertThat(text("0.0.0.0")).isEqualTo("0.0.0.0");
             assertThat(text("255.255.255.255")).isEqualTo("255.255.255.255");
             assertThat(text("  198.51.100.7\t")).isEqualTo("198.51.100.7");
+            assertThat(text("[192.0.2.1]")).isEqualTo("192.0.2.1");
         }
 
         @Test

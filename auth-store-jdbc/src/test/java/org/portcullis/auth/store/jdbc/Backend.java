@@ -65,7 +65,10 @@ final class Backend implements AutoCloseable {
         }
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(0);
-        config.setConnectionTimeout(2_000);
+        // Generous on purpose: the first connection opens the H2 file (or reaches PostgreSQL) in a cold
+        // JVM, which took over 2 s on a loaded 2-core build machine. Tests that take a database down
+        // set a short timeout of their own.
+        config.setConnectionTimeout(20_000);
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
         customizer.accept(config);
