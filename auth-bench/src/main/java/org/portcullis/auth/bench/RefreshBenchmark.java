@@ -2,20 +2,13 @@ package org.portcullis.auth.bench;
 
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.PasswordCredential;
@@ -28,12 +21,7 @@ import org.portcullis.auth.store.memory.InMemoryStores;
 
 /** A full refresh (verify, look up, rotate, sign, audit) on the in-memory store, with the default EdDSA key. */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RefreshBenchmark {
+public class RefreshBenchmark extends MicrosecondBenchmark {
 
     private AuthService auth;
     private TokenPair pair;

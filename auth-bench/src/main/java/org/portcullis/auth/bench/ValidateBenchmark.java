@@ -4,21 +4,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
@@ -40,12 +33,7 @@ import org.portcullis.auth.store.memory.InMemoryStores;
  * (full signature and claims check; cache off), and signing one access token.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ValidateBenchmark {
+public class ValidateBenchmark extends MicrosecondBenchmark {
 
     @Param({"EdDSA", "RS256", "ES256", "HS256"})
     public String algorithm;

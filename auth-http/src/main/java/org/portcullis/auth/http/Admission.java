@@ -19,7 +19,7 @@ import java.util.Optional;
  * </ul>
  * Immutable.
  */
-public sealed interface Admission permits Admission.Granted, Admission.Open, Admission.Refused, Admission.Preflight {
+public sealed interface Admission permits Admission.Granted, Admission.Open, Admission.Answered {
 
     /**
      * Headers to add to the response sent for this request (CORS headers when a {@link CorsPolicy}
@@ -72,36 +72,36 @@ public sealed interface Admission permits Admission.Granted, Admission.Open, Adm
     }
 
     /** The request is refused; {@link #response()} is the 401, 403, 431 or 503 to send. */
-    record Refused(AuthHttpResponse response) implements Admission {
+    record Refused(AuthHttpResponse response) implements Answered {
         public Refused {
             Objects.requireNonNull(response, "response");
-        }
-
-        @Override
-        public Map<String, String> responseHeaders() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<AuthHttpResponse> answer() {
-            return Optional.of(response);
         }
     }
 
     /** A CORS preflight, answered here before any authentication; {@link #response()} is the 204 to send. */
-    record Preflight(AuthHttpResponse response) implements Admission {
+    record Preflight(AuthHttpResponse response) implements Answered {
         public Preflight {
             Objects.requireNonNull(response, "response");
         }
+    }
+
+    /**
+     * What {@link Refused} and {@link Preflight} share: the request ends here with {@link #response()},
+     * whose headers already include any that {@link #responseHeaders()} would add.
+     */
+    sealed interface Answered extends Admission permits Refused, Preflight {
+
+        /** The response to send. */
+        AuthHttpResponse response();
 
         @Override
-        public Map<String, String> responseHeaders() {
+        default Map<String, String> responseHeaders() {
             return Map.of();
         }
 
         @Override
-        public Optional<AuthHttpResponse> answer() {
-            return Optional.of(response);
+        default Optional<AuthHttpResponse> answer() {
+            return Optional.of(response());
         }
     }
 }

@@ -74,15 +74,27 @@ public final class CorsPolicy {
                 && request.header("Access-Control-Request-Method").isPresent();
     }
 
+    /**
+     * Puts the allowed-origin headers (and the credentials flag, when set) into {@code h}.
+     *
+     * @return whether the request's origin is allowed; when not, nothing was put
+     */
+    private boolean putAllowedOrigin(AuthHttpRequest request, Map<String, String> h) {
+        String origin = allowedOrigin(request);
+        if (origin == null) {
+            return false;
+        }
+        h.put("Access-Control-Allow-Origin", origin);
+        if (credentials) {
+            h.put("Access-Control-Allow-Credentials", "true");
+        }
+        return true;
+    }
+
     /** The 204 answering a preflight; its CORS headers only when the origin is allowed. */
     AuthHttpResponse preflight(AuthHttpRequest request) {
         Map<String, String> h = new LinkedHashMap<>();
-        String origin = allowedOrigin(request);
-        if (origin != null) {
-            h.put("Access-Control-Allow-Origin", origin);
-            if (credentials) {
-                h.put("Access-Control-Allow-Credentials", "true");
-            }
+        if (putAllowedOrigin(request, h)) {
             h.put("Access-Control-Allow-Methods", allowMethods);
             h.put("Access-Control-Allow-Headers", allowHeaders);
             h.put("Access-Control-Max-Age", Long.toString(maxAgeSeconds));
@@ -94,12 +106,7 @@ public final class CorsPolicy {
     /** The headers to add to any answer other than a preflight. */
     Map<String, String> headersFor(AuthHttpRequest request) {
         Map<String, String> h = new LinkedHashMap<>();
-        String origin = allowedOrigin(request);
-        if (origin != null) {
-            h.put("Access-Control-Allow-Origin", origin);
-            if (credentials) {
-                h.put("Access-Control-Allow-Credentials", "true");
-            }
+        if (putAllowedOrigin(request, h)) {
             h.put("Access-Control-Expose-Headers", exposeHeaders);
         }
         h.put("Vary", "Origin");
