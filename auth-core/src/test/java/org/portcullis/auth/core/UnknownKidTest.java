@@ -154,4 +154,43 @@ class UnknownKidTest {
         assertThat(auth.validate(token).username()).isEqualTo("alice");
         assertThat(keys.reads()).isEqualTo(before + 1);
     }
+
+    /** A token under our own kid that this node has not validated (and cached) before. */
+    private String uncachedKnownKid(int n) throws Exception {
+        SigningKey ours = memory.signingKeys().findAll().get(0);
+        JWSHeader h = new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType("at+jwt")).keyID(ours.kid()).build();
+        SignedJWT jwt = new SignedJWT(h, new com.nimbusds.jwt.JWTClaimsSet.Builder(
+                SignedJWT.parse(pair.accessToken()).getJWTClaimsSet()).claim("n", n).build());
+        jwt.sign(KeyMaterial.prepare(ours).signer().orElseThrow());
+        return jwt.serialize();
+    }
+
+    @Test
+    @DisplayName("while the key store is down, known and unknown kids alike cost one read attempt per interval, and known keys keep working")
+    void storeDown() throws Exception {
+        String unknown = withKid("unknown");
+        List<String> known = new ArrayList<>();
+        for (int i = 0; i < 52; i++) {
+            known.add(uncachedKnownKid(i));
+        }
+        keys.unavailable(true);
+        clock.advance(Duration.ofMinutes(1));
+        int before = keys.reads();
+        for (int i = 0; i < 50; i++) {
+            assertThat(auth.validate(known.get(i)).username()).isEqualTo("alice");
+            assertThat(catchAuth(() -> auth.validate(unknown)).code()).isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+        assertThat(keys.reads()).isEqualTo(before + 1);
+        clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP);
+        hammer();
+        assertThat(keys.reads()).isEqualTo(before + 2);
+        keys.unavailable(false);
+        clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP);
+        assertThat(auth.validate(known.get(50)).username()).isEqualTo("alice");
+        assertThat(keys.reads()).isEqualTo(before + 3);
+        // Back to the scheduled rhythm: the successful read is fresh for a whole reload interval.
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(auth.validate(known.get(51)).username()).isEqualTo("alice");
+        assertThat(keys.reads()).isEqualTo(before + 3);
+    }
 }

@@ -158,12 +158,12 @@ public final class KeyRing {
 
     private Snapshot freshSnapshot(Instant now) {
         Snapshot s = snapshot;
-        if (now.isBefore(s.loadedAt.plus(reloadInterval)) && !now.isBefore(s.loadedAt)) {
+        if (usable(s, now)) {
             return s;
         }
         synchronized (lock) {
             s = snapshot;
-            if (now.isBefore(s.loadedAt.plus(reloadInterval)) && !now.isBefore(s.loadedAt)) {
+            if (usable(s, now)) {
                 return s;
             }
             try {
@@ -177,6 +177,16 @@ public final class KeyRing {
             }
             return snapshot;
         }
+    }
+
+    /**
+     * Fresh within the reload interval; or, when the last read failed less than
+     * {@link #UNKNOWN_KID_RELOAD_GAP} ago, the keys we had: a store that is down is tried once per
+     * gap, not by every request (a successful read always renews {@code loadedAt}).
+     */
+    private boolean usable(Snapshot s, Instant now) {
+        boolean fresh = now.isBefore(s.loadedAt.plus(reloadInterval)) && !now.isBefore(s.loadedAt);
+        return fresh || (!s.byKid.isEmpty() && readRecently(now));
     }
 
     private void reload(Instant now) {
