@@ -33,6 +33,8 @@ class ReadmeAndDocsTest {
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+    private static final Pattern ARTIFACT = Pattern.compile(
+            "<groupId>org\\.portcullis</groupId>\\s*<artifactId>(?!auth-bom<)([^<]+)</artifactId>");
 
     private final Path root = repositoryRoot();
 
@@ -98,6 +100,49 @@ class ReadmeAndDocsTest {
         assertThat(ci).contains("mvn -B verify");
         assertThat(readme).contains("\nmvn -B verify\n")
                 .contains("mvn -B -DskipTests -pl auth-server -am package && java -jar auth-server/target/portcullis-server.jar");
+    }
+
+    @Test
+    @DisplayName("the BOM aligns every published module, and every Portcullis artifact a page tells you to depend on is in it")
+    void bomCoversPublishedModulesAndDocSnippets() throws IOException {
+        Set<String> managed = new LinkedHashSet<>();
+        Matcher bom = ARTIFACT.matcher(Files.readString(root.resolve("auth-bom").resolve("pom.xml")));
+        while (bom.find()) {
+            managed.add(bom.group(1));
+        }
+        Matcher m = MODULE.matcher(Files.readString(root.resolve("pom.xml")));
+        while (m.find()) {
+            String module = m.group(1).trim();
+            boolean published = !Files.readString(root.resolve(module).resolve("pom.xml"))
+                    .contains("<maven.deploy.skip>true</maven.deploy.skip>");
+            if (published && !module.equals("auth-bom")) {
+                assertThat(managed).as("auth-bom manages %s", module).contains(module);
+            }
+        }
+        for (Path page : pages()) {
+            Matcher named = ARTIFACT.matcher(Files.readString(page));
+            while (named.find()) {
+                assertThat(managed).as("%s names org.portcullis:%s", root.relativize(page), named.group(1))
+                        .contains(named.group(1));
+            }
+        }
+        assertThat(Files.readString(root.resolve("README.md")))
+                .containsPattern("<artifactId>auth-bom</artifactId>\\s*<version>[^<]+</version>\\s*<type>pom</type>\\s*<scope>import</scope>");
+    }
+
+    @Test
+    @DisplayName("every published module carries what Maven Central requires: a name and a description, and url, licenses, scm and developers from the parent")
+    void publicationMetadata() throws IOException {
+        String parent = Files.readString(root.resolve("pom.xml"));
+        assertThat(parent).contains("<url>", "<licenses>", "<license>", "<scm", "<connection>", "<developers>", "<developer>");
+        Matcher m = MODULE.matcher(parent);
+        while (m.find()) {
+            String pom = Files.readString(root.resolve(m.group(1).trim()).resolve("pom.xml"));
+            assertThat(pom).as("%s/pom.xml", m.group(1)).containsPattern("<name>[^<]+</name>")
+                    .containsPattern("<description>[^<]+</description>");
+        }
+        assertThat(Files.readString(root.resolve("LICENSE"))).contains("Apache License", "Version 2.0, January 2004",
+                "END OF TERMS AND CONDITIONS");
     }
 
     private List<Path> pages() throws IOException {

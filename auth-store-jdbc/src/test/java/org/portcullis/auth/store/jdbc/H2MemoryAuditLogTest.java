@@ -2,8 +2,8 @@ package org.portcullis.auth.store.jdbc;
 
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("JDBC stores on H2 in memory pass every auth-store-tck contract suite")
-class H2MemoryContractTest extends JdbcContracts {
+@DisplayName("the JDBC AuditLog on H2 in memory passes the AuditLog contract")
+class H2MemoryAuditLogTest extends JdbcAuditContract {
 
     @Override
     Backend.Kind kind() {

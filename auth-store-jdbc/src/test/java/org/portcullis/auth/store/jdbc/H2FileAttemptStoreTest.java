@@ -2,8 +2,8 @@ package org.portcullis.auth.store.jdbc;
 
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("JDBC stores on an H2 file pass every auth-store-tck contract suite")
-class H2FileContractTest extends JdbcContracts {
+@DisplayName("the JDBC AttemptStore on an H2 file passes the AttemptStore contract")
+class H2FileAttemptStoreTest extends JdbcAttemptContract {
 
     @Override
     Backend.Kind kind() {

@@ -1,12 +1,10 @@
-package org.portcullis.auth.store.memory.example;
+package com.example.store;
 
-import org.junit.jupiter.api.DisplayName;
 import org.portcullis.auth.api.SessionStore;
 import org.portcullis.auth.store.tck.MutableClock;
 import org.portcullis.auth.store.tck.SessionStoreContract;
 
-/** The custom store inherits every check of the contract by overriding one method. */
-@DisplayName("SnapshotSessionStore, the custom-store example, passes the SessionStore contract")
+/** The custom store inherits every check of the SessionStore contract by overriding one method. */
 class SnapshotSessionStoreTest extends SessionStoreContract {
 
     @Override

@@ -1,4 +1,4 @@
-package org.portcullis.auth.store.memory.example;
+package com.example.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +23,7 @@ import org.portcullis.auth.api.SessionStore;
 
 /**
  * A worked example of a custom {@link SessionStore}, written against {@code auth-api} alone
- * (the README section "Writing your own store" walks through it).
+ * (the page docs/store-tck.md walks through it).
  *
  * <p>The twist: the whole store is one immutable {@link Snapshot} behind an
  * {@link AtomicReference}. A write computes the next snapshot from the current one and installs

@@ -2,8 +2,8 @@ package org.portcullis.auth.store.jdbc;
 
 import org.junit.jupiter.api.DisplayName;
 
-@DisplayName("JDBC stores on PostgreSQL pass every auth-store-tck contract suite")
-class PostgresContractTest extends JdbcContracts {
+@DisplayName("the JDBC AttemptStore on PostgreSQL passes the AttemptStore contract")
+class PostgresAttemptStoreTest extends JdbcAttemptContract {
 
     @Override
     Backend.Kind kind() {

@@ -1,4 +1,4 @@
-package org.portcullis.auth.store.memory.mutation;
+package org.portcullis.auth.store.tck.mutation;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Keeps the broken-store suites from running anywhere but inside {@link BrokenStoresAreCaughtTest}:
  * they are meant to fail, so a build that picks them up by a wide {@code -Dtest} pattern or an IDE
- * "run all" must see them skipped, not red.
+ * "run all" sees them skipped, not red.
  */
 final class OnlyUnderMutationHarness implements ExecutionCondition {
 
