@@ -9,8 +9,11 @@ import java.util.Optional;
  * shared, so that throttling holds cluster-wide.
  *
  * <p>Implementations must be thread-safe; {@link #recordFailure} must be atomic (concurrent calls
- * for one key each count once). Every method throws {@link StoreUnavailableException} when the
- * store cannot be reached.
+ * for one key each count once, and each sees a distinct count). Instants are kept to the
+ * millisecond at least, and a window is open strictly before its end. A durable store keeps
+ * counters, resets and purges across a restart. Every method throws
+ * {@link StoreUnavailableException} when the store cannot be reached. All of it is checked by
+ * {@code AttemptStoreContract}.
  */
 public interface AttemptStore {
 
@@ -29,9 +32,10 @@ public interface AttemptStore {
     void reset(String key);
 
     /**
-     * Deletes at most {@code limit} counters whose window closed at or before {@code now}.
+     * Deletes at most {@code limit} counters whose window closed at or before {@code now}, in one
+     * short transaction; concurrent calls delete each counter once between them.
      *
      * @return how many were deleted
      */
-    int purgeExpired(Instant now, int limit);
+    int purge(Instant now, int limit);
 }

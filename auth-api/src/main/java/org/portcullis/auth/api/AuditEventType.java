@@ -15,5 +15,13 @@ public enum AuditEventType {
     SESSION_LIMIT_EVICTED,
     CREDENTIAL_STUFFING_SUSPECTED,
     KEY_ROTATED,
-    PASSWORD_REHASHED
+    PASSWORD_REHASHED,
+    /** An administrator created a user (the admin CLI's {@code user add}). */
+    USER_CREATED,
+    /** An administrator disabled a user. */
+    USER_DISABLED,
+    /** An administrator enabled a user. */
+    USER_ENABLED,
+    /** An administrator set a user's password. */
+    PASSWORD_CHANGED
 }

@@ -7,7 +7,9 @@ import java.time.Instant;
  * that only forwards events (to a log, to a SIEM) need not implement it.
  *
  * <p>Implementations must be thread-safe and throw {@link StoreUnavailableException} when the
- * store cannot be reached.
+ * store cannot be reached (never drop an event silently). Event times are kept to the
+ * millisecond at least. A durable log keeps events and purges across a restart. All of it is
+ * checked by {@code AuditLogContract}.
  */
 public interface AuditLog extends AuditSink {
 
@@ -15,10 +17,11 @@ public interface AuditLog extends AuditSink {
     AuditPage query(AuditQuery query);
 
     /**
-     * Deletes at most {@code limit} events older than {@code cutoff} (exclusive), in one short
-     * transaction. The cleanup job calls it until it returns fewer than {@code limit}.
+     * Deletes at most {@code limit} events older than {@code cutoff} (exclusive), oldest first, in
+     * one short transaction. The cleanup job calls it until it returns fewer than {@code limit};
+     * concurrent calls delete each event once between them.
      *
      * @return how many events were deleted
      */
-    int purgeBefore(Instant cutoff, int limit);
+    int purge(Instant cutoff, int limit);
 }

@@ -17,24 +17,49 @@ import java.util.Optional;
  *
  * <p>Every method throws {@link StoreUnavailableException} when the store cannot be reached,
  * and none returns {@code null}. Expiry is evaluated against the instant passed in, never
- * against a clock of the store's own.
+ * against a clock of the store's own, and instants are kept to the millisecond at least (a
+ * store that rounds to seconds lets a session live up to a second past its expiry).
+ *
+ * <p><b>What the engine relies on</b>, each checked by {@code SessionStoreContract}:
+ * <ul>
+ *   <li>A refresh-token hash belongs to at most one session, ever: {@link #create} and
+ *       {@link #rotate} refuse a hash that any stored session has or had (current, previous or
+ *       retired), so that a replayed old token can never be mistaken for another session's.</li>
+ *   <li>Every hash a session had stays known until the session is purged, however many
+ *       rotations there were: no cap on the history. Forgetting one turns token theft
+ *       (reuse, RFC 9700 §4.14.2) into an unknown token, which revokes nothing.</li>
+ *   <li>Expired and revoked sessions are still found, by id and by any hash they had, until
+ *       purged; the engine tells "expired" and "reused" apart from what it finds.</li>
+ *   <li>Revocation does not care about expiry: an expired session that was never revoked can
+ *       be revoked, and {@link #revokeAll} includes such sessions.</li>
+ *   <li>Every write is atomic: concurrent creates of one id or one hash let exactly one
+ *       succeed; concurrent revokes of one session report {@code true} exactly once;
+ *       concurrent {@code revokeAll} and {@code purge} calls hand each session to exactly one
+ *       caller.</li>
+ *   <li>A durable store keeps all of it across a restart: sessions field for field, the whole
+ *       hash lineage with each rotation time, revocations with time and reason, and purges.</li>
+ * </ul>
  */
 public interface SessionStore {
 
     /**
-     * Stores a new session whose current refresh-token hash is {@code refreshTokenHash}.
+     * Stores a new session whose current refresh-token hash is {@code refreshTokenHash}. Atomic:
+     * of concurrent creates with one id or one hash, exactly one succeeds.
      *
-     * @throws IllegalArgumentException if a session with this id, or a token with this hash, exists
+     * @throws IllegalArgumentException if a session with this id exists, or any stored session has
+     *         or had this hash (current, previous or retired); nothing is stored then, and the
+     *         message names neither the id nor the hash
      */
     void create(Session session, String refreshTokenHash);
 
-    /** The session with this id, active or not, until it is purged. */
+    /** The session with this id, active, expired or revoked, until it is purged. */
     Optional<Session> find(String sessionId);
 
     /**
      * What the store knows of a refresh-token hash: its session, and whether it is the current
-     * token, the immediate predecessor, or an older one. Empty for an unknown hash, and for the
-     * hashes of purged sessions.
+     * token, the immediate predecessor, or an older one, with the instant it was rotated away.
+     * Found whether the session is active, expired or revoked, for every hash it ever had; empty
+     * for an unknown hash, and for every hash of a purged session.
      */
     Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash);
 
@@ -45,24 +70,34 @@ public interface SessionStore {
      * at {@code now}), the one before it becomes {@code RETIRED}, the refresh count grows by one,
      * {@code lastRefreshedAt} becomes {@code now} and the idle expiry becomes {@code newIdleExpiresAt}.
      *
+     * <p>Precedence: {@code INACTIVE} is decided first, so a missing, revoked or expired session
+     * answers {@code INACTIVE} whatever hash is expected; only an active session answers
+     * {@code STALE}. Neither changes anything.
+     *
      * @return {@link RotationResult#ROTATED} for the one winner; {@link RotationResult#STALE} when the
-     *         current hash is another; {@link RotationResult#INACTIVE} when the session is missing,
-     *         revoked or expired at {@code now}
+     *         session is active and its current hash is another; {@link RotationResult#INACTIVE} when
+     *         the session is missing, revoked or expired at {@code now}
+     * @throws IllegalArgumentException if {@code newHash} is a hash any stored session has or had;
+     *         nothing changes then
      */
     RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
                           Instant newIdleExpiresAt);
 
     /**
-     * Revokes one session if it is not revoked yet. Revoked sessions stay findable until purged.
+     * Revokes one session if it is not revoked yet, expired or not, recording {@code now} and
+     * {@code reason}; a session already revoked keeps its first time and reason. Revoked sessions
+     * stay findable until purged. Atomic: of concurrent calls, exactly one answers {@code true}.
      *
      * @return whether this call revoked it ({@code false} if missing or already revoked)
      */
     boolean revoke(String sessionId, RevocationReason reason, Instant now);
 
     /**
-     * Revokes every not-yet-revoked session of a user, except {@code exceptSessionId} if given.
+     * Revokes every not-yet-revoked session of a user, expired ones included, except
+     * {@code exceptSessionId} if given. Atomic per session: concurrent calls (and concurrent
+     * {@link #revoke} calls) never both claim one session.
      *
-     * @return the ids of the sessions this call revoked
+     * @return the ids of the sessions this call revoked, each once
      */
     List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId);
 
@@ -70,11 +105,15 @@ public interface SessionStore {
     List<Session> findActiveByUser(String userId, Instant now);
 
     /**
-     * Deletes, with their token hashes, at most {@code limit} sessions that either expired at or
-     * before {@code now} or were revoked at or before {@code revokedBefore}. Called repeatedly by the
-     * cleanup job until it returns fewer than {@code limit}; each call is one short transaction.
+     * Deletes, with every one of their token hashes, at most {@code limit} sessions that either
+     * expired at or before {@code now} or were revoked at or before {@code revokedBefore} (both
+     * bounds inclusive); never an active session. Called repeatedly by the cleanup job until it
+     * returns fewer than {@code limit}; each call is one short transaction (keycloak#20073).
+     * Concurrent calls hand each session to exactly one of them.
      *
+     * @param limit at least 1
      * @return the sessions deleted by this call (at most {@code limit})
+     * @throws IllegalArgumentException if {@code limit} is below 1
      */
     List<Session> purge(Instant now, Instant revokedBefore, int limit);
 

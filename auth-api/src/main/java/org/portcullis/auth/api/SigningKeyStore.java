@@ -8,7 +8,9 @@ import java.util.List;
  * with {@link java.security.KeyStore}. Persistent implementations encrypt private keys at rest.
  *
  * <p>Implementations must be thread-safe and throw {@link StoreUnavailableException} when the
- * store cannot be reached.
+ * store cannot be reached. Instants are kept to the millisecond at least. A durable store keeps
+ * keys, their schedules and purges across a restart. All of it is checked by
+ * {@code SigningKeyStoreContract}.
  */
 public interface SigningKeyStore {
 
@@ -16,11 +18,11 @@ public interface SigningKeyStore {
     List<SigningKey> findAll();
 
     /**
-     * Adds a key.
+     * Stores a new key. Atomic: of concurrent creates with one kid, exactly one succeeds.
      *
      * @return {@code false}, changing nothing, if a key with this kid exists
      */
-    boolean add(SigningKey key);
+    boolean create(SigningKey key);
 
     /**
      * Replaces the retirement and expiry of an existing key (the material never changes).
@@ -30,9 +32,9 @@ public interface SigningKeyStore {
     boolean update(SigningKey key);
 
     /**
-     * Deletes keys that can no longer verify at {@code now}.
+     * Deletes keys that can no longer verify at {@code now} (expired at or before it).
      *
      * @return how many were deleted
      */
-    int deleteExpired(Instant now);
+    int purge(Instant now);
 }

@@ -8,8 +8,11 @@ import java.util.Optional;
  * <p>Usernames are compared in their {@linkplain UserRecord#normalize(String) normalised} form;
  * implementations normalise the argument of {@link #findByUsername}.
  *
- * <p>Implementations must be thread-safe. Every method throws {@link StoreUnavailableException}
- * when the store cannot be reached, and never returns {@code null}.
+ * <p>Implementations must be thread-safe, and every write atomic: of concurrent creates with one
+ * id or one username exactly one succeeds, and of concurrent hash changes from one expected hash
+ * exactly one wins. A durable store keeps users, hash changes and enabled flags across a restart.
+ * Every method throws {@link StoreUnavailableException} when the store cannot be reached, and
+ * never returns {@code null}. All of it is checked by {@code UserStoreContract}.
  */
 public interface UserStore {
 
@@ -20,7 +23,7 @@ public interface UserStore {
     Optional<UserRecord> findById(String userId);
 
     /**
-     * Adds a user.
+     * Stores a new user.
      *
      * @return {@code false}, changing nothing, when the id or the username is already taken
      */

@@ -230,11 +230,11 @@ class SessionsTest {
                 @Override public org.portcullis.auth.api.AttemptState recordFailure(String k, java.time.Instant now, Duration w) { return real.recordFailure(k, now, w); }
                 @Override public java.util.Optional<org.portcullis.auth.api.AttemptState> find(String k, java.time.Instant now) { return real.find(k, now); }
                 @Override public void reset(String k) { real.reset(k); }
-                @Override public int purgeExpired(java.time.Instant now, int limit) {
+                @Override public int purge(java.time.Instant now, int limit) {
                     if (down.get()) {
                         throw new org.portcullis.auth.api.StoreUnavailableException("attempt store is down");
                     }
-                    return real.purgeExpired(now, limit);
+                    return real.purge(now, limit);
                 }
             };
             var s = f.stores;

@@ -145,7 +145,7 @@ class UnknownKidTest {
     @DisplayName("a key another node published is still found by the unknown-kid read once the interval has passed")
     void publishedElsewhere() throws Exception {
         SigningKey other = KeyMaterial.generate(SigningAlgorithm.EdDSA, clock.instant());
-        memory.signingKeys().add(other);
+        memory.signingKeys().create(other);
         String token = signedBy(other, other.kid());
         clock.advance(KeyRing.UNKNOWN_KID_RELOAD_GAP);
         int before = keys.reads();

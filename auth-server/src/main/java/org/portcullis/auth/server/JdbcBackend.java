@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.store.jdbc.JdbcStores;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import javax.crypto.SecretKey;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +43,17 @@ final class JdbcBackend implements Backend {
     }
 
     static JdbcBackend open(ServerConfig config, SecretKey kek) {
+        return open(config, kek, true);
+    }
+
+    /**
+     * Opens the pool; with {@code migrate} creates or upgrades the schema, without it refuses a
+     * database whose schema is missing or not the current version (the admin CLI does not change
+     * a schema unless told to with {@code db migrate}).
+     *
+     * @throws IllegalStateException when not migrating and the schema is not current
+     */
+    static JdbcBackend open(ServerConfig config, SecretKey kek, boolean migrate) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("portcullis");
         hc.setJdbcUrl(effectiveUrl(config.dbUrl()));
@@ -64,8 +77,16 @@ final class JdbcBackend implements Backend {
         }
         try {
             JdbcStores jdbc = JdbcStores.create(pool, kek);
-            int version = jdbc.migrate();
-            LOG.info("database schema at version {} ({})", version, jdbc.dialect());
+            if (migrate) {
+                int version = jdbc.migrate();
+                LOG.info("database schema at version {} ({})", version, jdbc.dialect());
+            } else {
+                Optional<Integer> installed = jdbc.installedSchemaVersion();
+                if (installed.isEmpty() || installed.get() != JdbcStores.SCHEMA_VERSION) {
+                    throw new IllegalStateException("the database schema is at version " + installed.map(String::valueOf)
+                            .orElse("(none)") + ", not " + JdbcStores.SCHEMA_VERSION + ": run 'db migrate' (or start the server) first");
+                }
+            }
             return new JdbcBackend(pool, jdbc);
         } catch (RuntimeException e) {
             pool.close();
@@ -106,6 +127,16 @@ final class JdbcBackend implements Backend {
     /** The pool, for tests that look at what its connections are like. */
     DataSource dataSource() {
         return pool;
+    }
+
+    /** The installed schema version. */
+    int schemaVersion() {
+        return jdbc.installedSchemaVersion().orElse(0);
+    }
+
+    /** The audit trail, for reading. */
+    AuditLog auditLog() {
+        return jdbc.auditLog();
     }
 
     @Override

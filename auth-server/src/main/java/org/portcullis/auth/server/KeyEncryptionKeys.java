@@ -34,7 +34,7 @@ final class KeyEncryptionKeys {
 
     static SecretKey resolve(ServerConfig config, SecureRandom random) {
         if (config.kekBase64().isPresent()) {
-            return fromBase64(config.kekBase64().get(), "PORTCULLIS_KEK");
+            return decode(config.kekBase64().get(), "PORTCULLIS_KEK");
         }
         if (!config.isH2File()) {
             throw new IllegalArgumentException("PORTCULLIS_KEK (base64 of a 256-bit AES key) is required when the "
@@ -43,7 +43,7 @@ final class KeyEncryptionKeys {
         Path file = keyFileFor(config);
         if (Files.isRegularFile(file)) {
             try {
-                SecretKey key = fromBase64(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
+                SecretKey key = decode(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
                 warnIfReadableByOthers(file);
                 LOG.info("key-encryption key read from {}", file);
                 return key;
@@ -95,13 +95,13 @@ final class KeyEncryptionKeys {
 
     private static SecretKey resolveExisting(Path file) {
         try {
-            return fromBase64(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
+            return decode(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the key-encryption key file " + file, e);
         }
     }
 
-    private static SecretKey fromBase64(String text, String source) {
+    static SecretKey decode(String text, String source) {
         byte[] key;
         try {
             key = Base64.getDecoder().decode(text.strip());

@@ -278,7 +278,7 @@ class PortcullisServerEndToEndTest {
     class DatabaseDown {
 
         @Test
-        @DisplayName("the health check answers 503 Unhealthy and a login 503 STORE_UNAVAILABLE")
+        @DisplayName("the health check and readiness answer 503, liveness 200, and a login 503 STORE_UNAVAILABLE")
         void unhealthy() throws Exception {
             Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
             try {
@@ -289,9 +289,19 @@ class PortcullisServerEndToEndTest {
                         "PORTCULLIS_KEK", Base64.getEncoder().encodeToString(kek)));
                 Client client = new Client(start(config).uri());
                 assertThat(client.get("/common/HealthCheck", null).statusCode()).isEqualTo(200);
+                assertThat(client.get("/health/ready", null).body()).isEqualTo("{\"status\":\"UP\"}");
+                assertThat(client.get("/health/live", null).statusCode()).isEqualTo(200);
                 Map<String, Object> pair = client.login(ALICE, ALICE_PASSWORD);
 
                 h2.stop();
+
+                HttpResponse<String> ready = client.get("/health/ready", null);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).isEqualTo("{\"status\":\"DOWN\"}");
+                HttpResponse<String> live = client.get("/health/live", null);
+                assertThat(live.statusCode()).isEqualTo(200);
+                assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+                assertThat(client.send(client.request("/health/live").DELETE()).statusCode()).isEqualTo(405);
 
                 HttpResponse<String> health = client.get("/common/HealthCheck", null);
                 assertThat(health.statusCode()).isEqualTo(503);

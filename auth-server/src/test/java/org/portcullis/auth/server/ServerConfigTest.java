@@ -38,7 +38,7 @@ class ServerConfigTest {
             assertThat(c.demoSeed()).isTrue();
             assertThat(c.demoUser()).isEqualTo("demo");
             assertThat(c.demoPassword()).isEmpty();
-            assertThat(c.jwtExpireMinutes()).isEqualTo(20);
+            assertThat(c.engine().accessTokenLifetime()).isEqualTo(java.time.Duration.ofMinutes(20));
             assertThat(c.trustedProxies()).isEmpty();
             assertThat(c.maxBodyBytes()).isEqualTo(16384);
         }
@@ -50,7 +50,7 @@ class ServerConfigTest {
                     "portcullis.port=9090\nJwtSettings\\:ExpireMinutes=45\nPORTCULLIS_DEMO_USER=root\n");
             ServerConfig c = ServerConfig.load(Map.of(), dir);
             assertThat(c.port()).isEqualTo(9090);
-            assertThat(c.jwtExpireMinutes()).isEqualTo(45);
+            assertThat(c.engine().accessTokenLifetime()).isEqualTo(java.time.Duration.ofMinutes(45));
             assertThat(c.demoUser()).isEqualTo("root");
         }
 
@@ -61,7 +61,7 @@ class ServerConfigTest {
             ServerConfig c = ServerConfig.load(Map.of("PORTCULLIS_PORT", "7070", "JwtSettings__ExpireMinutes", "5",
                     "PORTCULLIS_TRUSTED_PROXIES", "10.0.0.0/8, ::1"), dir);
             assertThat(c.port()).isEqualTo(7070);
-            assertThat(c.jwtExpireMinutes()).isEqualTo(5);
+            assertThat(c.engine().accessTokenLifetime()).isEqualTo(java.time.Duration.ofMinutes(5));
             assertThat(c.trustedProxies()).containsExactly("10.0.0.0/8", "::1");
         }
 
@@ -93,14 +93,152 @@ class ServerConfigTest {
                     .hasMessageContaining("PORTCULLIS_DB_URL");
             assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_DEMO_SEED", "maybe"), dir))
                     .hasMessageContaining("PORTCULLIS_DEMO_SEED");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_THROTTLING_BASE_DELAY", "soon"), dir))
+                    .hasMessageContaining("portcullis.throttling.base-delay (PORTCULLIS_THROTTLING_BASE_DELAY)");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_SIGNING_ALGORITHM", "none"), dir))
+                    .hasMessageContaining("PORTCULLIS_SIGNING_ALGORITHM").hasMessageContaining("EdDSA");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_HEADER_TIMEOUT", "0s"), dir))
+                    .hasMessageContaining("PORTCULLIS_HEADER_TIMEOUT");
+        }
+
+        @Test
+        @DisplayName("a combination the engine refuses is reported in the operator's names, not the engine's")
+        void engineCombination() {
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_REFRESH_IDLE_TIMEOUT", "1m",
+                    "PORTCULLIS_ACCESS_TOKEN_LIFETIME", "5m"), dir))
+                    .hasMessageContaining("portcullis.refresh-idle-timeout (PORTCULLIS_REFRESH_IDLE_TIMEOUT)")
+                    .hasMessageContaining("portcullis.access-token-lifetime (PORTCULLIS_ACCESS_TOKEN_LIFETIME)");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_THROTTLING_BASE_DELAY", "1h",
+                    "PORTCULLIS_THROTTLING_MAX_DELAY", "1m"), dir))
+                    .hasMessageContaining("portcullis.throttling.max-delay (PORTCULLIS_THROTTLING_MAX_DELAY)");
+        }
+
+        @Test
+        @DisplayName("an unknown PORTCULLIS_ variable or portcullis. key is refused by name, so a typo is not silently ignored")
+        void unknown() throws IOException {
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_ACESS_TOKEN_LIFETIME", "5m"), dir))
+                    .hasMessageContaining("PORTCULLIS_ACESS_TOKEN_LIFETIME");
+            Files.writeString(dir.resolve("portcullis.properties"), "portcullis.throttling.widow=5m\nunrelated.key=1\n");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of(), dir)).hasMessageContaining("portcullis.throttling.widow")
+                    .hasMessageNotContaining("unrelated.key");
         }
 
         @Test
         @DisplayName("never prints a password or a key")
         void redacted() {
+            String kek = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
             ServerConfig c = ServerConfig.load(Map.of("PORTCULLIS_DB_PASSWORD", "db-secret", "PORTCULLIS_DEMO_PASSWORD",
-                    "demo-secret", "PORTCULLIS_KEK", "a2V5LXNlY3JldA=="), dir);
-            assertThat(c.toString()).doesNotContain("db-secret").doesNotContain("demo-secret").doesNotContain("a2V5LXNlY3JldA");
+                    "demo-secret", "PORTCULLIS_KEK", kek, "PORTCULLIS_TLS_KEYSTORE_PASSWORD", "ks-secret"), dir);
+            for (String printed : List.of(c.toString(), c.describe())) {
+                assertThat(printed).doesNotContain("db-secret").doesNotContain("demo-secret").doesNotContain(kek)
+                        .doesNotContain("ks-secret");
+            }
+            assertThat(c.describe()).contains("portcullis.db.password = <redacted>", "portcullis.kek = <redacted>");
+        }
+    }
+
+    @Nested
+    @DisplayName("one naming rule for every setting")
+    class Naming {
+
+        @Test
+        @DisplayName("each name gives portcullis.<name> and PORTCULLIS_<NAME> with dots and hyphens as underscores")
+        void rule() {
+            for (Setting s : ServerConfig.catalogue()) {
+                assertThat(s.name()).matches("[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*");
+                assertThat(s.property()).isEqualTo("portcullis." + s.name());
+                assertThat(s.env()).isEqualTo("PORTCULLIS_" + s.name().toUpperCase(java.util.Locale.ROOT).replaceAll("[.-]", "_"));
+            }
+            assertThat(ServerConfig.ACCESS_TOKEN_LIFETIME.env()).isEqualTo("PORTCULLIS_ACCESS_TOKEN_LIFETIME");
+            assertThat(ServerConfig.THROTTLING_BASE_DELAY.property()).isEqualTo("portcullis.throttling.base-delay");
+        }
+
+        @Test
+        @DisplayName("every engine setting, nested throttling and cleanup included, is read from the environment and from the file")
+        void everyEngineSetting() throws IOException {
+            Map<String, String> env = new java.util.HashMap<>();
+            StringBuilder file = new StringBuilder();
+            env.put("PORTCULLIS_ISSUER", "https://auth.example");
+            file.append("portcullis.audience=orders\n");
+            env.put("PORTCULLIS_ACCESS_TOKEN_LIFETIME", "7m");
+            file.append("portcullis.refresh-idle-timeout=2d\n");
+            env.put("PORTCULLIS_ABSOLUTE_SESSION_LIFETIME", "10d");
+            file.append("portcullis.clock-skew=10s\n");
+            env.put("PORTCULLIS_REFRESH_GRACE_WINDOW", "0s");
+            file.append("PORTCULLIS_MAX_SESSIONS_PER_USER=3\n");
+            env.put("PORTCULLIS_SESSION_LIMIT_POLICY", "reject");
+            file.append("portcullis.max-token-bytes=4096\n");
+            env.put("PORTCULLIS_TOKEN_CACHE_SIZE", "500");
+            file.append("portcullis.session-status-ttl=2s\n");
+            env.put("PORTCULLIS_SIGNING_ALGORITHM", "ES256");
+            file.append("portcullis.key-reload-interval=30s\n");
+            env.put("PORTCULLIS_THROTTLING_WINDOW", "5m");
+            file.append("portcullis.throttling.pair-free-attempts=3\n");
+            env.put("PORTCULLIS_THROTTLING_IP_FREE_ATTEMPTS", "7");
+            file.append("portcullis.throttling.user-free-attempts=9\n");
+            env.put("PORTCULLIS_THROTTLING_BASE_DELAY", "2s");
+            file.append("portcullis.throttling.max-delay=1m\n");
+            env.put("PORTCULLIS_THROTTLING_STUFFING_DISTINCT_USERNAMES", "4");
+            file.append("portcullis.throttling.account-max-failures=100\n");
+            env.put("PORTCULLIS_THROTTLING_ACCOUNT_WINDOW", "12h");
+            file.append("portcullis.cleanup.interval=0s\n");
+            env.put("PORTCULLIS_CLEANUP_BATCH_SIZE", "50");
+            file.append("portcullis.cleanup.revoked-retention=3d\n");
+            env.put("PORTCULLIS_CLEANUP_AUDIT_RETENTION", "90d");
+            Files.writeString(dir.resolve("portcullis.properties"), file);
+            org.portcullis.auth.api.AuthSettings e = ServerConfig.load(env, dir).engine();
+            java.time.Duration m = java.time.Duration.ofMinutes(1);
+            assertThat(e.issuer()).isEqualTo("https://auth.example");
+            assertThat(e.audience()).isEqualTo("orders");
+            assertThat(e.accessTokenLifetime()).isEqualTo(m.multipliedBy(7));
+            assertThat(e.refreshIdleTimeout()).isEqualTo(java.time.Duration.ofDays(2));
+            assertThat(e.absoluteSessionLifetime()).isEqualTo(java.time.Duration.ofDays(10));
+            assertThat(e.clockSkew()).isEqualTo(java.time.Duration.ofSeconds(10));
+            assertThat(e.refreshGraceWindow()).isZero();
+            assertThat(e.maxSessionsPerUser()).isEqualTo(3);
+            assertThat(e.sessionLimitPolicy()).isEqualTo(org.portcullis.auth.api.SessionLimitPolicy.REJECT);
+            assertThat(e.maxTokenBytes()).isEqualTo(4096);
+            assertThat(e.tokenCacheSize()).isEqualTo(500);
+            assertThat(e.sessionStatusTtl()).isEqualTo(java.time.Duration.ofSeconds(2));
+            assertThat(e.signingAlgorithm()).isEqualTo(org.portcullis.auth.api.SigningAlgorithm.ES256);
+            assertThat(e.keyReloadInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+            assertThat(e.throttling()).isEqualTo(org.portcullis.auth.api.AuthSettings.Throttling.builder().window(m.multipliedBy(5))
+                    .pairFreeAttempts(3).ipFreeAttempts(7).userFreeAttempts(9).baseDelay(java.time.Duration.ofSeconds(2))
+                    .maxDelay(m).stuffingDistinctUsernames(4).accountMaxFailures(100).accountWindow(java.time.Duration.ofHours(12))
+                    .build());
+            assertThat(e.cleanup()).isEqualTo(org.portcullis.auth.api.AuthSettings.Cleanup.builder().interval(java.time.Duration.ZERO)
+                    .batchSize(50).revokedRetention(java.time.Duration.ofDays(3)).auditRetention(java.time.Duration.ofDays(90)).build());
+        }
+
+        @Test
+        @DisplayName("the defaults are the engine's own")
+        void engineDefaults() {
+            assertThat(ServerConfig.defaults(dir).engine()).isEqualTo(org.portcullis.auth.api.AuthSettings.defaults());
+        }
+
+        @Test
+        @DisplayName("JwtSettings__ExpireMinutes and JwtSettings:ExpireMinutes still set the access-token lifetime; the new name wins over them")
+        void legacyName() throws IOException {
+            assertThat(ServerConfig.load(Map.of("JwtSettings__ExpireMinutes", "9"), dir).engine().accessTokenLifetime())
+                    .isEqualTo(java.time.Duration.ofMinutes(9));
+            assertThat(ServerConfig.load(Map.of("JwtSettings__ExpireMinutes", "9", "PORTCULLIS_ACCESS_TOKEN_LIFETIME", "90s"), dir)
+                    .engine().accessTokenLifetime()).isEqualTo(java.time.Duration.ofSeconds(90));
+        }
+
+        @Test
+        @DisplayName("a secret is read from the file *_FILE names, without its final line break; given both ways it is refused")
+        void secretFiles() throws IOException {
+            Files.writeString(dir.resolve("db-password"), "s3cret value\n");
+            ServerConfig c = ServerConfig.load(Map.of("PORTCULLIS_DB_PASSWORD_FILE", "db-password"), dir);
+            assertThat(c.dbPassword()).isEqualTo("s3cret value");
+            assertThat(c.describe()).doesNotContain("s3cret").contains("portcullis.db.password = <redacted>");
+            Files.writeString(dir.resolve("portcullis.properties"), "portcullis.tls.keystore-password-file=ks\n");
+            Files.writeString(dir.resolve("ks"), "keystore-pw");
+            assertThat(ServerConfig.load(Map.of(), dir).tlsKeystorePassword()).isEqualTo("keystore-pw");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_DB_PASSWORD_FILE", "db-password",
+                    "PORTCULLIS_DB_PASSWORD", "other"), dir)).hasMessageContaining("PORTCULLIS_DB_PASSWORD");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_KEK_FILE", "missing"), dir))
+                    .hasMessageContaining("PORTCULLIS_KEK_FILE");
         }
     }
 
@@ -116,8 +254,7 @@ class ServerConfigTest {
             String b64 = Base64.getEncoder().encodeToString(key);
             ServerConfig c = ServerConfig.load(Map.of("PORTCULLIS_KEK", b64), dir);
             assertThat(KeyEncryptionKeys.resolve(c, new SecureRandom()).getEncoded()).isEqualTo(key);
-            ServerConfig bad = ServerConfig.load(Map.of("PORTCULLIS_KEK", "c2hvcnQ="), dir);
-            assertThatThrownBy(() -> KeyEncryptionKeys.resolve(bad, new SecureRandom()))
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_KEK", "c2hvcnQ="), dir))
                     .hasMessageContaining("PORTCULLIS_KEK").hasMessageNotContaining("c2hvcnQ");
             assertThat(dir.resolve("data")).doesNotExist();
         }
@@ -149,13 +286,12 @@ class ServerConfigTest {
     }
 
     @Test
-    @DisplayName("docs/server.md lists every server setting with its environment variable")
-    void readmeListsEverySetting() throws IOException {
-        Path readme = Path.of("..", "docs", "server.md");
+    @DisplayName("docs/server-configuration.md lists every server setting with its environment variable")
+    void docsListEverySetting() throws IOException {
+        Path readme = Path.of("..", "docs", "server-configuration.md");
         String text = Files.readString(readme);
-        List<String[]> rows = ServerConfig.table();
-        for (String[] row : rows) {
-            assertThat(text).contains(row[0]).contains(row[1]);
+        for (Setting s : ServerConfig.catalogue()) {
+            assertThat(text).contains("`" + s.property() + "`").contains("`" + s.env() + "`").contains(s.description());
         }
         assertThat(text).contains("PORTCULLIS_CONFIG");
     }

@@ -113,4 +113,51 @@ class ServerProcessTest {
         second.process().destroy();
         assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
+
+    /** Runs one command of the jar's main to its end: exit code and everything it printed. */
+    private record Ran(int exit, String output) {
+    }
+
+    private Ran command(Map<String, String> env, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PortcullisServer.class.getName()));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("command.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("a bad setting stops the process before it listens: exit 2 and one line naming the setting")
+    void badSettingExitsTwo() throws Exception {
+        Ran r = command(Map.of("PORTCULLIS_THROTTLING_MAX_DELAY", "forever"), "");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.output()).contains("Portcullis cannot start: portcullis.throttling.max-delay (PORTCULLIS_THROTTLING_MAX_DELAY)")
+                .doesNotContain("Portcullis listening").doesNotContain("\tat ");
+    }
+
+    @Test
+    @DisplayName("the admin commands run through the same main: user add with the password on stdin, then the server lets the user in")
+    void adminCommandThenServe() throws Exception {
+        Ran migrated = command(Map.of(), "", "db", "migrate");
+        assertThat(migrated.exit()).as(migrated.output()).isZero();
+        Ran added = command(Map.of(), "a process-made password\n", "user", "add", "erin");
+        assertThat(added.exit()).as(added.output()).isZero();
+        assertThat(added.output()).contains("Created user erin").doesNotContain("a process-made password");
+        Ran printed = command(Map.of("PORTCULLIS_DB_PASSWORD", "hidden-db-password"), "", "--print-config");
+        assertThat(printed.exit()).isZero();
+        assertThat(printed.output()).contains("portcullis.access-token-lifetime = 20m").doesNotContain("hidden-db-password");
+
+        Running server = start("serve");
+        assertThat(new Client(server.uri()).login("erin", "a process-made password")).containsKey("accessToken");
+        server.process().destroy();
+        assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
 }

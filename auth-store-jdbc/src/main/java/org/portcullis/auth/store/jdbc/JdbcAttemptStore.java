@@ -123,14 +123,14 @@ final class JdbcAttemptStore implements AttemptStore {
     }
 
     @Override
-    public int purgeExpired(Instant now, int limit) {
+    public int purge(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         // Choose along the window_end index, then delete by key, re-checking the window so that a
         // counter reopened in between is kept.
-        return db.inTransaction("attempts.purgeExpired", h -> {
+        return db.inTransaction("attempts.purge", h -> {
             List<String> keys = h.createQuery(PURGE_CHOOSE)
                     .bind("now", Db.ts(now))
                     .bind("limit", limit)

@@ -101,13 +101,13 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     @Override
-    public int purgeBefore(Instant cutoff, int limit) {
+    public int purge(Instant cutoff, int limit) {
         Objects.requireNonNull(cutoff, "cutoff");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         // At most `limit` rows, oldest first, in one short transaction (keycloak#47016, #20073).
-        return db.inTransaction("audit.purgeBefore", h -> {
+        return db.inTransaction("audit.purge", h -> {
             List<String> ids = h.createQuery(PURGE_CHOOSE)
                     .bind("cutoff", Db.ts(cutoff))
                     .bind("limit", limit)

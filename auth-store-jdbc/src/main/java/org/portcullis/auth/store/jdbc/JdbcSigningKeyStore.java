@@ -36,10 +36,10 @@ final class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public boolean add(SigningKey key) {
+    public boolean create(SigningKey key) {
         Objects.requireNonNull(key, "key");
         byte[] sealed = encryption.seal(key.kid(), key.algorithm(), key.privateKey());
-        return db.inTransaction("signingKeys.add", h -> db.insertIfAbsent(h,
+        return db.inTransaction("signingKeys.create", h -> db.insertIfAbsent(h,
                 "INSERT INTO portcullis_signing_keys (kid, algorithm, public_key, encrypted_private_key, created_at,"
                         + " activates_at, retires_at, expires_at)"
                         + " VALUES (:kid, :alg, :pub, :priv, :created, :activates, :retires, :expires)",
@@ -67,9 +67,9 @@ final class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public int deleteExpired(Instant now) {
+    public int purge(Instant now) {
         Objects.requireNonNull(now, "now");
-        return db.withHandle("signingKeys.deleteExpired", h -> h
+        return db.withHandle("signingKeys.purge", h -> h
                 .createUpdate("DELETE FROM portcullis_signing_keys WHERE expires_at <= :now")
                 .bind("now", Db.ts(now))
                 .execute());

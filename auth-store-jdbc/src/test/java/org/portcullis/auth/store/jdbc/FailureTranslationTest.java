@@ -73,14 +73,14 @@ class FailureTranslationTest {
         calls.put("attempts.recordFailure", st -> st.attempts().recordFailure("k", T0, Duration.ofMinutes(1)));
         calls.put("attempts.find", st -> st.attempts().find("k", T0));
         calls.put("attempts.reset", st -> st.attempts().reset("k"));
-        calls.put("attempts.purgeExpired", st -> st.attempts().purgeExpired(T0, 10));
+        calls.put("attempts.purge", st -> st.attempts().purge(T0, 10));
         calls.put("signingKeys.findAll", st -> st.signingKeys().findAll());
-        calls.put("signingKeys.add", st -> st.signingKeys().add(key()));
+        calls.put("signingKeys.create", st -> st.signingKeys().create(key()));
         calls.put("signingKeys.update", st -> st.signingKeys().update(key()));
-        calls.put("signingKeys.deleteExpired", st -> st.signingKeys().deleteExpired(T0));
+        calls.put("signingKeys.purge", st -> st.signingKeys().purge(T0));
         calls.put("audit.record", st -> st.audit().record(AuditEvent.builder(AuditEventType.LOGIN_FAILED, T0).build()));
         calls.put("audit.query", st -> ((org.portcullis.auth.api.AuditLog) st.audit()).query(AuditQuery.all()));
-        calls.put("audit.purgeBefore", st -> ((org.portcullis.auth.api.AuditLog) st.audit()).purgeBefore(T0, 10));
+        calls.put("audit.purge", st -> ((org.portcullis.auth.api.AuditLog) st.audit()).purge(T0, 10));
         calls.put("transactions.inTransaction", st -> st.transactions().inTransaction(() -> 1));
         Stream.Builder<Arguments> out = Stream.builder();
         for (JdbcDialect d : JdbcDialect.values()) {

@@ -14,31 +14,22 @@ import java.util.Optional;
 import javax.crypto.SecretKey;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.Nested;
-import org.portcullis.auth.api.AttemptStore;
-import org.portcullis.auth.api.AuditLog;
-import org.portcullis.auth.api.SessionStore;
-import org.portcullis.auth.api.SigningKeyStore;
-import org.portcullis.auth.api.UserStore;
-import org.portcullis.auth.store.tck.MutableClock;
-import org.portcullis.auth.store.tck.AttemptStoreContract;
-import org.portcullis.auth.store.tck.AuditLogContract;
-import org.portcullis.auth.store.tck.SessionStoreContract;
-import org.portcullis.auth.store.tck.SigningKeyStoreContract;
-import org.portcullis.auth.store.tck.UserStoreContract;
 
 /**
- * Runs every contract suite of auth-store-tck against the JDBC stores, once per database (the
- * subclasses). Each test gets emptied tables and its own connection pool; the optional
- * capabilities are all declared: durability (a new pool and new stores over the same database),
- * failing closed (the pool is closed under the store) and encryption at rest (the stored
- * column is read back).
+ * What the JDBC runs of the auth-store-tck contract suites share: one migrated database per
+ * backend kind, emptied before each test, and the connection pools a test opens. The suites
+ * themselves are bound in {@code Jdbc*Contract} (one per store SPI, declaring every optional
+ * capability: durability through a new pool over the same database, failing closed by closing
+ * the pool under the store, encryption at rest by reading the stored column), and run once per
+ * backend by the {@code H2Memory*Test}, {@code H2File*Test} and {@code Postgres*Test} classes,
+ * so that Surefire files each store's results under its own class.
  */
-abstract class JdbcContracts {
+final class JdbcContracts {
 
     private static final Map<Backend.Kind, Database> DATABASES = new EnumMap<>(Backend.Kind.class);
 
-    abstract Backend.Kind kind();
+    private JdbcContracts() {
+    }
 
     /** One migrated database per kind for all contract tests; emptied before each test. */
     static final class Database {
@@ -76,15 +67,24 @@ abstract class JdbcContracts {
         }
     }
 
-    Database database() {
+    static Database database(Backend.Kind kind) {
         synchronized (DATABASES) {
-            return DATABASES.computeIfAbsent(kind(), Database::new);
+            return DATABASES.computeIfAbsent(kind, Database::new);
         }
     }
 
     /** The pools a test opened: closed after it, or under it to cut the store off. */
-    final class Pools {
+    static final class Pools {
         private final List<HikariDataSource> open = new ArrayList<>();
+        private final Backend.Kind kind;
+
+        Pools(Backend.Kind kind) {
+            this.kind = kind;
+        }
+
+        private Database database() {
+            return JdbcContracts.database(kind);
+        }
 
         JdbcStores fresh() {
             database().empty();
@@ -113,161 +113,6 @@ abstract class JdbcContracts {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
-        }
-    }
-
-    @Nested
-    class Sessions extends SessionStoreContract {
-        final Pools pools = new Pools();
-
-        @Override
-        protected SessionStore createStore(MutableClock clock) {
-            return pools.fresh().stores().sessions();
-        }
-
-        @Override
-        protected void closeStore(SessionStore store) {
-            pools.closeAll();
-        }
-
-        @Override
-        protected Optional<SessionStore> reopen(SessionStore store) {
-            return Optional.of(pools.another().stores().sessions());
-        }
-
-        @Override
-        protected boolean canMakeUnavailable() {
-            return true;
-        }
-
-        @Override
-        protected void makeUnavailable(SessionStore store) {
-            pools.closeAll();
-        }
-    }
-
-    @Nested
-    class Users extends UserStoreContract {
-        final Pools pools = new Pools();
-
-        @Override
-        protected UserStore createStore(MutableClock clock) {
-            return pools.fresh().stores().users();
-        }
-
-        @Override
-        protected void closeStore(UserStore store) {
-            pools.closeAll();
-        }
-
-        @Override
-        protected Optional<UserStore> reopen(UserStore store) {
-            return Optional.of(pools.another().stores().users());
-        }
-
-        @Override
-        protected boolean canMakeUnavailable() {
-            return true;
-        }
-
-        @Override
-        protected void makeUnavailable(UserStore store) {
-            pools.closeAll();
-        }
-    }
-
-    @Nested
-    class Attempts extends AttemptStoreContract {
-        final Pools pools = new Pools();
-
-        @Override
-        protected AttemptStore createStore(MutableClock clock) {
-            return pools.fresh().stores().attempts();
-        }
-
-        @Override
-        protected void closeStore(AttemptStore store) {
-            pools.closeAll();
-        }
-
-        @Override
-        protected Optional<AttemptStore> reopen(AttemptStore store) {
-            return Optional.of(pools.another().stores().attempts());
-        }
-
-        @Override
-        protected boolean canMakeUnavailable() {
-            return true;
-        }
-
-        @Override
-        protected void makeUnavailable(AttemptStore store) {
-            pools.closeAll();
-        }
-    }
-
-    @Nested
-    class SigningKeys extends SigningKeyStoreContract {
-        final Pools pools = new Pools();
-
-        @Override
-        protected SigningKeyStore createStore(MutableClock clock) {
-            return pools.fresh().stores().signingKeys();
-        }
-
-        @Override
-        protected void closeStore(SigningKeyStore store) {
-            pools.closeAll();
-        }
-
-        @Override
-        protected Optional<SigningKeyStore> reopen(SigningKeyStore store) {
-            return Optional.of(pools.another().stores().signingKeys());
-        }
-
-        @Override
-        protected boolean canMakeUnavailable() {
-            return true;
-        }
-
-        @Override
-        protected void makeUnavailable(SigningKeyStore store) {
-            pools.closeAll();
-        }
-
-        @Override
-        protected Optional<byte[]> storedPrivateKeyBytes(SigningKeyStore store, String kid) {
-            return pools.storedPrivateKey(kid);
-        }
-    }
-
-    @Nested
-    class Audit extends AuditLogContract {
-        final Pools pools = new Pools();
-
-        @Override
-        protected AuditLog createStore(MutableClock clock) {
-            return pools.fresh().auditLog();
-        }
-
-        @Override
-        protected void closeStore(AuditLog store) {
-            pools.closeAll();
-        }
-
-        @Override
-        protected Optional<AuditLog> reopen(AuditLog store) {
-            return Optional.of(pools.another().auditLog());
-        }
-
-        @Override
-        protected boolean canMakeUnavailable() {
-            return true;
-        }
-
-        @Override
-        protected void makeUnavailable(AuditLog store) {
-            pools.closeAll();
         }
     }
 }

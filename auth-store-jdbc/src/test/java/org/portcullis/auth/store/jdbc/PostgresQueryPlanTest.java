@@ -186,7 +186,7 @@ class PostgresQueryPlanTest {
                         .bind("to", ts(byUser.to().orElseThrow())).bind("limit", 101));
         assertIndexed(query, "portcullis_audit_events");
         assertThat(String.join("\n", query)).contains("portcullis_audit_user_ix");
-        List<String> purge = explain("audit purge: choose a batch (AuditLog.purgeBefore)", JdbcAuditLog.PURGE_CHOOSE,
+        List<String> purge = explain("audit purge: choose a batch (AuditLog.purge)", JdbcAuditLog.PURGE_CHOOSE,
                 q -> q.bind("cutoff", ts(NOW.minus(Duration.ofDays(29)))).bind("limit", 1000));
         assertIndexed(purge, "portcullis_audit_events");
         assertThat(String.join("\n", purge)).contains("portcullis_audit_time_ix");
@@ -201,7 +201,7 @@ class PostgresQueryPlanTest {
         List<String> plan = explain("count a failed attempt (AttemptStore.recordFailure)", JdbcAttemptStore.PG_UPSERT,
                 q -> q.bind("key", "user:alice").bind("now", ts(NOW)).bind("end", ts(NOW.plusSeconds(900))));
         assertThat(String.join("\n", plan)).contains("Conflict Arbiter Indexes: portcullis_attempts_pkey");
-        assertIndexed(explain("attempt purge: choose a batch (AttemptStore.purgeExpired)", JdbcAttemptStore.PURGE_CHOOSE,
+        assertIndexed(explain("attempt purge: choose a batch (AttemptStore.purge)", JdbcAttemptStore.PURGE_CHOOSE,
                 q -> q.bind("now", ts(NOW.plusSeconds(60))).bind("limit", 1000)), "portcullis_attempts");
     }
 }

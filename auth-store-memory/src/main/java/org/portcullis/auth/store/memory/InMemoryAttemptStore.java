@@ -24,7 +24,7 @@ import org.portcullis.auth.api.AttemptStore;
  * the map holds at most {@code maxKeys} counters (default {@value #DEFAULT_MAX_KEYS}). Past the
  * cap Caffeine evicts the counters least likely to be used again (W-TinyLFU), which favours the
  * counters of repeated offenders over one-off keys. A counter whose window has closed is dropped
- * when it is next looked up, by {@link #purgeExpired}, and by a sweep every
+ * when it is next looked up, by {@link #purge}, and by a sweep every
  * {@value #SWEEP_EVERY_RECORDS} recorded failures.
  */
 public final class InMemoryAttemptStore implements AttemptStore {
@@ -68,7 +68,7 @@ public final class InMemoryAttemptStore implements AttemptStore {
         }
         if (recordsSinceSweep.incrementAndGet() >= SWEEP_EVERY_RECORDS) {
             recordsSinceSweep.set(0);
-            purgeExpired(now, Integer.MAX_VALUE);
+            purge(now, Integer.MAX_VALUE);
         }
         return counters.compute(key, (k, state) -> state != null && state.isOpenAt(now)
                 ? new AttemptState(k, state.failures() + 1, state.windowStart(), state.windowEnd(), now)
@@ -97,7 +97,7 @@ public final class InMemoryAttemptStore implements AttemptStore {
     }
 
     @Override
-    public int purgeExpired(Instant now, int limit) {
+    public int purge(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);

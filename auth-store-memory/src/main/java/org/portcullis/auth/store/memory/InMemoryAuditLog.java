@@ -30,7 +30,7 @@ import org.portcullis.auth.api.AuditQuery;
  * <p><b>Bounded memory.</b> At most {@code maxEvents} events are kept (default
  * {@value #DEFAULT_MAX_EVENTS}); past the cap the oldest are dropped as new ones arrive, so the
  * log is a window on the most recent activity, not a compliance archive: use the JDBC store for
- * that. {@link #purgeBefore} applies the configured retention as for any other log.
+ * that. {@link #purge} applies the configured retention as for any other log.
  *
  * <p><b>Cursors</b> are opaque strings naming the last event of a page; a cursor that this
  * class did not produce is refused with {@link IllegalArgumentException}.
@@ -105,7 +105,7 @@ public final class InMemoryAuditLog implements AuditLog {
     }
 
     @Override
-    public int purgeBefore(Instant cutoff, int limit) {
+    public int purge(Instant cutoff, int limit) {
         Objects.requireNonNull(cutoff, "cutoff");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);

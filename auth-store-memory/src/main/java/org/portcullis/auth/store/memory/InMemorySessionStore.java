@@ -34,10 +34,10 @@ import org.portcullis.auth.api.StoreUnavailableException;
  *       and expired ones included. When full, {@link #create} first drops sessions that are over
  *       (expired or revoked); if none can go it refuses with {@link StoreUnavailableException},
  *       so that a flood of logins fails closed instead of exhausting the heap.</li>
- *   <li>At most {@code maxRotatedHashes} rotated-away hashes per session (default
- *       {@value #DEFAULT_MAX_ROTATED_HASHES}, more than a session refreshed every 20 minutes
- *       for 30 days accumulates); beyond that the oldest are forgotten and then answer as
- *       unknown tokens instead of as {@code RETIRED}.</li>
+ *   <li>Every rotated-away hash of a session is kept until the session is purged, as the
+ *       {@link SessionStore} contract requires: forgetting old hashes would turn a replayed
+ *       stolen token into an "unknown token" instead of reuse (RFC 9700 §4.14.2). A session's
+ *       history is bounded by its absolute lifetime divided by the access-token lifetime.</li>
  *   <li>Housekeeping without a thread: every {@value #SWEEP_EVERY_CREATES} creations, sessions
  *       that have been expired or revoked for longer than {@code retention} (default one day,
  *       measured on the clock given at construction) are dropped. The engine's cleanup job
@@ -51,8 +51,6 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** Default cap on stored sessions. */
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
-    /** Default cap on rotated-away hashes remembered per session. */
-    public static final int DEFAULT_MAX_ROTATED_HASHES = 4096;
     /** How many creations pass between two housekeeping sweeps. */
     static final int SWEEP_EVERY_CREATES = 1024;
 
@@ -61,7 +59,6 @@ public final class InMemorySessionStore implements SessionStore {
 
     private final Clock clock;
     private final int maxSessions;
-    private final int maxRotatedHashes;
     private final Duration retention;
 
     private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
@@ -74,7 +71,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** A store with the default caps and a one-day housekeeping retention. */
     public InMemorySessionStore(Clock clock) {
-        this(clock, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_ROTATED_HASHES, Duration.ofDays(1));
+        this(clock, DEFAULT_MAX_SESSIONS, Duration.ofDays(1));
     }
 
     /**
@@ -82,23 +79,18 @@ public final class InMemorySessionStore implements SessionStore {
      *
      * @param clock            read only for housekeeping
      * @param maxSessions      hard cap on stored sessions, at least 1
-     * @param maxRotatedHashes rotated-away hashes remembered per session, at least 1
      * @param retention        how long an expired or revoked session is kept before housekeeping may drop it
      * @throws IllegalArgumentException for a cap below 1 or a negative retention
      */
-    public InMemorySessionStore(Clock clock, int maxSessions, int maxRotatedHashes, Duration retention) {
+    public InMemorySessionStore(Clock clock, int maxSessions, Duration retention) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be at least 1: " + maxSessions);
-        }
-        if (maxRotatedHashes < 1) {
-            throw new IllegalArgumentException("maxRotatedHashes must be at least 1: " + maxRotatedHashes);
         }
         if (Objects.requireNonNull(retention, "retention").isNegative()) {
             throw new IllegalArgumentException("retention must not be negative: " + retention);
         }
         this.maxSessions = maxSessions;
-        this.maxRotatedHashes = maxRotatedHashes;
         this.retention = retention;
     }
 
@@ -201,15 +193,9 @@ public final class InMemorySessionStore implements SessionStore {
             if (sessionIdByHash.putIfAbsent(newHash, id) != null) {
                 throw new IllegalArgumentException("the new refresh-token hash is already in use");
             }
-            List<Rotated> rotated = new ArrayList<>(Math.min(entry.rotated().size() + 1, maxRotatedHashes));
+            List<Rotated> rotated = new ArrayList<>(entry.rotated().size() + 1);
             rotated.add(new Rotated(entry.currentHash(), now));
-            for (Rotated r : entry.rotated()) {
-                if (rotated.size() < maxRotatedHashes) {
-                    rotated.add(r);
-                } else {
-                    sessionIdByHash.remove(r.hash(), id);
-                }
-            }
+            rotated.addAll(entry.rotated());
             result[0] = RotationResult.ROTATED;
             return new Entry(entry.session().rotated(now, newIdleExpiresAt), newHash, List.copyOf(rotated));
         });

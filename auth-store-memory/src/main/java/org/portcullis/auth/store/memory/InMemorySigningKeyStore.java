@@ -16,7 +16,7 @@ import org.portcullis.auth.api.SigningKeyStore;
  * key and invalidates tokens signed before it.
  *
  * <p>Thread-safe: every method holds the store's lock for the short time it takes. A key
- * store holds a handful of keys (the engine deletes expired ones through {@link #deleteExpired}),
+ * store holds a handful of keys (the engine deletes expired ones through {@link #purge}),
  * so it needs no cap of its own.
  */
 public final class InMemorySigningKeyStore implements SigningKeyStore {
@@ -37,7 +37,7 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public synchronized boolean add(SigningKey key) {
+    public synchronized boolean create(SigningKey key) {
         Objects.requireNonNull(key, "key");
         return keys.putIfAbsent(key.kid(), key) == null;
     }
@@ -56,7 +56,7 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public synchronized int deleteExpired(Instant now) {
+    public synchronized int purge(Instant now) {
         Objects.requireNonNull(now, "now");
         int deleted = 0;
         for (Iterator<SigningKey> it = keys.values().iterator(); it.hasNext(); ) {

@@ -52,9 +52,9 @@ public final class CountingSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public boolean add(SigningKey key) {
+    public boolean create(SigningKey key) {
         reachable();
-        return delegate.add(key);
+        return delegate.create(key);
     }
 
     @Override
@@ -64,8 +64,8 @@ public final class CountingSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public int deleteExpired(Instant now) {
+    public int purge(Instant now) {
         reachable();
-        return delegate.deleteExpired(now);
+        return delegate.purge(now);
     }
 }

@@ -57,12 +57,12 @@ public final class SessionCleanup {
                 break;
             }
         }
-        while (attempts.purgeExpired(now, cfg.batchSize()) >= cfg.batchSize()) {
+        while (attempts.purge(now, cfg.batchSize()) >= cfg.batchSize()) {
             // keep going in bounded steps
         }
         if (auditLog.isPresent()) {
             Instant cutoff = now.minus(cfg.auditRetention());
-            while (auditLog.get().purgeBefore(cutoff, cfg.batchSize()) >= cfg.batchSize()) {
+            while (auditLog.get().purge(cutoff, cfg.batchSize()) >= cfg.batchSize()) {
                 // keep going in bounded steps
             }
         }

@@ -75,7 +75,7 @@ public final class KeyRing {
                 return current.get();
             }
             SigningKey key = KeyMaterial.generate(algorithm, now);
-            store.add(key);
+            store.create(key);
             onGenerated.accept(key);
             reload(now);
             return pickSigner(snapshot, now)
@@ -143,7 +143,7 @@ public final class KeyRing {
             Instant activates = now.plus(publishLead);
             fresh = new SigningKey(fresh.kid(), fresh.algorithm(), fresh.publicKey(), fresh.privateKey(), now,
                     activates, Optional.empty(), Optional.empty());
-            store.add(fresh);
+            store.create(fresh);
             for (KeyMaterial.Prepared p : snapshot.byKid.values()) {
                 SigningKey k = p.key();
                 if (k.retiresAt().isEmpty()) {

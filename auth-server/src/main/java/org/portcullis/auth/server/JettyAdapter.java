@@ -1,0 +1,214 @@
+package org.portcullis.auth.server;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.portcullis.auth.http.AuthHttpHandler;
+import org.portcullis.auth.http.AuthHttpRequest;
+import org.portcullis.auth.http.AuthHttpResponse;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves an {@link AuthHttpHandler} as a plain Jetty core {@link Handler}.
+ *
+ * <p>Why a core handler and not the servlet filter of auth-http: the standalone server has no
+ * web application to filter, so a servlet container would add a layer (and the servlet API to the
+ * jar) for nothing; a core handler hands the transport-neutral handler exactly what it takes, one
+ * {@link AuthHttpRequest} in and one {@link AuthHttpResponse} out, and leaves the servlet path to
+ * applications that embed Portcullis in their own container.
+ *
+ * <p>The body is read before the handler runs, without holding a thread while it arrives: the
+ * bytes are collected as Jetty delivers them, at most {@code maxBodyBytes + 1} of them (one more
+ * than the cap, so the handler still sees that the cap was exceeded and answers 413). A body that
+ * does not arrive completely within {@code bodyTimeout} gets a 408 problem and the connection is
+ * closed (RFC 9110 §15.5.9). Only then does the blocking handler run, on a worker thread, so a
+ * client that trickles its body cannot pin a worker.
+ *
+ * <p>Two probes for an orchestrator are answered here, before the handler, since they concern this
+ * process rather than the API: {@value #LIVE} answers 200 whenever the process serves HTTP at all
+ * (restart it if not), {@value #READY} answers 200 when the database answers and 503 when it does
+ * not (send it no traffic until it does). Both take GET or HEAD, need no token and carry
+ * {@code Cache-Control: no-store}. The contract's {@code /common/HealthCheck} stays as it is.
+ *
+ * <p>Thread-safe: one instance serves every connection.
+ */
+final class JettyAdapter extends Handler.Abstract {
+
+    /** Liveness probe path. */
+    static final String LIVE = "/health/live";
+    /** Readiness probe path. */
+    static final String READY = "/health/ready";
+
+    private final AuthHttpHandler handler;
+    private final int maxBodyBytes;
+    private final Duration bodyTimeout;
+
+    JettyAdapter(AuthHttpHandler handler, int maxBodyBytes, Duration bodyTimeout) {
+        super(InvocationType.BLOCKING);
+        this.handler = handler;
+        this.maxBodyBytes = maxBodyBytes;
+        this.bodyTimeout = bodyTimeout;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        if (LIVE.equals(path) || READY.equals(path)) {
+            probe(path, request, response, callback);
+            return true;
+        }
+        new Exchange(request, response, callback).collectBody();
+        return true;
+    }
+
+    private void probe(String path, Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            Problem.write(request, response, callback, 405, "This method is not allowed here.", false);
+            return;
+        }
+        boolean up = true;
+        if (READY.equals(path)) {
+            try {
+                handler.service().checkHealth();
+            } catch (RuntimeException e) {
+                // StoreUnavailableException, or anything else: not ready either way; the store logs why.
+                up = false;
+            }
+        }
+        byte[] body = (up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setStatus(up ? 200 : 503);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if ("HEAD".equals(method)) {
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    /** One request: its body as it arrives, then the handler's answer. */
+    private final class Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        /** Set once, by whoever gets here first: the complete body, a failure, or the body deadline. */
+        private final AtomicBoolean decided = new AtomicBoolean();
+        private volatile Scheduler.Task deadline;
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        void collectBody() {
+            HttpFields h = request.getHeaders();
+            if (!h.contains(HttpHeader.CONTENT_LENGTH) && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
+                // RFC 9112 §6.3: a request with neither has no body; nothing to wait for.
+                serve(false);
+                return;
+            }
+            Scheduler scheduler = request.getComponents().getScheduler();
+            deadline = scheduler.schedule(this::expired, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            read();
+        }
+
+        /** Drains what Jetty has, then asks to be called again when more arrives. */
+        private void read() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this::read);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    if (decided.compareAndSet(false, true)) {
+                        deadline.cancel();
+                        callback.failed(chunk.getFailure());
+                    }
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int room = maxBodyBytes + 1 - body.size();
+                int take = Math.min(room, bytes.remaining());
+                byte[] part = new byte[take];
+                bytes.get(part);
+                body.write(part, 0, take);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last || body.size() > maxBodyBytes) {
+                    // Past the cap the rest is left unread: the answer says 413 and the connection closes.
+                    serve(!last);
+                    return;
+                }
+            }
+        }
+
+        private void expired() {
+            if (decided.compareAndSet(false, true)) {
+                Problem.write(request, response, callback, 408, "The request body did not arrive within "
+                        + bodyTimeout.toSeconds() + " seconds.", true);
+            }
+        }
+
+        private void serve(boolean unreadBody) {
+            if (!decided.compareAndSet(false, true)) {
+                return;
+            }
+            if (deadline != null) {
+                deadline.cancel();
+            }
+            AuthHttpResponse answer;
+            try {
+                answer = handler.handle(AuthHttpRequest.of(request.getMethod(), request.getHttpURI().getPath(),
+                        headers(request.getHeaders()), new ByteArrayInputStream(body.toByteArray()),
+                        Request.getRemoteAddr(request)));
+            } catch (RuntimeException e) {
+                // The handler promises not to throw; if it does anyway, Jetty's error handler answers 500.
+                callback.failed(e);
+                return;
+            }
+            response.setStatus(answer.status());
+            HttpFields.Mutable out = response.getHeaders();
+            answer.headers().forEach(out::put);
+            if (unreadBody) {
+                out.put(HttpHeader.CONNECTION, "close");
+            }
+            byte[] bytes = answer.body();
+            if (bytes.length == 0) {
+                callback.succeeded();
+            } else {
+                out.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+                response.write(true, ByteBuffer.wrap(bytes), callback);
+            }
+        }
+    }
+
+    private static Map<String, List<String>> headers(HttpFields fields) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField f : fields) {
+            headers.computeIfAbsent(f.getName(), k -> new ArrayList<>(1)).add(f.getValue());
+        }
+        return headers;
+    }
+}
