@@ -2,6 +2,7 @@ package org.portcullis.auth.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,4 +39,20 @@ public interface AttemptStore {
      * @return how many were deleted
      */
     int purge(Instant now, int limit);
+
+    /**
+     * The argument checks every {@link #recordFailure} makes before anything else, written once so
+     * that every store refuses the same calls the same way.
+     *
+     * @throws NullPointerException     naming the first argument that is {@code null}
+     * @throws IllegalArgumentException if {@code window} is zero or negative
+     */
+    static void requireFailureArguments(String key, Instant now, Duration window) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(window, "window");
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("window must be positive: " + window);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.portcullis.auth.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -123,5 +124,47 @@ public interface SessionStore {
      * @throws StoreUnavailableException if it cannot
      */
     default void ping() {
+    }
+
+    /**
+     * The argument checks every {@link #rotate} makes before anything else, written once so that
+     * every store refuses the same calls the same way.
+     *
+     * @throws NullPointerException naming the first argument that is {@code null}
+     */
+    static void requireRotateArguments(String sessionId, String expectedHash, String newHash, Instant now,
+                                       Instant newIdleExpiresAt) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(expectedHash, "expectedHash");
+        Objects.requireNonNull(newHash, "newHash");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(newIdleExpiresAt, "newIdleExpiresAt");
+    }
+
+    /**
+     * The argument checks every {@link #revokeAll} makes before anything else.
+     *
+     * @throws NullPointerException naming the first argument that is {@code null}
+     */
+    static void requireRevokeAllArguments(String userId, RevocationReason reason, Instant now,
+                                          Optional<String> exceptSessionId) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(exceptSessionId, "exceptSessionId");
+    }
+
+    /**
+     * The argument checks every {@link #purge} makes before anything else.
+     *
+     * @throws NullPointerException     naming the first argument that is {@code null}
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    static void requirePurgeArguments(Instant now, Instant revokedBefore, int limit) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(revokedBefore, "revokedBefore");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
     }
 }

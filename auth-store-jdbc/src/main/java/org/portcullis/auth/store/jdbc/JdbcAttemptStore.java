@@ -56,12 +56,7 @@ final class JdbcAttemptStore implements AttemptStore {
 
     @Override
     public AttemptState recordFailure(String key, Instant now, Duration window) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(window, "window");
-        if (window.isZero() || window.isNegative()) {
-            throw new IllegalArgumentException("window must be positive: " + window);
-        }
+        AttemptStore.requireFailureArguments(key, now, window);
         String column = column(key);
         Instant end = now.plus(window);
         if (db.dialect() == JdbcDialect.POSTGRESQL) {

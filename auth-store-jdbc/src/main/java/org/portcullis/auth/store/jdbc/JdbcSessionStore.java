@@ -145,11 +145,7 @@ final class JdbcSessionStore implements SessionStore {
     @Override
     public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
                                  Instant newIdleExpiresAt) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        Objects.requireNonNull(expectedHash, "expectedHash");
-        Objects.requireNonNull(newHash, "newHash");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(newIdleExpiresAt, "newIdleExpiresAt");
+        SessionStore.requireRotateArguments(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
         return db.inTransaction("sessions.rotate", h -> {
             // The compare-and-set. Under concurrency the database serialises writers on the row and
             // re-checks the WHERE clause for each (PostgreSQL's READ COMMITTED re-evaluation, H2's row
@@ -198,10 +194,7 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId) {
-        Objects.requireNonNull(userId, "userId");
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(exceptSessionId, "exceptSessionId");
+        SessionStore.requireRevokeAllArguments(userId, reason, now, exceptSessionId);
         // Choose, then lock in id order (see "Lock order" above), then revoke what was locked. The
         // UPDATE re-checks "not revoked" and reports what it changed, so two concurrent calls never
         // both claim the same session.
@@ -243,11 +236,7 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(revokedBefore, "revokedBefore");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
+        SessionStore.requirePurgeArguments(now, revokedBefore, limit);
         // One short transaction of at most `limit` rows (keycloak#20073: never one giant delete).
         // The rows are chosen along the expiry (then revocation) index, then locked in id order
         // (see "Lock order" above); the lock keeps a concurrent rotation from extending a session

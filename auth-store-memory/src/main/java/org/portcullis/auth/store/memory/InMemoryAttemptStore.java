@@ -60,12 +60,7 @@ public final class InMemoryAttemptStore implements AttemptStore {
 
     @Override
     public AttemptState recordFailure(String key, Instant now, Duration window) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(window, "window");
-        if (window.isZero() || window.isNegative()) {
-            throw new IllegalArgumentException("window must be positive: " + window);
-        }
+        AttemptStore.requireFailureArguments(key, now, window);
         if (recordsSinceSweep.incrementAndGet() >= SWEEP_EVERY_RECORDS) {
             recordsSinceSweep.set(0);
             purge(now, Integer.MAX_VALUE);

@@ -174,11 +174,7 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
                                  Instant newIdleExpiresAt) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        Objects.requireNonNull(expectedHash, "expectedHash");
-        Objects.requireNonNull(newHash, "newHash");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(newIdleExpiresAt, "newIdleExpiresAt");
+        SessionStore.requireRotateArguments(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
         RotationResult[] result = {RotationResult.INACTIVE};
         // One compare-and-set under the session's own bin lock: never a read followed by a write.
         sessions.computeIfPresent(sessionId, (id, entry) -> {
@@ -220,10 +216,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId) {
-        Objects.requireNonNull(userId, "userId");
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(exceptSessionId, "exceptSessionId");
+        SessionStore.requireRevokeAllArguments(userId, reason, now, exceptSessionId);
         Set<String> ids = sessionIdsByUser.get(userId);
         if (ids == null) {
             return List.of();
@@ -261,11 +254,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(revokedBefore, "revokedBefore");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
+        SessionStore.requirePurgeArguments(now, revokedBefore, limit);
         return removeWhere(now, revokedBefore, limit);
     }
 
