@@ -22,7 +22,7 @@ final class MeteredAuditLog extends MeteredAuditSink implements AuditLog {
     }
 
     @Override
-    public int purgeBefore(Instant cutoff, int limit) {
-        return log.purgeBefore(cutoff, limit);
+    public int purge(Instant cutoff, int limit) {
+        return log.purge(cutoff, limit);
     }
 }
