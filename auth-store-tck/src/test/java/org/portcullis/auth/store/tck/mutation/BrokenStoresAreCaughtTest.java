@@ -80,7 +80,6 @@ class BrokenStoresAreCaughtTest {
         Stream<DynamicNode> mutants = broken.stream().map(m -> dynamicTest(m.name() + " (caught by " + m.caughtBy() + ")",
                 () -> {
                     Run run = run(suite, m);
-                    System.out.printf("%s | %s | fails %d checks: %s%n", name, m.name(), run.failed().size(), run.failed());
                     assertThat(run.failed()).as("checks failed by a store where %s", m.name()).contains(m.caughtBy());
                     // Every failure names the broken store's class and the behaviour it breaks.
                     run.messages().forEach((check, message) -> assertThat(message).as(check)
