@@ -34,7 +34,7 @@ public final class AppInitializer implements ServletContainerInitializer {
         // The 7G endpoints: /user/login, /user/refreshToken, ..., /common/HealthCheck.
         ServletRegistration.Dynamic endpoints = context.addServlet("portcullis-endpoints",
                 new PortcullisEndpointServlet(handler));
-        endpoints.addMapping("/user/*", "/common/*");
+        endpoints.addMapping("/user/*", "/common/*", "/.well-known/*");
 
         // The application's own servlets, behind the filter.
         context.addServlet("app", new AppServlet()).addMapping("/app/*");

@@ -23,5 +23,7 @@ public enum AuditEventType {
     /** An administrator enabled a user. */
     USER_ENABLED,
     /** An administrator set a user's password. */
-    PASSWORD_CHANGED
+    PASSWORD_CHANGED,
+    /** A signing key was revoked in an emergency: every token it signed is refused from now on. */
+    KEY_REVOKED
 }

@@ -97,6 +97,31 @@ public interface AuthService extends AutoCloseable {
     String rotateSigningKey(java.time.Duration publishLead);
 
     /**
+     * Emergency revocation of a signing key, for a key that leaked: from the moment this returns,
+     * every token signed with it is refused on this node, cached or not, and the key is gone from
+     * {@link #publishedKeys()}; other nodes refuse it within {@link AuthSettings#keyReloadInterval()}
+     * (sooner when they are told to reload). If it was the key that signs now, the next token is
+     * signed with a new key, which is published and signs at once: there is no time to publish ahead.
+     * Audited as {@code KEY_REVOKED}. Sessions are not ended: their holders refresh with a token the
+     * engine verifies, and a refresh presenting a token of the revoked key is refused.
+     *
+     * @param kid   the key's id, as {@code keys list} shows it
+     * @param actor who revoked it, for the audit trail (an operator name, "api"); never a secret
+     * @return {@code false}, changing nothing, when no key has this id or it no longer verifies
+     * @throws StoreUnavailableException when the key store cannot be written
+     */
+    boolean revokeSigningKey(String kid, String actor);
+
+    /**
+     * The public keys that verify this service's tokens now, as a JWK Set (RFC 7517 §5): what a
+     * {@code /.well-known/jwks.json} endpoint serves. Never a private or symmetric key: with
+     * {@link SigningAlgorithm#HS256} the set is empty.
+     *
+     * @throws StoreUnavailableException when the key store cannot be read and no keys were loaded before
+     */
+    PublishedKeys publishedKeys();
+
+    /**
      * Checks that the stores can be reached.
      *
      * @throws StoreUnavailableException if they cannot

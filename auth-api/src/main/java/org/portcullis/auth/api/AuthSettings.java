@@ -26,12 +26,13 @@ import java.util.Objects;
  * @param throttling              failed-login throttling, built with {@link Throttling#builder()}
  * @param cleanup                 purge of expired sessions, old audit events and attempt counters, built with
  *                                {@link Cleanup#builder()}
+ * @param keys                    publishing and scheduled rotation of signing keys, built with {@link Keys#builder()}
  */
 public record AuthSettings(String issuer, String audience, Duration accessTokenLifetime, Duration refreshIdleTimeout,
                            Duration absoluteSessionLifetime, Duration clockSkew, Duration refreshGraceWindow,
                            int maxSessionsPerUser, SessionLimitPolicy sessionLimitPolicy, int maxTokenBytes,
                            long tokenCacheSize, Duration sessionStatusTtl, SigningAlgorithm signingAlgorithm,
-                           Duration keyReloadInterval, Throttling throttling, Cleanup cleanup) {
+                           Duration keyReloadInterval, Throttling throttling, Cleanup cleanup, Keys keys) {
 
     /**
      * Throttling of failed logins. Failures are counted per (username, IP) pair, per IP and per
@@ -330,6 +331,115 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         }
     }
 
+    /**
+     * Publishing and scheduled rotation of signing keys.
+     *
+     * <p>Publishing (off by default, since each endpoint is one more anonymous path) serves the public
+     * keys as a JWK Set at {@code /.well-known/jwks.json} and a discovery document at
+     * {@code /.well-known/openid-configuration}, with {@code Cache-Control: max-age} of
+     * {@link #jwksMaxAge()}. Rotation makes a new key every {@link #rotationInterval()}, published
+     * {@link #publishLead(Duration)} before it signs, so that a verifier that caches the JWK Set
+     * has it before the first token it signs (DESIGN: keycloak#49658).
+     *
+     * <p>Build with {@link #builder()} or {@link #toBuilder()}. Immutable and thread-safe; equal when
+     * every setting is equal.
+     */
+    public static final class Keys {
+
+        private final boolean publishJwks;
+        private final Duration jwksMaxAge;
+        private final Duration rotationInterval;
+
+        private Keys(Builder b) {
+            requireBetween(b.jwksMaxAge, Duration.ofSeconds(1), Duration.ofDays(1), "keys.jwksMaxAge");
+            requireNonNegative(b.rotationInterval, "keys.rotationInterval");
+            if (!b.rotationInterval.isZero() && b.rotationInterval.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("keys.rotationInterval must be zero (off) or at least 1 minute: "
+                        + b.rotationInterval);
+            }
+            this.publishJwks = b.publishJwks;
+            this.jwksMaxAge = b.jwksMaxAge;
+            this.rotationInterval = b.rotationInterval;
+        }
+
+        /** The defaults listed on the {@link Builder} methods. */
+        public static Keys defaults() {
+            return builder().build();
+        }
+
+        /** A builder starting from the defaults. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder starting from these settings. */
+        public Builder toBuilder() {
+            return new Builder().publishJwks(publishJwks).jwksMaxAge(jwksMaxAge).rotationInterval(rotationInterval);
+        }
+
+        /** Whether the JWK Set and the discovery document are served. */
+        public boolean publishJwks() { return publishJwks; }
+
+        /** The {@code Cache-Control: max-age} of the JWK Set and the discovery document. */
+        public Duration jwksMaxAge() { return jwksMaxAge; }
+
+        /** Time between scheduled rotations; zero when keys rotate only when asked. */
+        public Duration rotationInterval() { return rotationInterval; }
+
+        /**
+         * How long a new key is published before it signs: one cache lifetime of the JWK Set plus one
+         * key-reload interval (every node and every caching verifier has seen it by then).
+         */
+        public Duration publishLead(Duration keyReloadInterval) {
+            return jwksMaxAge.plus(keyReloadInterval);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Keys k && publishJwks == k.publishJwks && jwksMaxAge.equals(k.jwksMaxAge)
+                    && rotationInterval.equals(k.rotationInterval);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(publishJwks, jwksMaxAge, rotationInterval);
+        }
+
+        @Override
+        public String toString() {
+            return "Keys[publishJwks=" + publishJwks + ", jwksMaxAge=" + jwksMaxAge + ", rotationInterval="
+                    + rotationInterval + "]";
+        }
+
+        /** Builds {@link Keys}; {@link #build()} validates and names any bad setting. Not thread-safe. */
+        public static final class Builder {
+            private boolean publishJwks = false;
+            private Duration jwksMaxAge = Duration.ofMinutes(5);
+            private Duration rotationInterval = Duration.ofDays(30);
+
+            private Builder() {
+            }
+
+            /** Serve the JWK Set and the discovery document; default {@code false}. */
+            public Builder publishJwks(boolean v) { publishJwks = v; return this; }
+
+            /** {@code Cache-Control: max-age} of the published documents; default 5 minutes, 1 second to 1 day. */
+            public Builder jwksMaxAge(Duration v) { jwksMaxAge = v; return this; }
+
+            /** Time between scheduled rotations; default 30 days; zero turns scheduled rotation off. */
+            public Builder rotationInterval(Duration v) { rotationInterval = v; return this; }
+
+            /**
+             * Validates and builds.
+             *
+             * @throws IllegalArgumentException naming the first bad setting ({@code keys.…})
+             */
+            public Keys build() {
+                return new Keys(this);
+            }
+        }
+    }
+
     public AuthSettings {
         requireText(issuer, "issuer");
         requireText(audience, "audience");
@@ -359,6 +469,12 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         requirePositive(keyReloadInterval, "keyReloadInterval");
         Objects.requireNonNull(throttling, "throttling");
         Objects.requireNonNull(cleanup, "cleanup");
+        Objects.requireNonNull(keys, "keys");
+        if (!keys.rotationInterval().isZero()
+                && keys.rotationInterval().compareTo(keys.publishLead(keyReloadInterval)) <= 0) {
+            throw new IllegalArgumentException("keys.rotationInterval (" + keys.rotationInterval()
+                    + ") must be longer than keys.jwksMaxAge plus keyReloadInterval (" + keys.publishLead(keyReloadInterval) + ")");
+        }
     }
 
     /** All defaults. */
@@ -390,6 +506,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         b.keyReloadInterval = keyReloadInterval;
         b.throttling = throttling;
         b.cleanup = cleanup;
+        b.keys = keys;
         return b;
     }
 
@@ -411,6 +528,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         private Duration keyReloadInterval = Duration.ofMinutes(1);
         private Throttling throttling = Throttling.defaults();
         private Cleanup cleanup = Cleanup.defaults();
+        private Keys keys = Keys.defaults();
 
         private Builder() {
         }
@@ -464,6 +582,9 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         /** Cleanup settings; default {@link Cleanup#defaults()}. */
         public Builder cleanup(Cleanup v) { cleanup = v; return this; }
 
+        /** Key publishing and rotation settings; default {@link Keys#defaults()}. */
+        public Builder keys(Keys v) { keys = v; return this; }
+
         /**
          * Validates and builds.
          *
@@ -472,7 +593,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         public AuthSettings build() {
             return new AuthSettings(issuer, audience, accessTokenLifetime, refreshIdleTimeout, absoluteSessionLifetime,
                     clockSkew, refreshGraceWindow, maxSessionsPerUser, sessionLimitPolicy, maxTokenBytes,
-                    tokenCacheSize, sessionStatusTtl, signingAlgorithm, keyReloadInterval, throttling, cleanup);
+                    tokenCacheSize, sessionStatusTtl, signingAlgorithm, keyReloadInterval, throttling, cleanup, keys);
         }
     }
 

@@ -66,6 +66,17 @@ public record SigningKey(String kid, SigningAlgorithm algorithm, byte[] publicKe
                 Optional.of(retiresAt), Optional.of(expiresAt));
     }
 
+    /**
+     * A copy that neither signs nor verifies from {@code at}: retirement and expiry are moved to
+     * {@code at} where they are later or unset, and kept where they are earlier.
+     */
+    public SigningKey revokedAt(Instant at) {
+        Instant retire = retiresAt.filter(r -> r.isBefore(at)).orElse(at);
+        Instant expire = expiresAt.filter(e -> e.isBefore(at)).orElse(at);
+        return new SigningKey(kid, algorithm, publicKey, privateKey, createdAt, activatesAt,
+                Optional.of(retire), Optional.of(expire));
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SigningKey k && kid.equals(k.kid) && algorithm == k.algorithm

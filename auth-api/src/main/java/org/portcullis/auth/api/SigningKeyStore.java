@@ -32,6 +32,25 @@ public interface SigningKeyStore {
     boolean update(SigningKey key);
 
     /**
+     * Revokes a key in an emergency: from {@code at} it neither signs nor verifies. Only moves the
+     * key's retirement and expiry earlier, never later. Implementations should make this one
+     * atomic write; the default reads and then writes, and is correct only where nothing else
+     * changes the key meanwhile.
+     *
+     * @return {@code false}, changing nothing, if no key has this kid or it already stops verifying by {@code at}
+     */
+    default boolean revoke(String kid, Instant at) {
+        java.util.Objects.requireNonNull(kid, "kid");
+        java.util.Objects.requireNonNull(at, "at");
+        for (SigningKey k : findAll()) {
+            if (k.kid().equals(kid)) {
+                return k.canVerifyAt(at) && update(k.revokedAt(at));
+            }
+        }
+        return false;
+    }
+
+    /**
      * Deletes keys that can no longer verify at {@code now} (expired at or before it).
      *
      * @return how many were deleted

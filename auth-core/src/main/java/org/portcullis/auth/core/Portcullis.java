@@ -38,6 +38,8 @@ import org.portcullis.auth.core.internal.validate.Validator;
  */
 public final class Portcullis {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Portcullis.class);
+
     private Portcullis() {
     }
 
@@ -157,7 +159,13 @@ public final class Portcullis {
             SessionOps ops = new SessionOps(reads, writes, audit, clock);
             Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
             SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);
-            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, cleanup, reads,
+            if (settings.keys().publishJwks() && !settings.signingAlgorithm().asymmetric()) {
+                // An HMAC key has no public half (RFC 7518 §3.2): the JWK Set stays empty.
+                LOG.warn("keys.publishJwks is on but signingAlgorithm is {}: a symmetric key is never published, "
+                        + "so the JWK Set is empty; choose RS256, ES256 or EdDSA for other services to verify tokens",
+                        settings.signingAlgorithm());
+            }
+            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, cleanup, reads, audit,
                     schedule ? scheduler : null);
         }
     }

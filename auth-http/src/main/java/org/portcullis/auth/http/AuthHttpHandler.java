@@ -1,11 +1,14 @@
 package org.portcullis.auth.http;
 
 import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.http.internal.ClientAddresses;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +21,8 @@ import java.util.Set;
  * adapter ({@code auth-javalin}) and the standalone server ({@code auth-server}) are such adapters.
  *
  * <h2>Two calls</h2>
- * {@link #handle} answers the 7G endpoints (mount it on {@code /user/*} and {@code /common/*}).
+ * {@link #handle} answers the 7G endpoints (mount it on {@code /user/*} and {@code /common/*}, and
+ * on {@code /.well-known/*} when keys are published).
  * {@link #admit} protects the application's own routes: call it before them, send
  * {@link Admission#answer()} when there is one, otherwise add {@link Admission#responseHeaders()}
  * to the application's response and give it {@link Admission#caller()}. {@code handle} admits
@@ -37,7 +41,13 @@ import java.util.Set;
  * GET    /user/me                 bearer     → 200 {userId, username, roles, sessionId}
  * GET    /common/lookup           anonymous  → 200 {errorCodes, auditEventTypes, settings, anonymousPaths}
  * GET    /common/HealthCheck      anonymous  → 200 {"status":"Healthy"} or 503 {"status":"Unhealthy"}
+ * GET    /.well-known/jwks.json   anonymous, opt-in → 200 JWK Set of the public verification keys
+ * GET    /.well-known/openid-configuration  anonymous, opt-in → 200 {issuer, jwks_uri, access_token_signing_alg_values_supported}
  * </pre>
+ * The two opt-in documents exist only when the engine's settings publish keys
+ * ({@code AuthSettings.Keys#publishJwks}); otherwise their paths are unknown like any other. They
+ * carry {@code Cache-Control: public, max-age} and an {@code ETag}, and answer {@code If-None-Match}
+ * with 304.
  * Token response: {@code {"accessToken","refreshToken","tokenType":"Bearer","expiresIn","expiresAt",
  * "refreshExpiresAt","sessionId"}}, {@code expiresIn} in seconds, instants in ISO-8601 UTC. Every
  * response carries {@code Cache-Control: no-store}, since most hold tokens or session data.
@@ -102,6 +112,8 @@ import java.util.Set;
  */
 public final class AuthHttpHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthHttpHandler.class);
+
     /** Default cap on a request body: 16 KiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
     /** Default cap on all request headers together (names and values): 16 KiB. */
@@ -116,13 +128,39 @@ public final class AuthHttpHandler {
     private final ClientAddresses addresses;
     private final Gate gate;
     private final RouteTable routes;
+    private final Set<String> anonymousPaths;
 
     private AuthHttpHandler(Builder b) {
         this.service = b.service;
         this.addresses = ClientAddresses.trusting(b.trustedProxies);
-        this.gate = new Gate(b.service, b.accessRules, b.cors, b.maxHeaderBytes);
+        AuthSettings settings = b.service.settings();
+        KeyDocuments documents = new KeyDocuments(b.service, settings.keys().jwksMaxAge(),
+                KeyDocuments.jwksUri(b.publicBaseUri, settings.issuer()));
+        Set<String> optedIn = new HashSet<>();
+        if (settings.keys().publishJwks()) {
+            optedIn.add(RouteTable.JWKS);
+            if (documents.hasMetadata()) {
+                optedIn.add(RouteTable.DISCOVERY);
+            } else {
+                LOG.warn("keys are published at {} but {} is not served: it must name the JWK Set's absolute URI; "
+                        + "give the handler a publicBaseUri or make the issuer an https URI", RouteTable.JWKS,
+                        RouteTable.DISCOVERY);
+            }
+        }
+        this.anonymousPaths = RouteTable.anonymousPaths(optedIn);
         this.routes = new RouteTable(new UserEndpoints(b.service, new JsonBodies(b.maxBodyBytes), this::clientInfo,
-                new Representations.Limits(b.refreshMargin, b.maxBodyBytes, b.maxHeaderBytes)));
+                new Representations.Limits(b.refreshMargin, b.maxBodyBytes, b.maxHeaderBytes), documents,
+                anonymousPaths), optedIn);
+        this.gate = new Gate(b.service, routes, b.accessRules, b.cors, b.maxHeaderBytes);
+    }
+
+    /**
+     * The paths this handler serves without an access token: {@link #ANONYMOUS_PATHS}, plus
+     * {@code /.well-known/jwks.json} and {@code /.well-known/openid-configuration} when the engine's
+     * settings publish keys ({@code AuthSettings.Keys#publishJwks}).
+     */
+    public Set<String> anonymousPaths() {
+        return anonymousPaths;
     }
 
     /** A builder over the given service; see the setters for defaults. */
@@ -200,6 +238,7 @@ public final class AuthHttpHandler {
         private Duration refreshMargin = DEFAULT_REFRESH_MARGIN;
         private AccessRules accessRules = AccessRules.none();
         private CorsPolicy cors;
+        private URI publicBaseUri;
 
         private Builder(AuthService service) {
             this.service = Objects.requireNonNull(service, "service");
@@ -246,6 +285,21 @@ public final class AuthHttpHandler {
         /** Answers CORS preflights and adds CORS headers per the policy; default none (no CORS at all). */
         public Builder cors(CorsPolicy policy) {
             this.cors = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The absolute URI clients reach this handler at (scheme, host, port and any context path),
+         * from which the discovery metadata names {@code jwks_uri}. Default: the issuer, when the
+         * settings' issuer is an absolute http(s) URI; otherwise, with key publishing on, the JWK Set
+         * is served but the metadata is not.
+         */
+        public Builder publicBaseUri(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (!uri.isAbsolute() || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
+                throw new IllegalArgumentException("publicBaseUri must be an absolute http(s) URI without query: " + uri);
+            }
+            this.publicBaseUri = uri;
             return this;
         }
 

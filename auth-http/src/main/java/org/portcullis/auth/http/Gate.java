@@ -21,9 +21,11 @@ final class Gate {
     private final AccessRules rules;
     private final CorsPolicy cors;
     private final int maxHeaderBytes;
+    private final RouteTable routes;
 
-    Gate(AuthService service, AccessRules rules, CorsPolicy cors, int maxHeaderBytes) {
+    Gate(AuthService service, RouteTable routes, AccessRules rules, CorsPolicy cors, int maxHeaderBytes) {
         this.service = service;
+        this.routes = routes;
         this.rules = rules;
         this.cors = cors;
         this.maxHeaderBytes = maxHeaderBytes;
@@ -39,7 +41,7 @@ final class Gate {
             return new Admission.Preflight(Responses.finish(request, cors.preflight(request)));
         }
         String path = request.path();
-        RouteTable.Route route = RouteTable.find(path);
+        RouteTable.Route route = routes.find(path);
         AccessRules.Rule rule = route == null ? rules.ruleFor(path) : AccessRules.Rule.DEFAULT;
         if (route != null && route.access() == RouteTable.Access.ANONYMOUS
                 || route == null && rule.kind == AccessRules.Kind.ANONYMOUS) {

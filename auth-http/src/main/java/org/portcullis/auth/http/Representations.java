@@ -98,6 +98,7 @@ final class Representations {
         settings.put("refreshGraceWindowSeconds", s.refreshGraceWindow().getSeconds());
         settings.put("issuer", s.issuer());
         settings.put("audience", s.audience());
+        settings.put("jwksPublished", s.keys().publishJwks());
         settings.put("maxUsernameLength", PasswordCredential.MAX_USERNAME_LENGTH);
         settings.put("maxPasswordLength", PasswordCredential.MAX_PASSWORD_LENGTH);
         settings.put("maxAccessTokenBytes", s.maxTokenBytes());

@@ -30,8 +30,11 @@ final class RouteTable {
         AUTHENTICATED
     }
 
-    /** One row of the table. */
-    record Route(String path, boolean prefix, Access access,
+    /**
+     * One row of the table. An opt-in row exists only when the engine's settings publish keys
+     * ({@code AuthSettings.Keys#publishJwks}); otherwise its path is unknown, like any other.
+     */
+    record Route(String path, boolean prefix, Access access, boolean optIn,
                  Map<String, BiFunction<UserEndpoints, UserEndpoints.Call, AuthHttpResponse>> methods) {
 
         boolean matches(String requestPath) {
@@ -51,6 +54,10 @@ final class RouteTable {
     }
 
     static final String REFRESH = "/user/refreshToken";
+    /** RFC 8414 §3 / OpenID Connect Discovery 1.0 §4: the well-known location of the metadata. */
+    static final String DISCOVERY = "/.well-known/openid-configuration";
+    /** Where the JWK Set is served; named in the metadata's {@code jwks_uri}. */
+    static final String JWKS = "/.well-known/jwks.json";
 
     static final List<Route> ROUTES = List.of(
             exact("/user/login", Access.ANONYMOUS, "POST", UserEndpoints::login),
@@ -61,22 +68,36 @@ final class RouteTable {
             prefix("/user/sessions/", Access.AUTHENTICATED, "DELETE", UserEndpoints::revokeSession),
             exact("/user/me", Access.AUTHENTICATED, "GET", UserEndpoints::me),
             exact("/common/lookup", Access.ANONYMOUS, "GET", UserEndpoints::lookup),
-            exact("/common/HealthCheck", Access.ANONYMOUS, "GET", UserEndpoints::health));
+            exact("/common/HealthCheck", Access.ANONYMOUS, "GET", UserEndpoints::health),
+            optIn(JWKS, UserEndpoints::jwks),
+            optIn(DISCOVERY, UserEndpoints::discovery));
 
-    /** The paths of the anonymous routes: the contract's fixed anonymous set. */
-    static final Set<String> ANONYMOUS_PATHS = ROUTES.stream().filter(r -> r.access() == Access.ANONYMOUS && !r.prefix())
-            .map(Route::path).collect(Collectors.toUnmodifiableSet());
+    /** The paths of the anonymous routes that always exist: the contract's fixed anonymous set. */
+    static final Set<String> ANONYMOUS_PATHS = anonymousPaths(Set.of());
 
     private final UserEndpoints endpoints;
+    private final Set<String> optedIn;
 
-    RouteTable(UserEndpoints endpoints) {
+    /**
+     * @param optedIn the paths of the opt-in routes that exist in this table (none, or the JWK Set
+     *                and, when its {@code jwks_uri} can be named, the discovery metadata)
+     */
+    RouteTable(UserEndpoints endpoints, Set<String> optedIn) {
         this.endpoints = endpoints;
+        this.optedIn = Set.copyOf(optedIn);
     }
 
-    /** The route of a path, if it is one of the 7G endpoints (matched exactly, case and all). */
-    static Route find(String path) {
+    /** The anonymous paths of a table with the given opt-in routes: the fixed set plus those. */
+    static Set<String> anonymousPaths(Set<String> optedIn) {
+        return ROUTES.stream().filter(r -> r.access() == Access.ANONYMOUS && !r.prefix()
+                        && (!r.optIn() || optedIn.contains(r.path())))
+                .map(Route::path).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The route of a path, if it is one of this table's endpoints (matched exactly, case and all). */
+    Route find(String path) {
         for (Route r : ROUTES) {
-            if (r.matches(path)) {
+            if (r.matches(path) && (!r.optIn() || optedIn.contains(r.path()))) {
                 return r;
             }
         }
@@ -100,12 +121,16 @@ final class RouteTable {
 
     private static Route exact(String path, Access access, String method,
                                BiFunction<UserEndpoints, UserEndpoints.Call, AuthHttpResponse> endpoint) {
-        return new Route(path, false, access, one(method, endpoint));
+        return new Route(path, false, access, false, one(method, endpoint));
+    }
+
+    private static Route optIn(String path, BiFunction<UserEndpoints, UserEndpoints.Call, AuthHttpResponse> endpoint) {
+        return new Route(path, false, Access.ANONYMOUS, true, one("GET", endpoint));
     }
 
     private static Route prefix(String path, Access access, String method,
                                 BiFunction<UserEndpoints, UserEndpoints.Call, AuthHttpResponse> endpoint) {
-        return new Route(path, true, access, one(method, endpoint));
+        return new Route(path, true, access, false, one(method, endpoint));
     }
 
     private static Map<String, BiFunction<UserEndpoints, UserEndpoints.Call, AuthHttpResponse>> one(

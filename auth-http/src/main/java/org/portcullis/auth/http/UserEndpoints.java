@@ -32,13 +32,17 @@ final class UserEndpoints {
     private final JsonBodies bodies;
     private final Function<AuthHttpRequest, ClientInfo> clients;
     private final Representations.Limits limits;
+    private final KeyDocuments keyDocuments;
+    private final Set<String> anonymousPaths;
 
     UserEndpoints(AuthService service, JsonBodies bodies, Function<AuthHttpRequest, ClientInfo> clients,
-                  Representations.Limits limits) {
+                  Representations.Limits limits, KeyDocuments keyDocuments, Set<String> anonymousPaths) {
         this.service = service;
         this.bodies = bodies;
         this.clients = clients;
         this.limits = limits;
+        this.keyDocuments = keyDocuments;
+        this.anonymousPaths = Set.copyOf(anonymousPaths);
     }
 
     AuthHttpResponse login(Call call) {
@@ -114,7 +118,15 @@ final class UserEndpoints {
     }
 
     AuthHttpResponse lookup(Call call) {
-        return Responses.json(200, Representations.lookup(service.settings(), limits, AuthHttpHandler.ANONYMOUS_PATHS));
+        return Responses.json(200, Representations.lookup(service.settings(), limits, anonymousPaths));
+    }
+
+    AuthHttpResponse jwks(Call call) {
+        return keyDocuments.jwks(call.request());
+    }
+
+    AuthHttpResponse discovery(Call call) {
+        return keyDocuments.metadata(call.request());
     }
 
     AuthHttpResponse health(Call call) {

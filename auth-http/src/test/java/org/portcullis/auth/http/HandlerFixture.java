@@ -30,9 +30,14 @@ final class HandlerFixture implements AutoCloseable {
     }
 
     HandlerFixture(java.util.function.UnaryOperator<AuthHttpHandler.Builder> configure) {
+        this(s -> s, configure);
+    }
+
+    HandlerFixture(java.util.function.UnaryOperator<AuthSettings.Builder> settings,
+                   java.util.function.UnaryOperator<AuthHttpHandler.Builder> configure) {
         TestUsers.seed(stores.users());
         service = Portcullis.builder().stores(stores).clock(clock)
-                .settings(AuthSettings.builder().accessTokenLifetime(Duration.ofMinutes(20)).build())
+                .settings(settings.apply(AuthSettings.builder().accessTokenLifetime(Duration.ofMinutes(20))).build())
                 .passwordHasher(TestUsers.HASHER).startCleanupJob(false).build();
         handler = configure.apply(AuthHttpHandler.builder(service)).build();
     }

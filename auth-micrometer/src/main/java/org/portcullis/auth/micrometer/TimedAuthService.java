@@ -121,6 +121,16 @@ final class TimedAuthService implements AuthService {
     }
 
     @Override
+    public boolean revokeSigningKey(String kid, String actor) {
+        return delegate.revokeSigningKey(kid, actor);
+    }
+
+    @Override
+    public org.portcullis.auth.api.PublishedKeys publishedKeys() {
+        return delegate.publishedKeys();
+    }
+
+    @Override
     public void checkHealth() {
         delegate.checkHealth();
     }

@@ -93,6 +93,7 @@ final class AdminCli {
               sessions revoke --user NAME       end every session of a user
               keys list                         list signing keys (never a private key)
               keys rotate [--lead DURATION]     start a new signing key, published DURATION (default 0s) before it signs
+              keys revoke KID                   emergency: refuse every token signed with key KID, unpublish it
               audit export --from T --to T [--user NAME] [--type TYPE[,TYPE]] --format csv|jsonl
                                                 stream audit events (T: ISO-8601 instant) to stdout
               db migrate                        create or upgrade the database schema
@@ -261,6 +262,15 @@ final class AdminCli {
                 throw new UsageException("--lead must be a duration such as 0s, 10m or 1h");
             }
             return a -> a.rotateKey(lead, operator);
+        }
+        if (args.is("keys", "revoke")) {
+            args.expectWords(3);
+            args.rejectOthers("--operator");
+            String kid = args.word(2);
+            if (!kid.matches("[A-Za-z0-9_-]{1,128}")) {
+                throw new UsageException("a key id is 1 to 128 letters, digits, - or _: see keys list");
+            }
+            return a -> a.revokeKey(kid, operator);
         }
         if (args.is("audit", "export")) {
             args.expectWords(2);
@@ -457,6 +467,17 @@ final class AdminCli {
                     .reason("keys_rotate kid=" + kid + " operator=" + operator).build();
             backend.stores().audit().record(event);
             out.println("New signing key " + kid + (lead.isZero() ? " signs from now." : " signs after " + Durations.format(lead) + "."));
+            return OK;
+        }
+
+        int revokeKey(String kid, String operator) {
+            // The engine audits KEY_REVOKED with the operator as the actor.
+            if (!service.revokeSigningKey(kid, "cli:" + operator)) {
+                err.println("No signing key " + kid + " that still verifies; nothing changed (see keys list).");
+                return NOT_FOUND;
+            }
+            out.println("Signing key " + kid + " revoked: its tokens are refused now here and within "
+                    + Durations.format(service.settings().keyReloadInterval()) + " on running servers.");
             return OK;
         }
 

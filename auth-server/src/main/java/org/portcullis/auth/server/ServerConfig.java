@@ -147,6 +147,13 @@ public final class ServerConfig {
     static final Setting CLEANUP_AUDIT_RETENTION = engine("cleanup.audit-retention", DURATION,
             ENGINE_DEFAULTS.cleanup().auditRetention(), "how long audit events are kept");
 
+    static final Setting JWKS_ENABLED = engine("jwks.enabled", BOOLEAN, ENGINE_DEFAULTS.keys().publishJwks(),
+            "serve the public signing keys at /.well-known/jwks.json and the metadata at /.well-known/openid-configuration (anonymous)");
+    static final Setting JWKS_MAX_AGE = engine("jwks.max-age", DURATION, ENGINE_DEFAULTS.keys().jwksMaxAge(),
+            "Cache-Control max-age of the published keys (1s-1d); a new key is published this plus key-reload-interval before it signs");
+    static final Setting KEY_ROTATION_INTERVAL = engine("key-rotation-interval", DURATION, ENGINE_DEFAULTS.keys().rotationInterval(),
+            "time between scheduled signing-key rotations; 0 rotates only on keys rotate");
+
     private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, KEK, DEMO_SEED, DEMO_USER,
             DEMO_PASSWORD, TRUSTED_PROXIES, THREADS, MAX_BODY_BYTES, MAX_HEADER_BYTES, HEADER_TIMEOUT, BODY_TIMEOUT,
             IDLE_TIMEOUT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
@@ -155,7 +162,8 @@ public final class ServerConfig {
             SESSION_STATUS_TTL, SIGNING_ALGORITHM, KEY_RELOAD_INTERVAL, THROTTLING_WINDOW, THROTTLING_PAIR_FREE_ATTEMPTS,
             THROTTLING_IP_FREE_ATTEMPTS, THROTTLING_USER_FREE_ATTEMPTS, THROTTLING_BASE_DELAY, THROTTLING_MAX_DELAY,
             THROTTLING_STUFFING_DISTINCT_USERNAMES, THROTTLING_ACCOUNT_MAX_FAILURES, THROTTLING_ACCOUNT_WINDOW,
-            CLEANUP_INTERVAL, CLEANUP_BATCH_SIZE, CLEANUP_REVOKED_RETENTION, CLEANUP_AUDIT_RETENTION);
+            CLEANUP_INTERVAL, CLEANUP_BATCH_SIZE, CLEANUP_REVOKED_RETENTION, CLEANUP_AUDIT_RETENTION,
+            JWKS_ENABLED, JWKS_MAX_AGE, KEY_ROTATION_INTERVAL);
 
     /** Where a value came from, for {@link #describe()}. */
     enum Origin { DEFAULT, FILE, ENVIRONMENT, SECRET_FILE, LEGACY, COMPUTED }
@@ -413,6 +421,11 @@ public final class ServerConfig {
                     .keyReloadInterval(duration(KEY_RELOAD_INTERVAL))
                     .throttling(throttling)
                     .cleanup(cleanup)
+                    .keys(AuthSettings.Keys.builder()
+                            .publishJwks(bool(JWKS_ENABLED))
+                            .jwksMaxAge(duration(JWKS_MAX_AGE))
+                            .rotationInterval(duration(KEY_ROTATION_INTERVAL))
+                            .build())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(inOurNames(e.getMessage()), e);

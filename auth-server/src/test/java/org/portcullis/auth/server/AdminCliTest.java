@@ -195,6 +195,23 @@ class AdminCliTest {
             assertThat(audit(AuditEventType.KEY_ROTATED)).anySatisfy(e -> assertThat(e.reason()).contains(kid, "operator=ann"));
             assertThat(cli("", "keys", "rotate", "--lead", "soon").exit()).isEqualTo(AdminCli.USAGE);
         }
+
+        @Test
+        @DisplayName("keys revoke KID revokes a key at once, audits KEY_REVOKED with the operator; unknown or odd ids are refused")
+        void revoke() {
+            Result rotated = cli("", "keys", "rotate", "--operator", "ann");
+            String kid = rotated.out().replaceAll("(?s).*New signing key (\\S+).*", "$1");
+            Result revoked = cli("", "keys", "revoke", kid, "--operator", "ann");
+            assertThat(revoked.exit()).as(revoked.err()).isZero();
+            assertThat(revoked.out()).contains("Signing key " + kid + " revoked");
+            assertThat(cli("", "keys", "list").out().lines().filter(l -> l.startsWith(kid)))
+                    .singleElement().satisfies(l -> assertThat(l).endsWith("expired"));
+            assertThat(audit(AuditEventType.KEY_REVOKED)).singleElement()
+                    .satisfies(e -> assertThat(e.reason()).contains("kid=" + kid, "cli:ann"));
+            assertThat(cli("", "keys", "revoke", kid).exit()).isEqualTo(AdminCli.NOT_FOUND);
+            assertThat(cli("", "keys", "revoke", "no/such key").exit()).isEqualTo(AdminCli.USAGE);
+            assertThat(cli("", "keys", "revoke").exit()).isEqualTo(AdminCli.USAGE);
+        }
     }
 
     @Nested

@@ -80,6 +80,36 @@ class PortcullisServerEndToEndTest {
     }
 
     @Nested
+    @DisplayName("Published keys (PORTCULLIS_JWKS_ENABLED)")
+    class PublishedKeys {
+
+        @Test
+        @DisplayName("off by default: /.well-known/jwks.json is an unknown path that needs a token")
+        void offByDefault() {
+            Client client = new Client(start(config(Map.of())).uri());
+            HttpResponse<String> r = client.get("/.well-known/jwks.json", null);
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(code(r)).isEqualTo("TOKEN_MISSING");
+        }
+
+        @Test
+        @DisplayName("on: the key set and the metadata answer anonymously, with a finite max-age, and lookup lists them")
+        void on() {
+            Client client = new Client(start(config(Map.of("PORTCULLIS_JWKS_ENABLED", "true",
+                    "PORTCULLIS_ISSUER", "https://id.example", "PORTCULLIS_SIGNING_ALGORITHM", "ES256"))).uri());
+            client.login(ALICE, ALICE_PASSWORD);
+            HttpResponse<String> jwks = client.get("/.well-known/jwks.json", null);
+            assertThat(jwks.statusCode()).isEqualTo(200);
+            assertThat(jwks.headers().firstValue("Cache-Control")).contains("public, max-age=300");
+            assertThat(jwks.body()).contains("\"alg\":\"ES256\"").doesNotContain("\"d\"");
+            HttpResponse<String> meta = client.get("/.well-known/openid-configuration", null);
+            assertThat(json(meta)).containsEntry("jwks_uri", "https://id.example/.well-known/jwks.json");
+            assertThat(json(client.get("/common/lookup", null)).get("anonymousPaths").toString())
+                    .contains("/.well-known/jwks.json", "/.well-known/openid-configuration");
+        }
+    }
+
+    @Nested
     @DisplayName("The session lifecycle")
     class Lifecycle {
 

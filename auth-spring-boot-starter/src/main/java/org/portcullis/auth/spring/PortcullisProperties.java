@@ -48,6 +48,7 @@ public class PortcullisProperties {
     private final Session session = new Session();
     private final Throttling throttling = new Throttling();
     private final Cleanup cleanup = new Cleanup();
+    private final Keys keys = new Keys();
     private final Store store = new Store();
     private final Http http = new Http();
     private final Security security = new Security();
@@ -143,6 +144,23 @@ public class PortcullisProperties {
         public void setRevokedRetention(Duration v) { revokedRetention = v; }
         public Duration getAuditRetention() { return auditRetention; }
         public void setAuditRetention(Duration v) { auditRetention = v; }
+    }
+
+    /** Publishing and scheduled rotation of signing keys. */
+    public static class Keys {
+        /** Serve /.well-known/jwks.json and /.well-known/openid-configuration (anonymous). Default false. */
+        private Boolean publishJwks;
+        /** Cache-Control max-age of the published key set. Default 5m. */
+        private Duration jwksMaxAge;
+        /** Time between scheduled key rotations; 0 turns scheduled rotation off. Default 30d. */
+        private Duration rotationInterval;
+
+        public Boolean getPublishJwks() { return publishJwks; }
+        public void setPublishJwks(Boolean v) { publishJwks = v; }
+        public Duration getJwksMaxAge() { return jwksMaxAge; }
+        public void setJwksMaxAge(Duration v) { jwksMaxAge = v; }
+        public Duration getRotationInterval() { return rotationInterval; }
+        public void setRotationInterval(Duration v) { rotationInterval = v; }
     }
 
     /** Which store backs the engine. */
@@ -291,6 +309,11 @@ public class PortcullisProperties {
         set(cleanup.revokedRetention, c::revokedRetention);
         set(cleanup.auditRetention, c::auditRetention);
         b.cleanup(c.build());
+        AuthSettings.Keys.Builder k = AuthSettings.Keys.builder();
+        set(keys.publishJwks, k::publishJwks);
+        set(keys.jwksMaxAge, k::jwksMaxAge);
+        set(keys.rotationInterval, k::rotationInterval);
+        b.keys(k.build());
         return b.build();
     }
 
@@ -322,6 +345,7 @@ public class PortcullisProperties {
     public Session getSession() { return session; }
     public Throttling getThrottling() { return throttling; }
     public Cleanup getCleanup() { return cleanup; }
+    public Keys getKeys() { return keys; }
     public Store getStore() { return store; }
     public Http getHttp() { return http; }
     public Security getSecurity() { return security; }

@@ -149,7 +149,9 @@ class PortcullisAutoConfigurationTest {
                     "portcullis.throttling.stuffing-distinct-usernames=7",
                     "portcullis.throttling.account-max-failures=100", "portcullis.throttling.account-window=12h",
                     "portcullis.cleanup.interval=0s", "portcullis.cleanup.batch-size=200",
-                    "portcullis.cleanup.revoked-retention=2h", "portcullis.cleanup.audit-retention=90d")
+                    "portcullis.cleanup.revoked-retention=2h", "portcullis.cleanup.audit-retention=90d",
+                    "portcullis.keys.publish-jwks=true", "portcullis.keys.jwks-max-age=2m",
+                    "portcullis.keys.rotation-interval=7d")
                     .run(ctx -> {
                         AuthSettings s = ctx.getBean(AuthSettings.class);
                         assertThat(s).isEqualTo(new AuthSettings("https://id.example", "shop", Duration.ofMinutes(15),
@@ -161,7 +163,9 @@ class PortcullisAutoConfigurationTest {
                                         .maxDelay(Duration.ofMinutes(10)).stuffingDistinctUsernames(7)
                                         .accountMaxFailures(100).accountWindow(Duration.ofHours(12)).build(),
                                 AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(200)
-                                        .revokedRetention(Duration.ofHours(2)).auditRetention(Duration.ofDays(90)).build()));
+                                        .revokedRetention(Duration.ofHours(2)).auditRetention(Duration.ofDays(90)).build(),
+                                AuthSettings.Keys.builder().publishJwks(true).jwksMaxAge(Duration.ofMinutes(2))
+                                        .rotationInterval(Duration.ofDays(7)).build()));
                         assertThat(ctx.getBean(AuthService.class).settings()).isEqualTo(s);
                     });
         }

@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.Credential;
+import org.portcullis.auth.api.PublishedKeys;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.api.text.LogText;
 import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.CleanupScheduler;
 import org.portcullis.auth.core.internal.refresh.RefreshFlow;
@@ -42,13 +45,15 @@ public final class DefaultAuthService implements AuthService {
     private final SessionCleanup cleanup;
     private final SessionReads health;
     private final CleanupScheduler.Scheduled scheduled;
+    private final Audit audit;
 
     /**
      * @param scheduler runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
      */
     public DefaultAuthService(AuthSettings settings, KeyRing keys, LoginFlow login, RefreshFlow refresh,
                               Validator validator, SessionOps sessions, SessionCleanup cleanup, SessionReads health,
-                              CleanupScheduler scheduler) {
+                              Audit audit, CleanupScheduler scheduler) {
+        this.audit = audit;
         this.settings = settings;
         this.keys = keys;
         this.login = login;
@@ -147,6 +152,24 @@ public final class DefaultAuthService implements AuthService {
         AuthSettings s = settings;
         SigningKey key = keys.rotate(publishLead, s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew()));
         return key.kid();
+    }
+
+    @Override
+    public boolean revokeSigningKey(String kid, String actor) {
+        Objects.requireNonNull(kid, "kid");
+        Objects.requireNonNull(actor, "actor");
+        boolean revoked = keys.revoke(kid);
+        if (revoked) {
+            audit.record(audit.event(AuditEventType.KEY_REVOKED, ClientInfo.UNKNOWN)
+                    .reason("kid=" + LogText.neutralise(kid) + ";by=" + LogText.neutralise(actor)));
+            LOG.warn("signing key {} revoked by {}: its tokens are refused", LogText.neutralise(kid), LogText.neutralise(actor));
+        }
+        return revoked;
+    }
+
+    @Override
+    public PublishedKeys publishedKeys() {
+        return keys.published();
     }
 
     @Override

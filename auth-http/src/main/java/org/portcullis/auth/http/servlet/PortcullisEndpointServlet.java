@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * Serves the 7G User endpoints ({@code /user/*} and {@code /common/*}) in any servlet container,
- * through an {@link AuthHttpHandler}. Map it to {@code /user/*} and {@code /common/*} at the root
+ * through an {@link AuthHttpHandler}, and the opt-in key documents under {@code /.well-known/*}
+ * when the engine publishes keys. Map it to {@code /user/*}, {@code /common/*} and {@code /.well-known/*} at the root
  * of the context; the handler routes on the request URI below the context path. It checks tokens
  * itself, so it is safe with or without {@link PortcullisAuthFilter} in front.
  *

@@ -67,6 +67,22 @@ final class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
+    public boolean revoke(String kid, Instant at) {
+        Objects.requireNonNull(kid, "kid");
+        Objects.requireNonNull(at, "at");
+        // One conditional write: only a key that still verifies at :at changes, and its instants
+        // only move earlier.
+        return db.withHandle("signingKeys.revoke", h -> h
+                .createUpdate("UPDATE portcullis_signing_keys SET"
+                        + " retires_at = CASE WHEN retires_at IS NOT NULL AND retires_at < :at THEN retires_at ELSE :at END,"
+                        + " expires_at = :at"
+                        + " WHERE kid = :kid AND (expires_at IS NULL OR expires_at > :at)")
+                .bind("at", Db.ts(at))
+                .bind("kid", kid)
+                .execute()) == 1;
+    }
+
+    @Override
     public int purge(Instant now) {
         Objects.requireNonNull(now, "now");
         return db.withHandle("signingKeys.purge", h -> h

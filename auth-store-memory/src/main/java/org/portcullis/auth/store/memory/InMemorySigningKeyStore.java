@@ -56,6 +56,18 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
     }
 
     @Override
+    public synchronized boolean revoke(String kid, Instant at) {
+        Objects.requireNonNull(kid, "kid");
+        Objects.requireNonNull(at, "at");
+        SigningKey existing = keys.get(kid);
+        if (existing == null || !existing.canVerifyAt(at)) {
+            return false;
+        }
+        keys.put(kid, existing.revokedAt(at));
+        return true;
+    }
+
+    @Override
     public synchronized int purge(Instant now) {
         Objects.requireNonNull(now, "now");
         int deleted = 0;

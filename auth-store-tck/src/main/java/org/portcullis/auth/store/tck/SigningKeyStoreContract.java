@@ -139,6 +139,46 @@ public abstract class SigningKeyStoreContract extends StoreContract<SigningKeySt
     }
 
     @Test
+    @DisplayName("revoking: a revoked key neither signs nor verifies from the given instant, and keeps its material")
+    void revoke() {
+        SigningKey key = ed25519Key();
+        store.create(key);
+        Instant at = clock.instant().plusSeconds(5);
+        assertThat(store.revoke(key.kid(), at)).isTrue();
+        SigningKey stored = store.findAll().get(0);
+        assertThat(stored.canVerifyAt(at.minus(JUST_BEFORE))).isTrue();
+        assertThat(stored.canVerifyAt(at)).isFalse();
+        assertThat(stored.canSignAt(at)).isFalse();
+        assertThat(stored.retiresAt()).contains(at);
+        assertThat(stored.expiresAt()).contains(at);
+        assertThat(stored.privateKey()).isEqualTo(key.privateKey());
+    }
+
+    @Test
+    @DisplayName("revoking: a revocation only moves instants earlier: an earlier retirement is kept")
+    void revokeKeepsEarlierRetirement() {
+        Instant retired = clock.instant().plusSeconds(10);
+        SigningKey key = ed25519Key().retire(retired, clock.instant().plusSeconds(3600));
+        store.create(key);
+        Instant at = clock.instant().plusSeconds(60);
+        assertThat(store.revoke(key.kid(), at)).isTrue();
+        SigningKey stored = store.findAll().get(0);
+        assertThat(stored.retiresAt()).contains(retired);
+        assertThat(stored.expiresAt()).contains(at);
+    }
+
+    @Test
+    @DisplayName("revoking: an unknown key, or one that no longer verifies then, reports false and changes nothing")
+    void revokeUnknownOrExpired() {
+        assertThat(store.revoke("no-such-kid", clock.instant())).isFalse();
+        Instant expiry = clock.instant().plusSeconds(30);
+        SigningKey key = ed25519Key().retire(clock.instant(), expiry);
+        store.create(key);
+        assertThat(store.revoke(key.kid(), expiry.plusSeconds(1))).isFalse();
+        assertThat(store.findAll()).containsExactly(key);
+    }
+
+    @Test
     @DisplayName("deleting expired keys: a key is deleted at its expiry exactly, not a millisecond before, and the count is returned")
     void boundary() {
         Instant expiry = clock.instant().plusSeconds(600);

@@ -72,8 +72,16 @@ public final class AccessTokens {
         }
     }
 
-    /** What a verified token says. */
-    public record Verified(AuthPrincipal principal, Instant notBefore) {
+    /** What a verified token says, and the key that signed it. */
+    public record Verified(AuthPrincipal principal, Instant notBefore, String kid) {
+    }
+
+    /**
+     * Whether tokens signed with key {@code kid} are still accepted (the key was not revoked or
+     * expired since); asked on a cache hit, without reading the store for an unknown key.
+     */
+    public boolean trustsKey(String kid) {
+        return keys.trusts(kid);
     }
 
     /** Signs an access token for a session at {@code now}; it never outlives the session. */
@@ -181,10 +189,10 @@ public final class AccessTokens {
         } catch (ParseException e) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
         }
-        return checkClaims(c, ignoreExpiry);
+        return checkClaims(c, ignoreExpiry, kid);
     }
 
-    private Verified checkClaims(JWTClaimsSet c, boolean ignoreExpiry) {
+    private Verified checkClaims(JWTClaimsSet c, boolean ignoreExpiry, String kid) {
         try {
             if (!settings.issuer().equals(c.getIssuer())) {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_iss");
@@ -231,7 +239,7 @@ public final class AccessTokens {
             }
             Set<String> roleSet = roles == null ? Set.of() : new HashSet<>(roles);
             AuthPrincipal p = new AuthPrincipal(sub, username, roleSet, sid, jti, iat.toInstant(), expiresAt, extra);
-            return new Verified(p, nbf);
+            return new Verified(p, nbf, kid);
         } catch (ParseException | RuntimeException e) {
             if (e instanceof AuthException ae) {
                 throw ae;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.portcullis.auth.api.PublishedKeys;
 import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.SigningKeyStore;
@@ -41,10 +42,15 @@ public final class KeyRing {
     private final Consumer<SigningKey> onGenerated;
     private final Object lock = new Object();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Instant.MIN);
+    /** The last JWK Set built, and the snapshot and key ids it was built from; replaced whole. */
+    private volatile Published published = new Published(null, List.of(), null);
     /** When the store was last read (or a read attempted), for any reason; written under {@code lock}. */
     private volatile Instant lastRead = Instant.MIN;
 
     private record Snapshot(Map<String, KeyMaterial.Prepared> byKid, Instant loadedAt) {
+    }
+
+    private record Published(Snapshot from, List<String> kids, PublishedKeys keys) {
     }
 
     public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
@@ -96,6 +102,71 @@ public final class KeyRing {
             return Optional.empty();
         }
         return Optional.of(p);
+    }
+
+    /**
+     * Whether this node still accepts tokens of key {@code kid}: it is in this node's current view of
+     * the store (re-read when older than the reload interval) and has not expired or been revoked.
+     * Unlike {@link #verifier} it never reads the store for a key it does not know: it is asked on
+     * every cache hit, for a key that was known when the token was first verified.
+     */
+    public boolean trusts(String kid) {
+        Instant now = clock.instant();
+        KeyMaterial.Prepared p = freshSnapshot(now).byKid.get(kid);
+        return p != null && p.key().canVerifyAt(now);
+    }
+
+    /**
+     * The public keys that verify tokens now, as a JWK Set: keys published ahead of signing, the
+     * signing key, and retired keys until they expire (RFC 7517 §5). Rebuilt only when the set of
+     * such keys changes.
+     *
+     * @throws StoreUnavailableException when the key store cannot be read and no keys were loaded before
+     */
+    public PublishedKeys published() {
+        Instant now = clock.instant();
+        Snapshot s = freshSnapshot(now);
+        List<KeyMaterial.Prepared> verifying = s.byKid.values().stream()
+                .filter(p -> p.key().canVerifyAt(now))
+                .sorted(Comparator.comparing((KeyMaterial.Prepared p) -> p.key().activatesAt())
+                        .thenComparing(p -> p.key().kid()))
+                .toList();
+        List<String> kids = verifying.stream().map(p -> p.key().kid()).toList();
+        Published last = published;
+        if (last.from == s && last.kids.equals(kids)) {
+            return last.keys;
+        }
+        PublishedKeys keys = JsonWebKeys.publicSet(verifying.stream().map(KeyMaterial.Prepared::key).toList());
+        published = new Published(s, kids, keys);
+        return keys;
+    }
+
+    /**
+     * Revokes key {@code kid} in the store from now and re-reads the store, so that this node refuses
+     * its tokens and stops publishing it as soon as this returns.
+     *
+     * @return whether a key was revoked
+     * @throws StoreUnavailableException when the key store cannot be written
+     */
+    public boolean revoke(String kid) {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            boolean revoked = store.revoke(kid, now);
+            reload(now);
+            return revoked;
+        }
+    }
+
+    /**
+     * Re-reads the store now, whatever the reload interval: the hook for a push of key changes from
+     * another node (a revocation, a rotation).
+     *
+     * @throws StoreUnavailableException when the key store cannot be read
+     */
+    public void reloadNow() {
+        synchronized (lock) {
+            reload(clock.instant());
+        }
     }
 
     /**

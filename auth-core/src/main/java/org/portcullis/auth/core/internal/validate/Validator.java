@@ -62,6 +62,11 @@ public final class Validator implements ValidationStats {
                 v = verify(token);
                 cache.put(key, v);
             } else {
+                // An emergency key revocation refuses cached tokens too: at once on the node that
+                // revoked, within the key-reload interval on the others.
+                if (!tokens.trustsKey(v.kid())) {
+                    throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid");
+                }
                 repeats.increment();
             }
         }
