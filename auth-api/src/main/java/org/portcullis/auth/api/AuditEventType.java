@@ -22,8 +22,12 @@ public enum AuditEventType {
     USER_DISABLED,
     /** An administrator enabled a user. */
     USER_ENABLED,
-    /** An administrator set a user's password. */
+    /** A user's password was changed, by the user or by an administrator. */
     PASSWORD_CHANGED,
+    /** An administrator replaced a user's roles; they reach the user's tokens at the next refresh. */
+    ROLES_CHANGED,
+    /** An administrator deleted a user (its sessions were revoked first). */
+    USER_DELETED,
     /** A signing key was revoked in an emergency: every token it signed is refused from now on. */
     KEY_REVOKED
 }

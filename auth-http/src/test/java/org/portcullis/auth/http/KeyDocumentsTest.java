@@ -179,6 +179,30 @@ class KeyDocumentsTest {
         }
 
         @Test
+        @DisplayName("every answer of both documents (200, 304, 405) keeps the OpenAPI document")
+        void keepsTheOpenApiDocument() {
+            try (HandlerFixture f = published(SigningAlgorithm.ES256, "https://id.example")) {
+                token(f);
+                for (String path : List.of(JWKS, DISCOVERY)) {
+                    String etag = conforms(f, call("GET", path), 200).header("ETag").orElseThrow();
+                    conforms(f, call("GET", path).header("If-None-Match", etag), 304);
+                    conforms(f, call("POST", path).json("{}"), 405);
+                }
+                conforms(f, call("GET", "/common/lookup"), 200);
+            }
+        }
+
+        private AuthHttpResponse conforms(HandlerFixture f, HandlerFixture.Call c, int status) {
+            AuthHttpResponse r = f.send(c);
+            assertThat(r.status()).isEqualTo(status);
+            Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+            r.headers().forEach((k, v) -> headers.put(k, List.of(v)));
+            assertThat(org.portcullis.auth.http.contract.OpenApiContract.document().violations(c.method, c.path, c.headers,
+                    c.body.length == 0 ? null : c.body, r.status(), headers, r.body())).as("%s %s", c.method, c.path).isEmpty();
+            return r;
+        }
+
+        @Test
         @DisplayName("a revoked key leaves the served set at once")
         void revoked() {
             try (HandlerFixture f = published(SigningAlgorithm.EdDSA, "https://id.example")) {
