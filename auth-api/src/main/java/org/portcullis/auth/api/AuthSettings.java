@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param tokenCacheSize          most verified tokens remembered per node; default 100,000
  * @param sessionStatusTtl        how long a node trusts what it last read of a session's status; this bounds how
  *                                late another node's revocation takes effect here; default 5 seconds
- * @param signingAlgorithm        algorithm of newly generated keys; default {@link SigningAlgorithm#EdDSA}
+ * @param signingAlgorithm        algorithm of newly generated keys; default {@link SigningAlgorithm#EdDSA}, or
+ *                                {@link SigningAlgorithm#RS256} when keys are published (see the builder method)
  * @param keyReloadInterval       how often a node re-reads the key store; default 1 minute
  * @param throttling              failed-login throttling, built with {@link Throttling#builder()}
  * @param cleanup                 purge of expired sessions, old audit events and attempt counters, built with
@@ -524,7 +525,8 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         private int maxTokenBytes = 8192;
         private long tokenCacheSize = 100_000;
         private Duration sessionStatusTtl = Duration.ofSeconds(5);
-        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.EdDSA;
+        /** Null until set: the default then depends on whether keys are published. */
+        private SigningAlgorithm signingAlgorithm;
         private Duration keyReloadInterval = Duration.ofMinutes(1);
         private Throttling throttling = Throttling.defaults();
         private Cleanup cleanup = Cleanup.defaults();
@@ -570,7 +572,12 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         /** Staleness bound of a node's view of session status; default 5 seconds; 0 reads the store every time. */
         public Builder sessionStatusTtl(Duration v) { sessionStatusTtl = v; return this; }
 
-        /** Algorithm of generated keys; default EdDSA (Ed25519). */
+        /**
+         * Algorithm of generated keys. Default: EdDSA (Ed25519) when only Portcullis verifies tokens, the
+         * cheapest to sign and verify here; RS256 when {@link Keys#publishJwks() keys are published}, since
+         * every common JWT library verifies it (Spring Security and Auth0 java-jwt have no EdDSA) and it is
+         * the cheapest for a resource server that checks a signature on every request (docs/interop.md).
+         */
         public Builder signingAlgorithm(SigningAlgorithm v) { signingAlgorithm = v; return this; }
 
         /** Key store re-read interval; default 1 minute. */
@@ -593,7 +600,9 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         public AuthSettings build() {
             return new AuthSettings(issuer, audience, accessTokenLifetime, refreshIdleTimeout, absoluteSessionLifetime,
                     clockSkew, refreshGraceWindow, maxSessionsPerUser, sessionLimitPolicy, maxTokenBytes,
-                    tokenCacheSize, sessionStatusTtl, signingAlgorithm, keyReloadInterval, throttling, cleanup, keys);
+                    tokenCacheSize, sessionStatusTtl, signingAlgorithm != null ? signingAlgorithm
+                            : keys != null && keys.publishJwks() ? SigningAlgorithm.RS256 : SigningAlgorithm.EdDSA,
+                    keyReloadInterval, throttling, cleanup, keys);
         }
     }
 

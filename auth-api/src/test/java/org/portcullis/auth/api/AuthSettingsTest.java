@@ -100,4 +100,24 @@ class AuthSettingsTest {
                 .cleanup(AuthSettings.Cleanup.builder().batchSize(9).build()).build();
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
+
+    @Test
+    @DisplayName("the signing algorithm defaults to EdDSA, to RS256 when keys are published, and an explicit choice wins")
+    void algorithmFollowsPublishing() {
+        AuthSettings.Keys published = AuthSettings.Keys.builder().publishJwks(true).build();
+        assertThat(AuthSettings.defaults().signingAlgorithm()).isEqualTo(SigningAlgorithm.EdDSA);
+        assertThat(AuthSettings.builder().keys(published).build().signingAlgorithm()).isEqualTo(SigningAlgorithm.RS256);
+        assertThat(AuthSettings.builder().keys(published).signingAlgorithm(SigningAlgorithm.ES256).build().signingAlgorithm())
+                .isEqualTo(SigningAlgorithm.ES256);
+    }
+
+    @Test
+    @DisplayName("key settings refuse an unbounded max-age and a rotation shorter than the publish lead, naming the setting")
+    void keySettings() {
+        assertThatThrownBy(() -> AuthSettings.Keys.builder().jwksMaxAge(Duration.ofDays(2)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keys.jwksMaxAge");
+        assertThatThrownBy(() -> AuthSettings.builder()
+                        .keys(AuthSettings.Keys.builder().rotationInterval(Duration.ofMinutes(5)).build()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keys.rotationInterval");
+    }
 }

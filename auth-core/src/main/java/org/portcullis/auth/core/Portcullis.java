@@ -138,11 +138,15 @@ public final class Portcullis {
             PasswordHasher passwords = hasher != null ? hasher : PasswordHasher.owasp();
             CredentialVerifier cv = verifier != null ? verifier
                     : new PasswordCredentialVerifier(stores.users(), passwords, stores.audit(), clock);
+            KeyRing.Schedule rotation = new KeyRing.Schedule(settings.keys().rotationInterval(),
+                    settings.keys().publishLead(settings.keyReloadInterval()), DefaultAuthService.verifyAfterRetire(settings),
+                    settings.accessTokenLifetime().plus(settings.clockSkew()));
             KeyRing keys = new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(),
                     settings.signingAlgorithm(),
                     key -> stores.audit().record(AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant())
                             .reason("kid=" + key.kid() + ";alg=" + key.algorithm().jwsName()
-                                    + ";activates=" + key.activatesAt()).build()));
+                                    + ";activates=" + key.activatesAt()).build()),
+                    rotation);
             AccessTokens tokens = new AccessTokens(keys, settings, clock);
             SessionStatus status = new SessionStatus(stores.sessions(), settings.sessionStatusTtl(),
                     Math.max(10_000, settings.tokenCacheSize()), clock);

@@ -118,8 +118,8 @@ public final class ServerConfig {
             "verified tokens remembered per node");
     static final Setting SESSION_STATUS_TTL = engine("session-status-ttl", DURATION, ENGINE_DEFAULTS.sessionStatusTtl(),
             "how long a node trusts a session status it read; bounds how late another node's revocation shows (0-5m)");
-    static final Setting SIGNING_ALGORITHM = engine("signing-algorithm", CHOICE, ENGINE_DEFAULTS.signingAlgorithm(),
-            "algorithm of new signing keys: " + choices(SigningAlgorithm.values()));
+    static final Setting SIGNING_ALGORITHM = Setting.of("signing-algorithm", CHOICE, null,
+            "algorithm of new signing keys: " + choices(SigningAlgorithm.values()) + "; default EdDSA, or RS256 with jwks.enabled");
     static final Setting KEY_RELOAD_INTERVAL = engine("key-reload-interval", DURATION, ENGINE_DEFAULTS.keyReloadInterval(),
             "how often a node re-reads the key store");
     static final Setting THROTTLING_WINDOW = engine("throttling.window", DURATION, ENGINE_DEFAULTS.throttling().window(),
@@ -420,10 +420,12 @@ public final class ServerConfig {
                     .maxTokenBytes(integer(MAX_TOKEN_BYTES, 512, 65_536))
                     .tokenCacheSize(number(TOKEN_CACHE_SIZE, 0, Long.MAX_VALUE))
                     .sessionStatusTtl(duration(SESSION_STATUS_TTL))
-                    .signingAlgorithm(choice(SIGNING_ALGORITHM, SigningAlgorithm.values()))
                     .keyReloadInterval(duration(KEY_RELOAD_INTERVAL))
                     .throttling(throttling)
                     .cleanup(cleanup)
+                    .signingAlgorithm(text(SIGNING_ALGORITHM).isPresent()
+                            ? choice(SIGNING_ALGORITHM, SigningAlgorithm.values())
+                            : bool(JWKS_ENABLED) ? SigningAlgorithm.RS256 : SigningAlgorithm.EdDSA)
                     .keys(AuthSettings.Keys.builder()
                             .publishJwks(bool(JWKS_ENABLED))
                             .jwksMaxAge(duration(JWKS_MAX_AGE))

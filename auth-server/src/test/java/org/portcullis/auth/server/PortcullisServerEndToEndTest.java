@@ -107,6 +107,14 @@ class PortcullisServerEndToEndTest {
             assertThat(json(client.get("/common/lookup", null)).get("anonymousPaths").toString())
                     .contains("/.well-known/jwks.json", "/.well-known/openid-configuration");
         }
+
+        @Test
+        @DisplayName("on without a signing algorithm: keys are RS256, which every common verifier accepts")
+        void rs256ByDefault() {
+            Client client = new Client(start(config(Map.of("PORTCULLIS_JWKS_ENABLED", "true"))).uri());
+            client.login(ALICE, ALICE_PASSWORD);
+            assertThat(client.get("/.well-known/jwks.json", null).body()).contains("\"alg\":\"RS256\"", "\"kty\":\"RSA\"");
+        }
     }
 
     @Nested

@@ -73,6 +73,12 @@ public final class DefaultAuthService implements AuthService {
 
     private void scheduledPurge() {
         try {
+            // Publishes the next key on time even when no token is issued near the rotation.
+            keys.rotateIfDue();
+        } catch (RuntimeException ex) {
+            LOG.warn("scheduled key rotation failed: {}", ex.toString());
+        }
+        try {
             int n = cleanup.purge();
             if (n > 0) {
                 LOG.info("cleanup purged {} sessions", n);
@@ -184,9 +190,16 @@ public final class DefaultAuthService implements AuthService {
         if (publishLead == null || publishLead.isNegative()) {
             throw new IllegalArgumentException("publishLead must be zero or positive: " + publishLead);
         }
-        AuthSettings s = settings;
-        SigningKey key = keys.rotate(publishLead, s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew()));
+        SigningKey key = keys.rotate(publishLead, verifyAfterRetire(settings));
         return key.kid();
+    }
+
+    /**
+     * How long a retired key keeps verifying: an access-token lifetime plus the refresh idle timeout
+     * plus the skew, so that neither a live token nor a refresh presenting an expired one is refused.
+     */
+    public static Duration verifyAfterRetire(AuthSettings s) {
+        return s.accessTokenLifetime().plus(s.refreshIdleTimeout()).plus(s.clockSkew());
     }
 
     @Override

@@ -53,13 +53,43 @@ public final class KeyRing {
     private record Published(Snapshot from, List<String> kids, PublishedKeys keys) {
     }
 
+    /**
+     * Scheduled rotation: a new key every {@code interval}, published {@code lead} before it signs;
+     * a retired key verifies for {@code verifyAfterRetire} (refresh presents expired tokens) and is
+     * published for {@code tokenLifetime} after it retires (the longest a token it signed stays valid).
+     * An {@code interval} of zero turns scheduled rotation off.
+     */
+    public record Schedule(Duration interval, Duration lead, Duration verifyAfterRetire, Duration tokenLifetime) {
+        /** No scheduled rotation; retired keys are published until they expire. */
+        public static Schedule none() {
+            return new Schedule(Duration.ZERO, Duration.ZERO, Duration.ZERO, FOREVER);
+        }
+
+        boolean enabled() {
+            return !interval.isZero();
+        }
+    }
+
+    /** Longer than any key lives, short enough not to overflow {@link Instant} arithmetic. */
+    private static final Duration FOREVER = Duration.ofDays(365L * 1000);
+
+    private final Schedule schedule;
+    /** Before this instant no rotation is due; written under {@code lock}. */
+    private volatile Instant nextRotationCheck = Instant.MIN;
+
     public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
                    Consumer<SigningKey> onGenerated) {
+        this(store, clock, reloadInterval, algorithm, onGenerated, Schedule.none());
+    }
+
+    public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
+                   Consumer<SigningKey> onGenerated, Schedule schedule) {
         this.store = store;
         this.clock = clock;
         this.reloadInterval = reloadInterval;
         this.algorithm = algorithm;
         this.onGenerated = onGenerated;
+        this.schedule = schedule;
     }
 
     /**
@@ -70,6 +100,9 @@ public final class KeyRing {
      */
     public KeyMaterial.Prepared signingKey() {
         Instant now = clock.instant();
+        if (schedule.enabled() && !now.isBefore(nextRotationCheck)) {
+            rotateIfDue();
+        }
         Optional<KeyMaterial.Prepared> current = pickSigner(freshSnapshot(now), now);
         if (current.isPresent()) {
             return current.get();
@@ -128,6 +161,9 @@ public final class KeyRing {
         Snapshot s = freshSnapshot(now);
         List<KeyMaterial.Prepared> verifying = s.byKid.values().stream()
                 .filter(p -> p.key().canVerifyAt(now))
+                // Retired keys stay in the set while a token they signed may still be valid, then leave
+                // it (they may go on verifying expired tokens presented for refresh).
+                .filter(p -> p.key().retiresAt().map(r -> now.isBefore(r.plus(schedule.tokenLifetime()))).orElse(true))
                 .sorted(Comparator.comparing((KeyMaterial.Prepared p) -> p.key().activatesAt())
                         .thenComparing(p -> p.key().kid()))
                 .toList();
@@ -155,6 +191,82 @@ public final class KeyRing {
             reload(now);
             return revoked;
         }
+    }
+
+    /**
+     * Runs the rotation schedule once, if a rotation is due: when the newest key has signed for
+     * {@code interval − lead}, the next key is published to sign at {@code activation + interval}
+     * (or {@code lead} from now, if that is later: a key never signs before it was published for
+     * {@code lead}), and the keys that sign now retire at that instant. Expired keys are purged.
+     *
+     * <p>Coordinated through the shared store without locks: the next key's {@code kid} is derived
+     * from the slot it fills (the newest activation plus the interval), and {@link SigningKeyStore#create}
+     * is a conditional insert, so of the nodes that find the same rotation due exactly one key is
+     * stored and every node retires the old keys to the same instant (the update is idempotent).
+     *
+     * @throws StoreUnavailableException when the key store cannot be read or written
+     */
+    public void rotateIfDue() {
+        if (!schedule.enabled()) {
+            return;
+        }
+        synchronized (lock) {
+            Instant now = clock.instant();
+            if (now.isBefore(nextRotationCheck)) {
+                return;
+            }
+            reload(now);
+            Optional<SigningKey> newest = newestInChain(snapshot);
+            if (newest.isEmpty()) {
+                // No key yet: signingKey() creates the first; look again after one reload interval.
+                nextRotationCheck = now.plus(reloadInterval);
+                return;
+            }
+            Instant slot = newest.get().activatesAt().plus(schedule.interval());
+            Instant publishAt = slot.minus(schedule.lead());
+            if (now.isBefore(publishAt)) {
+                nextRotationCheck = publishAt;
+                return;
+            }
+            String kid = slotKid(slot);
+            Instant activates = slot.isAfter(now.plus(schedule.lead())) ? slot : now.plus(schedule.lead());
+            SigningKey generated = KeyMaterial.generate(algorithm, now);
+            SigningKey fresh = new SigningKey(kid, generated.algorithm(), generated.publicKey(), generated.privateKey(),
+                    now, activates, Optional.empty(), Optional.empty());
+            boolean ours = store.create(fresh);
+            reload(now);
+            KeyMaterial.Prepared next = snapshot.byKid.get(kid);
+            if (next == null) {
+                // Stored by another node and already revoked, or the store lost it: try again later.
+                nextRotationCheck = now.plus(reloadInterval);
+                return;
+            }
+            Instant retireAt = next.key().activatesAt();
+            for (KeyMaterial.Prepared p : snapshot.byKid.values()) {
+                SigningKey k = p.key();
+                if (k.retiresAt().isEmpty() && k.activatesAt().isBefore(retireAt)) {
+                    store.update(k.retire(retireAt, retireAt.plus(schedule.verifyAfterRetire())));
+                }
+            }
+            store.purge(now);
+            if (ours) {
+                onGenerated.accept(fresh);
+            }
+            reload(now);
+            nextRotationCheck = retireAt.plus(schedule.interval()).minus(schedule.lead());
+        }
+    }
+
+    /** The key the schedule counts from: the latest activation among keys not retired. */
+    private static Optional<SigningKey> newestInChain(Snapshot s) {
+        return s.byKid.values().stream().map(KeyMaterial.Prepared::key)
+                .filter(k -> k.retiresAt().isEmpty())
+                .max(Comparator.comparing(SigningKey::activatesAt).thenComparing(SigningKey::kid));
+    }
+
+    /** The kid of the scheduled key that starts the slot at {@code slot}: every node derives the same one. */
+    static String slotKid(Instant slot) {
+        return "r" + Long.toString(slot.getEpochSecond(), 36);
     }
 
     /**
