@@ -93,6 +93,8 @@ public final class ServerConfig {
     static final Setting IDLE_TIMEOUT = Setting.of("idle-timeout", DURATION, "60s", "a silent connection is closed after this");
     static final Setting TLS_KEYSTORE = Setting.of("tls.keystore", PATH, null, "PKCS#12 keystore with the server's key and certificate; HTTPS when set");
     static final Setting TLS_KEYSTORE_PASSWORD = Setting.secret("tls.keystore-password", "the keystore's password");
+    static final Setting HTTP2 = Setting.of("http2", BOOLEAN, "false",
+            "offer HTTP/2 beside HTTP/1.1: h2 chosen by ALPN with TLS, h2c (prior knowledge or Upgrade) without");
     static final Setting OPENAPI_ENABLED = Setting.of("openapi.enabled", BOOLEAN, "true",
             "serve the OpenAPI document at GET /openapi.yaml, without a token");
     static final Setting MANAGEMENT_PORT = Setting.of("management.port", INTEGER, null,
@@ -156,7 +158,7 @@ public final class ServerConfig {
     private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, KEK, DEMO_SEED, DEMO_USER,
             DEMO_PASSWORD, TRUSTED_PROXIES, THREADS, MAX_BODY_BYTES, MAX_HEADER_BYTES, HEADER_TIMEOUT, BODY_TIMEOUT,
             IDLE_TIMEOUT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
-            OPENAPI_ENABLED, MANAGEMENT_PORT, MANAGEMENT_HOST,
+            HTTP2, OPENAPI_ENABLED, MANAGEMENT_PORT, MANAGEMENT_HOST,
             ISSUER, AUDIENCE, ACCESS_TOKEN_LIFETIME, REFRESH_IDLE_TIMEOUT, ABSOLUTE_SESSION_LIFETIME, CLOCK_SKEW,
             REFRESH_GRACE_WINDOW, MAX_SESSIONS_PER_USER, SESSION_LIMIT_POLICY, MAX_TOKEN_BYTES, TOKEN_CACHE_SIZE,
             SESSION_STATUS_TTL, SIGNING_ALGORITHM, KEY_RELOAD_INTERVAL, THROTTLING_WINDOW, THROTTLING_PAIR_FREE_ATTEMPTS,
@@ -458,6 +460,7 @@ public final class ServerConfig {
         }
         bool(DEMO_SEED);
         bool(OPENAPI_ENABLED);
+        bool(HTTP2);
         if (required(MANAGEMENT_HOST).isBlank()) {
             throw new IllegalArgumentException(MANAGEMENT_HOST.label() + " must not be blank");
         }
@@ -574,6 +577,11 @@ public final class ServerConfig {
     /** The keystore's password. */
     public String tlsKeystorePassword() {
         return text(TLS_KEYSTORE_PASSWORD).orElse("");
+    }
+
+    /** Whether HTTP/2 is offered beside HTTP/1.1. */
+    public boolean http2() {
+        return bool(HTTP2);
     }
 
     /** Whether GET /openapi.yaml serves the OpenAPI document. */
