@@ -102,12 +102,13 @@ final class JettyTransport {
                 ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
                 ssl.setUseCipherSuitesOrder(true);
                 connector = new ServerConnector(server, acceptors, selectors, new SslConnectionFactory(ssl, alpn.getProtocol()),
-                        alpn, new HTTP2ServerConnectionFactory(http), h1);
+                        alpn, new HTTP2ServerConnectionFactory(http2Configuration(http, config)), h1);
             } else {
                 connector = new ServerConnector(server, acceptors, selectors, new SslConnectionFactory(ssl, h1.getProtocol()), h1);
             }
         } else if (config.http2()) {
-            connector = new ServerConnector(server, acceptors, selectors, h1, new HTTP2CServerConnectionFactory(http));
+            connector = new ServerConnector(server, acceptors, selectors, h1,
+                    new HTTP2CServerConnectionFactory(http2Configuration(http, config)));
         } else {
             connector = new ServerConnector(server, acceptors, selectors, h1);
         }
@@ -134,6 +135,18 @@ final class JettyTransport {
         HeaderDeadline deadline = new HeaderDeadline(connector, server.getScheduler(), config.headerTimeout());
         deadline.start();
         return new JettyTransport(server, connector, deadline, tls);
+    }
+
+    /**
+     * HTTP/2's copy of the HTTP configuration. Jetty refuses a header block over its limit on an
+     * HTTP/2 connection with a GOAWAY (RFC 9113 §10.5.1 allows treating it as a connection error),
+     * where HTTP/1.1 gets a 431 problem; so HTTP/2's limit is twice the library's cap, and a header
+     * block between the two reaches the handler, which answers its own 431 problem+json.
+     */
+    private static HttpConfiguration http2Configuration(HttpConfiguration http, ServerConfig config) {
+        HttpConfiguration h2 = new HttpConfiguration(http);
+        h2.setRequestHeaderSize(2 * config.maxHeaderBytes());
+        return h2;
     }
 
     /**
