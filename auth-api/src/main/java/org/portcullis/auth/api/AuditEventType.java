@@ -23,5 +23,10 @@ public enum AuditEventType {
     /** An administrator enabled a user. */
     USER_ENABLED,
     /** An administrator set a user's password. */
-    PASSWORD_CHANGED
+    PASSWORD_CHANGED,
+    /**
+     * An external identity (an OpenID provider's subject) was linked to a local user at login:
+     * to a user created for it just in time, or to an existing user by a verified e-mail address.
+     */
+    EXTERNAL_IDENTITY_LINKED
 }
