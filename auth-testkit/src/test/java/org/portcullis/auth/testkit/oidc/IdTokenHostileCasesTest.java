@@ -255,6 +255,23 @@ class IdTokenHostileCasesTest {
     }
 
     @Test
+    @DisplayName("a JWKS endpoint that stays down answers STORE_UNAVAILABLE at every attempt, never 'unknown key'")
+    void jwksStaysDown() {
+        f.close();
+        f = new OpenIdFixture((idp, p) -> p.jwksUrl(idp.jwksUrl()), org.portcullis.auth.api.AuthSettings.defaults(),
+                List.of());
+        f.linkedUser("alice", "sub-alice");
+        f.idp.behave(FakeOpenIdProvider.Behaviour.DOWN);
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> f.login(token("sub-alice").sign())).as("attempt %d", i)
+                    .isInstanceOf(StoreUnavailableException.class);
+        }
+        assertThat(f.idp.jwksRequests()).as("fetches within one interval").isEqualTo(2);
+        assertThat(f.idp.discoveryRequests()).isZero();
+        assertThat(f.events(AuditEventType.LOGIN_SUCCEEDED)).isEmpty();
+    }
+
+    @Test
     @DisplayName("a 10 MB JWKS is refused at the size limit: STORE_UNAVAILABLE, nothing authenticated")
     void hugeJwks() {
         f.linkedUser("alice", "sub-alice");

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 import org.portcullis.auth.api.AuditEvent;
@@ -42,9 +43,15 @@ final class OpenIdFixture implements AutoCloseable {
     }
 
     OpenIdFixture(UnaryOperator<OpenIdProvider.Builder> provider, AuthSettings settings, List<OpenIdProvider> more) {
+        this((idp, b) -> provider.apply(b), settings, more);
+    }
+
+    /** With a provider configuration that may read the fixture's own fake provider (its addresses). */
+    OpenIdFixture(BiFunction<FakeOpenIdProvider, OpenIdProvider.Builder, OpenIdProvider.Builder> provider,
+                  AuthSettings settings, List<OpenIdProvider> more) {
         Portcullis.Builder b = Portcullis.builder().stores(stores).clock(clock).settings(settings)
                 .passwordHasher(PortcullisTestKit.TEST_HASHER).startCleanupJob(false)
-                .openIdProvider(provider.apply(idp.provider("corp", CLIENT_ID)).build())
+                .openIdProvider(provider.apply(idp, idp.provider("corp", CLIENT_ID)).build())
                 .externalIdentities(links);
         more.forEach(b::openIdProvider);
         auth = b.build();

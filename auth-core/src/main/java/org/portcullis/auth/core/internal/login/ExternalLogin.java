@@ -14,6 +14,7 @@ import org.portcullis.auth.api.ExternalAssertion;
 import org.portcullis.auth.api.ExternalIdentity;
 import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.Identity;
+import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.api.UserStore;
 import org.portcullis.auth.api.text.LogText;
@@ -197,7 +198,9 @@ public final class ExternalLogin {
             return links.find(provider.id(), token.subject()).flatMap(l -> users.findById(l.userId()));
         }
         String fallback = provider.id() + ":" + token.subject();
-        String username = token.emailVerified() && token.email().isPresent() ? token.email().get() : fallback;
+        // A verified address is the natural login name, when it fits the length a password login allows.
+        String username = token.emailVerified() && token.email().isPresent()
+                && token.email().get().length() <= PasswordCredential.MAX_USERNAME_LENGTH ? token.email().get() : fallback;
         UserRecord user = new UserRecord(id, username, NO_PASSWORD, java.util.Set.of(), true);
         if (!users.create(user)) {
             // The address is some other account's username: the provider's own name for the subject is free.
@@ -218,7 +221,8 @@ public final class ExternalLogin {
     }
 
     private static String label(String provider, Optional<String> subject) {
-        return subject.map(s -> provider + ":" + LogText.neutralise(s)).orElse(provider);
+        String p = LogText.neutralise(provider);
+        return subject.map(s -> p + ":" + LogText.neutralise(s)).orElse(p);
     }
 
     private static String describe(String provider, Optional<String> subject) {

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
@@ -65,16 +67,34 @@ final class ProviderKeys {
      *         (down, slow, too large, not JSON): nothing can be verified, so nothing is authenticated
      */
     List<java.security.Key> candidates(JWSHeader header) {
-        JWSVerificationKeySelector<SecurityContext> selector =
-                new JWSVerificationKeySelector<>(header.getAlgorithm(), source());
+        JWKSource<SecurityContext> keys = source();
+        JWSVerificationKeySelector<SecurityContext> selector = new JWSVerificationKeySelector<>(header.getAlgorithm(), keys);
         try {
             return selector.selectJWSKeys(header, null);
         } catch (RateLimitReachedException e) {
-            // The one refresh of this interval was already spent: the kid is unknown for now.
-            return List.of();
+            // No fetch allowed now. With keys in the cache, the fetch was the refresh for an unknown
+            // kid, already spent in this interval: the kid is unknown. With none (the provider has
+            // been failing), there is nothing to verify with: unavailable, not "unknown key".
+            if (hasCachedKeys(keys)) {
+                return List.of();
+            }
+            throw unavailable(e);
         } catch (KeySourceException e) {
-            throw new StoreUnavailableException("the keys of identity provider " + provider.id() + " are unavailable", e);
+            throw unavailable(e);
         }
+    }
+
+    /** Whether the cache holds any key; asks the source for any key, which fetches only when the cache is empty. */
+    private static boolean hasCachedKeys(JWKSource<SecurityContext> keys) {
+        try {
+            return !keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null).isEmpty();
+        } catch (KeySourceException e) {
+            return false;
+        }
+    }
+
+    private StoreUnavailableException unavailable(Exception cause) {
+        return new StoreUnavailableException("the keys of identity provider " + provider.id() + " are unavailable", cause);
     }
 
     private JWKSource<SecurityContext> source() {
