@@ -22,8 +22,12 @@ public enum AuditEventType {
     USER_DISABLED,
     /** An administrator enabled a user. */
     USER_ENABLED,
-    /** An administrator set a user's password. */
+    /** A user's password was changed, by the user or by an administrator. */
     PASSWORD_CHANGED,
+    /** An administrator replaced a user's roles; they reach the user's tokens at the next refresh. */
+    ROLES_CHANGED,
+    /** An administrator deleted a user (its sessions were revoked first). */
+    USER_DELETED,
     /**
      * An external identity (an OpenID provider's subject) was linked to a local user at login:
      * to a user created for it just in time, or to an existing user by a verified e-mail address.

@@ -16,6 +16,7 @@ import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.DefaultAuthService;
+import org.portcullis.auth.core.internal.account.AccountOps;
 import org.portcullis.auth.core.internal.login.ExternalLogin;
 import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.internal.oidc.IdTokenVerifier;
@@ -168,9 +169,9 @@ public final class Portcullis {
                 throw new IllegalStateException("openIdProvider needs externalIdentities(...) to keep the links to users");
             }
             Audit audit = new Audit(stores.audit(), clock);
+            PasswordHasher passwords = hasher != null ? hasher : PasswordHasher.owasp();
             CredentialVerifier cv = verifier != null ? verifier
-                    : new PasswordCredentialVerifier(stores.users(), hasher != null ? hasher : PasswordHasher.owasp(),
-                            stores.audit(), clock);
+                    : new PasswordCredentialVerifier(stores.users(), passwords, stores.audit(), clock);
             KeyRing keys = new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(),
                     settings.signingAlgorithm(),
                     key -> stores.audit().record(AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant())
@@ -191,12 +192,14 @@ public final class Portcullis {
             providers.forEach((id, p) -> verifiers.put(id, new IdTokenVerifier(p, clock)));
             ExternalLogin external = new ExternalLogin(verifiers, externalIdentities, stores.users(), throttle, audit, clock);
             LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit, external);
+            AccountOps accounts = new AccountOps(stores.users(), passwords, throttle, writes, stores.transactions(),
+                    audit, clock);
             RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);
             Validator validator = new Validator(tokens, status, settings, clock);
             SessionOps ops = new SessionOps(reads, writes, audit, clock);
             Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
             SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);
-            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, cleanup, reads,
+            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, accounts, cleanup, reads,
                     schedule ? scheduler : null);
         }
     }

@@ -143,6 +143,18 @@ class OpenIdAccountsTest {
     }
 
     @Test
+    @DisplayName("the link of a deleted user stands for nobody: refused without JIT, a new user with JIT")
+    void deletedUser() {
+        f = new OpenIdFixture(p -> p.justInTimeUsers(true));
+        UserRecord gone = f.linkedUser("alice", "sub-a");
+        f.auth.deleteUser(gone.id(), OpenIdFixture.CLIENT);
+        TokenPair pair = f.login(token("sub-a"));
+        String now = f.auth.validate(pair.accessToken()).userId();
+        assertThat(now).isNotEqualTo(gone.id());
+        assertThat(f.links.find("corp", "sub-a")).get().extracting(ExternalIdentity::userId).isEqualTo(now);
+    }
+
+    @Test
     @DisplayName("a disabled user is refused through the provider too (ACCOUNT_DISABLED)")
     void disabled() {
         f = new OpenIdFixture(p -> p);

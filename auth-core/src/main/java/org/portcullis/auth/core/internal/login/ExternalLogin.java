@@ -165,7 +165,12 @@ public final class ExternalLogin {
     private Optional<UserRecord> account(OpenIdProvider provider, VerifiedIdToken token, ClientInfo client) {
         Optional<ExternalIdentity> link = links.find(provider.id(), token.subject());
         if (link.isPresent()) {
-            return users.findById(link.get().userId());
+            Optional<UserRecord> user = users.findById(link.get().userId());
+            if (user.isPresent()) {
+                return user;
+            }
+            // The user was deleted: the link stands for nobody now, and must not block a new one.
+            links.unlink(provider.id(), token.subject());
         }
         if (provider.linkByVerifiedEmail() && token.emailVerified() && token.email().isPresent()) {
             Optional<UserRecord> byEmail = users.findByUsername(token.email().get());
