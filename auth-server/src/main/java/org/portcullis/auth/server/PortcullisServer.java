@@ -134,8 +134,13 @@ public final class PortcullisServer implements AutoCloseable {
         // Metrics only when the management listener is on: the audit sink counts, the facade times.
         PrometheusMeterRegistry registry = config.managementPort().isPresent() ? ManagementServer.registry() : null;
         Stores stores = registry == null ? backend.stores() : PortcullisMetrics.instrument(backend.stores(), registry);
-        AuthService engine = Portcullis.builder().stores(stores).clock(clock).settings(settings)
-                .passwordHasher(hasher).startCleanupJob(cleanupJob).build();
+        Portcullis.Builder builder = Portcullis.builder().stores(stores).clock(clock).settings(settings)
+                .passwordHasher(hasher).startCleanupJob(cleanupJob);
+        if (!config.openIdProviders().isEmpty()) {
+            config.openIdProviders().forEach(builder::openIdProvider);
+            builder.externalIdentities(backend.externalIdentities());
+        }
+        AuthService engine = builder.build();
         AuthService service = registry == null ? engine : PortcullisMetrics.instrument(engine, registry);
         ManagementServer management = null;
         try {
