@@ -28,6 +28,11 @@ public enum AuditEventType {
     ROLES_CHANGED,
     /** An administrator deleted a user (its sessions were revoked first). */
     USER_DELETED,
+    /**
+     * An external identity (an OpenID provider's subject) was linked to a local user at login:
+     * to a user created for it just in time, or to an existing user by a verified e-mail address.
+     */
+    EXTERNAL_IDENTITY_LINKED,
     /** A signing key was revoked in an emergency: every token it signed is refused from now on. */
     KEY_REVOKED
 }
