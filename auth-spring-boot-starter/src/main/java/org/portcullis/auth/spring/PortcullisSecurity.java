@@ -46,7 +46,10 @@ public final class PortcullisSecurity {
         PortcullisProperties.Security security = properties.getSecurity();
         this.rolePrefix = security.getRolePrefix() == null ? "" : security.getRolePrefix();
         String base = BasePathEndpointServlet.normalise(properties.getHttp().getBasePath());
-        this.endpoints = new OrRequestMatcher(path(base + "/user/**"), path(base + "/common/**"));
+        List<RequestMatcher> served = new ArrayList<>(List.of(path(base + "/user/**"), path(base + "/common/**")));
+        handler.anonymousPaths().stream().filter(p -> p.startsWith("/.well-known/")).sorted()
+                .forEach(p -> served.add(path(base + p)));
+        this.endpoints = new OrRequestMatcher(served);
         List<RequestMatcher> open = new ArrayList<>();
         if (properties.getHttp().isEnabled()) {
             open.add(endpoints);

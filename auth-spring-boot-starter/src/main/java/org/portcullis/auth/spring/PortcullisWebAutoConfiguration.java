@@ -10,6 +10,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -46,8 +49,12 @@ public class PortcullisWebAutoConfiguration {
     ServletRegistrationBean<BasePathEndpointServlet> portcullisEndpoints(AuthHttpHandler handler,
                                                                          PortcullisProperties properties) {
         String base = BasePathEndpointServlet.normalise(properties.getHttp().getBasePath());
+        List<String> mappings = new ArrayList<>(List.of(base + "/user/*", base + "/common/*"));
+        // The published key documents, exactly and only when on: other /.well-known paths stay the application's.
+        handler.anonymousPaths().stream().filter(p -> p.startsWith("/.well-known/")).sorted()
+                .forEach(p -> mappings.add(base + p));
         ServletRegistrationBean<BasePathEndpointServlet> registration = new ServletRegistrationBean<>(
-                new BasePathEndpointServlet(handler, base), base + "/user/*", base + "/common/*");
+                new BasePathEndpointServlet(handler, base), mappings.toArray(String[]::new));
         registration.setName("portcullisEndpoints");
         return registration;
     }

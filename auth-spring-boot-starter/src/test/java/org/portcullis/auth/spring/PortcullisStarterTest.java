@@ -43,6 +43,7 @@ import org.springframework.context.annotation.Bean;
                 "portcullis.http.cors-allowed-origins=https://app.example",
                 "portcullis.security.public-paths=/public/**",
                 "portcullis.cleanup.interval=0s",
+                "portcullis.keys.publish-jwks=true",
                 "management.endpoint.health.show-components=always"})
 @DisplayName("a Spring Boot application with the starter")
 class PortcullisStarterTest {
@@ -160,6 +161,18 @@ class PortcullisStarterTest {
         HttpResponse<String> after = send("GET", "/api/hello", token, null);
         assertThat(after.statusCode()).isEqualTo(401);
         assertThat(code(after)).isEqualTo("TOKEN_REVOKED");
+    }
+
+    @Test
+    @DisplayName("with portcullis.keys.publish-jwks the JWK Set is served anonymously under the base path, RS256 by default")
+    void publishedKeys() throws Exception {
+        String kid = com.nimbusds.jwt.SignedJWT.parse(login("alice", "alice's long password").path("accessToken").asString())
+                .getHeader().getKeyID();
+        HttpResponse<String> jwks = send("GET", "/auth/.well-known/jwks.json", null, null);
+        assertThat(jwks.statusCode()).as(jwks.body()).isEqualTo(200);
+        assertThat(jwks.headers().firstValue("Cache-Control")).contains("public, max-age=300");
+        assertThat(jwks.body()).contains("\"kid\":\"" + kid + "\"", "\"alg\":\"RS256\"").doesNotContain("\"d\"");
+        assertThat(send("GET", "/auth/common/lookup", null, null).body()).contains("/.well-known/jwks.json");
     }
 
     @Test

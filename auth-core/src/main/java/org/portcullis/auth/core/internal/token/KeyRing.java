@@ -74,7 +74,7 @@ public final class KeyRing {
     private static final Duration FOREVER = Duration.ofDays(365L * 1000);
 
     private final Schedule schedule;
-    /** Before this instant no rotation is due; written under {@code lock}. */
+    /** Before this instant no rotation is due; written under {@code lock}, or after a failed attempt. */
     private volatile Instant nextRotationCheck = Instant.MIN;
 
     public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
@@ -101,7 +101,14 @@ public final class KeyRing {
     public KeyMaterial.Prepared signingKey() {
         Instant now = clock.instant();
         if (schedule.enabled() && !now.isBefore(nextRotationCheck)) {
-            rotateIfDue();
+            try {
+                rotateIfDue();
+            } catch (StoreUnavailableException e) {
+                // The current key still signs; a rotation that cannot reach the store is tried again
+                // a little later rather than failing the login or refresh that noticed it was due.
+                nextRotationCheck = now.plus(UNKNOWN_KID_RELOAD_GAP);
+                LOG.warn("scheduled key rotation could not reach the key store: {}", e.getMessage());
+            }
         }
         Optional<KeyMaterial.Prepared> current = pickSigner(freshSnapshot(now), now);
         if (current.isPresent()) {
