@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * gap after a read of any kind: random key ids cannot turn requests into store reads.
  *
  * <p>Signing uses the key that may sign now with the latest activation (ties broken by kid), so
- * that every node picks the same key from the same store. Thread-safe: readers see an immutable
+ * that every node picks the same key from the same store. The ring also runs the rotation
+ * schedule ({@link #rotateIfDue}), revokes keys in an emergency ({@link #revoke}), builds the public
+ * JWK Set ({@link #published}), and re-reads the store on demand ({@link #reloadNow}, the hook for a
+ * push from other nodes). Thread-safe: readers see an immutable
  * snapshot; reloads and key generation are serialised.
  */
 public final class KeyRing {
