@@ -152,8 +152,8 @@ public final class Portcullis {
             SessionWrites writes = new SessionWrites(stores.sessions(), stores.transactions(), audit, status);
             LoginFlow login = new LoginFlow(settings, clock, new Throttle(stores.attempts(), settings.throttling()), cv,
                     tokens, reads, writes, audit);
-            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);
             Validator validator = new Validator(tokens, status, settings, clock);
+            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, validator, reads, writes, audit);
             SessionOps ops = new SessionOps(reads, writes, audit, clock);
             Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
             SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);

@@ -109,7 +109,7 @@ public final class InMemorySessionStore implements SessionStore {
             // The message names neither the hash nor the session: both are for logs to keep out of.
             throw new IllegalArgumentException("a session with this refresh-token hash already exists");
         }
-        if (sessions.putIfAbsent(id, new Entry(session, refreshTokenHash, List.of())) != null) {
+        if (sessions.putIfAbsent(id, new Entry(session, refreshTokenHash, null)) != null) {
             sessionIdByHash.remove(refreshTokenHash, id);
             slots.decrementAndGet();
             throw new IllegalArgumentException("a session with this id already exists");
@@ -160,13 +160,13 @@ public final class InMemorySessionStore implements SessionStore {
         if (InMemoryUserStore.sameSecret(entry.currentHash(), refreshTokenHash)) {
             return Optional.of(new RefreshTokenMatch(entry.session(), RefreshTokenMatch.State.CURRENT, Optional.empty()));
         }
-        List<Rotated> rotated = entry.rotated();
-        for (int i = 0; i < rotated.size(); i++) {
-            Rotated r = rotated.get(i);
+        boolean newest = true;
+        for (Rotated r = entry.rotated(); r != null; r = r.older()) {
             if (InMemoryUserStore.sameSecret(r.hash(), refreshTokenHash)) {
-                RefreshTokenMatch.State state = i == 0 ? RefreshTokenMatch.State.PREVIOUS : RefreshTokenMatch.State.RETIRED;
+                RefreshTokenMatch.State state = newest ? RefreshTokenMatch.State.PREVIOUS : RefreshTokenMatch.State.RETIRED;
                 return Optional.of(new RefreshTokenMatch(entry.session(), state, Optional.of(r.rotatedAt())));
             }
+            newest = false;
         }
         return Optional.empty();
     }
@@ -189,11 +189,11 @@ public final class InMemorySessionStore implements SessionStore {
             if (sessionIdByHash.putIfAbsent(newHash, id) != null) {
                 throw new IllegalArgumentException("the new refresh-token hash is already in use");
             }
-            List<Rotated> rotated = new ArrayList<>(entry.rotated().size() + 1);
-            rotated.add(new Rotated(entry.currentHash(), now));
-            rotated.addAll(entry.rotated());
             result[0] = RotationResult.ROTATED;
-            return new Entry(entry.session().rotated(now, newIdleExpiresAt), newHash, List.copyOf(rotated));
+            // Prepended to the shared, immutable history: a rotation costs the same on the
+            // thousandth refresh as on the first (copying the history made it grow with each one).
+            return new Entry(entry.session().rotated(now, newIdleExpiresAt), newHash,
+                    new Rotated(entry.currentHash(), now, entry.rotated()));
         });
         return result[0];
     }
@@ -289,7 +289,7 @@ public final class InMemorySessionStore implements SessionStore {
     private void forget(Entry entry) {
         String id = entry.session().id();
         sessionIdByHash.remove(entry.currentHash(), id);
-        for (Rotated r : entry.rotated()) {
+        for (Rotated r = entry.rotated(); r != null; r = r.older()) {
             sessionIdByHash.remove(r.hash(), id);
         }
         removeFromUser(entry.session().userId(), id);
@@ -321,15 +321,19 @@ public final class InMemorySessionStore implements SessionStore {
         return "InMemorySessionStore[sessions=" + sessions.size() + ", maxSessions=" + maxSessions + "]";
     }
 
-    /** One session's whole state; replaced, never mutated. {@code rotated} is newest first. */
-    private record Entry(Session session, String currentHash, List<Rotated> rotated) {
+    /**
+     * One session's whole state; replaced, never mutated. {@code rotated} is the newest hash
+     * rotated away, linked to the older ones, or {@code null} before the first rotation.
+     */
+    private record Entry(Session session, String currentHash, Rotated rotated) {
         @Override
         public String toString() {
             return "Entry[session=" + session.id() + ", hashes=***]";
         }
     }
 
-    private record Rotated(String hash, Instant rotatedAt) {
+    /** A hash rotated away at {@code rotatedAt}; {@code older} is the one before it, or {@code null}. */
+    private record Rotated(String hash, Instant rotatedAt, Rotated older) {
         @Override
         public String toString() {
             return "Rotated[rotatedAt=" + rotatedAt + ", hash=***]";

@@ -51,6 +51,9 @@ final class TokenCache {
         long skewNanos = skew.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
+                // Upkeep on the calling thread, amortised over calls: the default hands it to the
+                // common pool, waking a thread per write (a refresh paid that several times).
+                .executor(Runnable::run)
                 .ticker(Tickers.of(clock))
                 .expireAfter(new Expiry<Key, AccessTokens.Verified>() {
                     @Override

@@ -72,6 +72,31 @@ public final class Validator implements ValidationStats {
         return p;
     }
 
+    /**
+     * For refresh (DESIGN: the access token's signature, issuer and audience must verify, its
+     * expiry is ignored): what the token says. A token this node verified or issued and still
+     * holds in the cache is not verified again, as for {@link #validate}; any other is fully
+     * checked but not cached, since it may be expired. Session status is the caller's business.
+     *
+     * @throws AuthException TOKEN_MISSING or TOKEN_INVALID
+     */
+    public AccessTokens.Verified verifyIgnoringExpiry(String token) {
+        if (cache != null && token != null && !token.isEmpty() && token.length() <= settings.maxTokenBytes()) {
+            AccessTokens.Verified v = cache.get(cache.keyOf(token));
+            if (v != null) {
+                return v;
+            }
+        }
+        return tokens.verify(token, true);
+    }
+
+    /** Notes a token this node just issued, so that neither its validation nor its refresh here verifies it. */
+    public void issued(AccessTokens.Issued issued) {
+        if (cache != null && issued.verified().isPresent()) {
+            cache.put(cache.keyOf(issued.token()), issued.verified().get());
+        }
+    }
+
     /** A first sight: the full check, counted and timed for {@link ValidationStats}. */
     private AccessTokens.Verified verify(String token) {
         // A compact JWS is base64url and dots (RFC 7515 §7.1): anything else is refused before parsing.
