@@ -34,19 +34,27 @@ import org.portcullis.auth.store.memory.InMemoryStores;
  * as hash-table slack). Memory is not a timing, so this is a plain program, not a JMH benchmark:
  *
  * <pre>
- * java -Xmx4g -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.MemoryFootprint [sessions] [cacheEntries]
+ * java -Djdk.attach.allowAttachSelf=true -Djol.magicFieldOffset=true -Xmx6g \
+ *     -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.MemoryFootprint [sessions] [cacheEntries] [sessionsPerUser]
  * </pre>
  *
  * Sessions look like real ones: random 16-byte ids and 32-byte refresh-token hashes as the engine
- * makes them, ten sessions per user (user id, username and roles shared, as the user store hands
- * out the same strings), an IPv4 address and a 111-character browser user agent, each a fresh
- * string as an HTTP request would give. Nothing is refreshed: a session's history of rotated-away
+ * makes them, {@code sessionsPerUser} sessions per user (default 2; user id, username and roles
+ * shared, as the user store hands out the same strings), an IPv4 address and one of three
+ * browser user agents (111 to 130 characters), each a fresh string with its own bytes, as an HTTP
+ * request would give. Nothing is refreshed: a session's history of rotated-away
  * hashes (about 150 bytes per refresh, kept until purge for reuse detection) comes on top.
  */
 public final class MemoryFootprint {
 
     private static final String USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
             + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static final String[] USER_AGENTS = {USER_AGENT,
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            + "Version/18.1 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+            + "Safari/605.1.15"};
+    private static int perUser = 2;
 
     private MemoryFootprint() {
     }
@@ -54,6 +62,8 @@ public final class MemoryFootprint {
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int cacheEntries = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        perUser = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        System.out.printf("%d sessions per user%n", perUser);
         System.out.printf("JVM %s, max heap %d MiB%n", System.getProperty("java.vm.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         sessionStore(Math.min(sessions, 100_000), true);
@@ -86,11 +96,12 @@ public final class MemoryFootprint {
         String username = null;
         Set<String> roles = Set.of("user");
         for (int i = 0; i < n; i++) {
-            if (i % 10 == 0) {
+            if (i % perUser == 0) {
                 userId = UUID.randomUUID().toString();
                 username = "user" + i + "@example.org";
             }
-            ClientInfo client = new ClientInfo("198.51." + (i >> 8 & 255) + "." + (i & 255), new String(USER_AGENT));
+            ClientInfo client = new ClientInfo("198.51." + (i >> 8 & 255) + "." + (i & 255),
+                    new String(USER_AGENTS[i % USER_AGENTS.length].toCharArray()));
             Session s = Session.start(Digests.randomToken(16), userId, username, roles, now,
                     now.plus(Duration.ofDays(14)), now.plus(Duration.ofDays(30)), client);
             store.create(s, Digests.sha256Base64Url(Digests.randomToken(32)));
@@ -116,12 +127,12 @@ public final class MemoryFootprint {
         List<String> issued = new ArrayList<>(n);
         String userId = null;
         for (int i = 0; i < n; i++) {
-            if (i % 10 == 0) {
+            if (i % perUser == 0) {
                 userId = UUID.randomUUID().toString();
             }
-            Session s = Session.start(Digests.randomToken(16), userId, "user" + (i / 10) + "@example.org",
+            Session s = Session.start(Digests.randomToken(16), userId, "user" + (i / perUser) + "@example.org",
                     Set.of("user"), now, now.plus(Duration.ofDays(14)), now.plus(Duration.ofDays(30)),
-                    new ClientInfo("198.51.100.7", new String(USER_AGENT)));
+                    new ClientInfo("198.51.100.7", new String(USER_AGENT.toCharArray())));
             stores.sessions().create(s, Digests.sha256Base64Url(Digests.randomToken(32)));
             AccessTokens.Issued t = tokens.issue(s, Map.of(), now);
             issued.add(t.token());
@@ -151,11 +162,19 @@ public final class MemoryFootprint {
         return f.get(owner);
     }
 
+    /** The footprint's heaviest classes first (JOL sorts by name). */
     private static String top(String footprint, int lines) {
-        String[] all = footprint.split("\n");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(all.length, lines); i++) {
-            sb.append("    ").append(all[i]).append('\n');
+        List<String[]> rows = new ArrayList<>();
+        for (String line : footprint.split("\n")) {
+            String[] cols = line.trim().split("\\s+", 4);
+            if (cols.length == 4 && cols[2].chars().allMatch(Character::isDigit)) {
+                rows.add(cols);
+            }
+        }
+        rows.sort((a, b) -> Long.compare(Long.parseLong(b[2]), Long.parseLong(a[2])));
+        StringBuilder sb = new StringBuilder("    count      bytes  class\n");
+        for (String[] r : rows.subList(0, Math.min(lines, rows.size()))) {
+            sb.append(String.format("    %,9d %,10d  %s%n", Long.parseLong(r[0]), Long.parseLong(r[2]), r[3]));
         }
         return sb.toString();
     }

@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.RotationResult;
@@ -38,6 +41,8 @@ import org.portcullis.auth.api.StoreUnavailableException;
  *       {@link SessionStore} contract requires: forgetting old hashes would turn a replayed
  *       stolen token into an "unknown token" instead of reuse (RFC 9700 §4.14.2). A session's
  *       history is bounded by its absolute lifetime divided by the access-token lifetime.</li>
+ *   <li>A user agent is stored once however many sessions send it (up to
+ *       {@value #USER_AGENTS_KEPT} distinct ones, the most frequent kept).</li>
  *   <li>Housekeeping without a thread: every {@value #SWEEP_EVERY_CREATES} creations, sessions
  *       that have been expired or revoked for longer than {@code retention} (default one day,
  *       measured on the clock given at construction) are dropped. The engine's cleanup job
@@ -51,6 +56,8 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** Default cap on stored sessions. */
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
+    /** Distinct user agents stored once and shared by the sessions that send them. */
+    static final int USER_AGENTS_KEPT = 4096;
     /** How many creations pass between two housekeeping sweeps. */
     static final int SWEEP_EVERY_CREATES = 1024;
 
@@ -68,6 +75,15 @@ public final class InMemorySessionStore implements SessionStore {
     /** Slots taken, counted apart from the map so that the cap holds under concurrent creates. */
     private final AtomicInteger slots = new AtomicInteger();
     private final AtomicInteger createsSinceSweep = new AtomicInteger();
+    /**
+     * One copy of each common user agent. Sessions repeat a few hundred browser strings, each
+     * 100 to 200 bytes, which were most of a session's memory. Bounded, and frequency-based
+     * (Caffeine's TinyLFU): a flood of distinct strings cannot grow it or evict the common ones.
+     */
+    private final Cache<String, String> userAgents = Caffeine.newBuilder()
+            .maximumSize(USER_AGENTS_KEPT)
+            .executor(Runnable::run)
+            .build();
 
     /** A store with the default caps and a one-day housekeeping retention. */
     public InMemorySessionStore(Clock clock) {
@@ -103,6 +119,7 @@ public final class InMemorySessionStore implements SessionStore {
             sweep(retention);
         }
         takeSlot();
+        session = sharingUserAgent(session);
         String id = session.id();
         if (sessionIdByHash.putIfAbsent(refreshTokenHash, id) != null) {
             slots.decrementAndGet();
@@ -119,6 +136,18 @@ public final class InMemorySessionStore implements SessionStore {
             // Purged between the two writes (it was created already over): leave no dangling id behind.
             removeFromUser(session.userId(), id);
         }
+    }
+
+    private Session sharingUserAgent(Session session) {
+        ClientInfo client = session.client();
+        String agent = userAgents.get(client.userAgent(), ua -> ua);
+        if (agent == client.userAgent()) {
+            return session;
+        }
+        return new Session(session.id(), session.userId(), session.username(), session.roles(), session.createdAt(),
+                session.lastRefreshedAt(), session.idleExpiresAt(), session.absoluteExpiresAt(),
+                new ClientInfo(client.ip(), agent), session.refreshCount(), session.revokedAt(),
+                session.revocationReason());
     }
 
     private void takeSlot() {
