@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,8 +70,12 @@ public final class InMemorySessionStore implements SessionStore {
 
     private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> sessionIdByHash = new ConcurrentHashMap<>();
-    /** The value sets are only changed inside a compute on their own key. */
-    private final ConcurrentHashMap<String, Set<String>> sessionIdsByUser = new ConcurrentHashMap<>();
+    /**
+     * A user's session ids: an array never changed once published, replaced inside a compute on
+     * its own key. A user has a handful of sessions; a concurrent set per user cost about 200 bytes
+     * for one or two ids, a third of a session's memory.
+     */
+    private final ConcurrentHashMap<String, String[]> sessionIdsByUser = new ConcurrentHashMap<>();
     /** Slots taken, counted apart from the map so that the cap holds under concurrent creates. */
     private final AtomicInteger slots = new AtomicInteger();
     private final AtomicInteger createsSinceSweep = new AtomicInteger();
@@ -246,12 +250,12 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId) {
         SessionStore.requireRevokeAllArguments(userId, reason, now, exceptSessionId);
-        Set<String> ids = sessionIdsByUser.get(userId);
+        String[] ids = sessionIdsByUser.get(userId);
         if (ids == null) {
             return List.of();
         }
         List<String> revoked = new ArrayList<>();
-        for (String id : List.copyOf(ids)) {
+        for (String id : ids) {
             if (exceptSessionId.map(id::equals).orElse(false)) {
                 continue;
             }
@@ -266,7 +270,7 @@ public final class InMemorySessionStore implements SessionStore {
     public List<Session> findActiveByUser(String userId, Instant now) {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(now, "now");
-        Set<String> ids = sessionIdsByUser.get(userId);
+        String[] ids = sessionIdsByUser.get(userId);
         if (ids == null) {
             return List.of();
         }
@@ -327,16 +331,31 @@ public final class InMemorySessionStore implements SessionStore {
 
     private void removeFromUser(String userId, String sessionId) {
         sessionIdsByUser.computeIfPresent(userId, (user, ids) -> {
-            ids.remove(sessionId);
-            return ids.isEmpty() ? null : ids;
+            int at = Arrays.asList(ids).indexOf(sessionId);
+            if (at < 0) {
+                return ids;
+            }
+            if (ids.length == 1) {
+                return null;
+            }
+            String[] fewer = new String[ids.length - 1];
+            System.arraycopy(ids, 0, fewer, 0, at);
+            System.arraycopy(ids, at + 1, fewer, at, ids.length - at - 1);
+            return fewer;
         });
     }
 
     private void addToUser(String userId, String sessionId) {
         sessionIdsByUser.compute(userId, (user, ids) -> {
-            Set<String> set = ids == null ? ConcurrentHashMap.newKeySet() : ids;
-            set.add(sessionId);
-            return set;
+            if (ids == null) {
+                return new String[] {sessionId};
+            }
+            if (Arrays.asList(ids).contains(sessionId)) {
+                return ids;
+            }
+            String[] more = Arrays.copyOf(ids, ids.length + 1);
+            more[ids.length] = sessionId;
+            return more;
         });
     }
 
