@@ -102,8 +102,10 @@ public final class MemoryFootprint {
             }
             ClientInfo client = new ClientInfo("198.51." + (i >> 8 & 255) + "." + (i & 255),
                     new String(USER_AGENTS[i % USER_AGENTS.length].toCharArray()));
-            Session s = Session.start(Digests.randomToken(16), userId, username, roles, now,
-                    now.plus(Duration.ofDays(14)), now.plus(Duration.ofDays(30)), client);
+            // Each login at its own instant, as in the engine: three Instant objects per session.
+            Instant at = now.plusNanos(i);
+            Session s = Session.start(Digests.randomToken(16), userId, username, roles, at,
+                    at.plus(Duration.ofDays(14)), at.plus(Duration.ofDays(30)), client);
             store.create(s, Digests.sha256Base64Url(Digests.randomToken(32)));
         }
     }
