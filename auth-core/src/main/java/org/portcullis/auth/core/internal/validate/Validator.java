@@ -57,11 +57,7 @@ public final class Validator implements ValidationStats {
                 v = verify(token);
                 cache.put(key, v);
             } else {
-                // An emergency key revocation refuses cached tokens too: at once on the node that
-                // revoked, within the key-reload interval on the others.
-                if (!tokens.trustsKey(v.kid())) {
-                    throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid");
-                }
+                requireTrustedKey(v);
                 repeats.increment();
             }
         }
@@ -89,10 +85,21 @@ public final class Validator implements ValidationStats {
         if (cache != null && token != null && !token.isEmpty() && token.length() <= settings.maxTokenBytes()) {
             AccessTokens.Verified v = cache.get(cache.keyOf(token));
             if (v != null) {
+                requireTrustedKey(v);
                 return v;
             }
         }
         return tokens.verify(token, true);
+    }
+
+    /**
+     * An emergency key revocation refuses cached tokens too: at once on the node that revoked,
+     * within the key-reload interval on the others. Asked on every cache hit.
+     */
+    private void requireTrustedKey(AccessTokens.Verified v) {
+        if (!tokens.trustsKey(v.kid())) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid");
+        }
     }
 
     /** Notes a token this node just issued, so that neither its validation nor its refresh here verifies it. */
