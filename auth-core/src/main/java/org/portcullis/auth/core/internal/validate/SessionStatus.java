@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -16,16 +17,24 @@ import org.portcullis.auth.core.internal.Tickers;
  * at most {@code ttl}: that is the bound on how late another node's revocation takes effect here.
  * Revocations made on this node are written into the view at once. Expiry instants are kept,
  * so expiry is exact whatever the ttl. With a ttl of zero every check reads the store.
+ *
+ * <p>Another node's revocation can also arrive early, through the store's
+ * {@link org.portcullis.auth.api.InvalidationFeed}: {@link #evictSession}, {@link #evictUser} and
+ * {@link #evictAll} drop entries so that the next check reads the store. A check whose store read
+ * may have overlapped an eviction does not keep what it read (see {@link #evictions}), so an
+ * eviction is never undone by a read that started before the revoking write committed.
  * Thread-safe.
  */
 public final class SessionStatus {
 
     /** What is known of one session. */
-    private record Status(boolean exists, boolean revoked, Instant idleExpiresAt, Instant absoluteExpiresAt) {
-        static final Status MISSING = new Status(false, true, Instant.MIN, Instant.MIN);
+    private record Status(boolean exists, boolean revoked, Instant idleExpiresAt, Instant absoluteExpiresAt,
+                          String userId) {
+        static final Status MISSING = new Status(false, true, Instant.MIN, Instant.MIN, "");
+        static final Status REVOKED = new Status(true, true, Instant.MIN, Instant.MIN, "");
 
         static Status of(Session s) {
-            return new Status(true, s.revokedAt().isPresent(), s.idleExpiresAt(), s.absoluteExpiresAt());
+            return new Status(true, s.revokedAt().isPresent(), s.idleExpiresAt(), s.absoluteExpiresAt(), s.userId());
         }
 
         boolean activeAt(Instant now) {
@@ -35,6 +44,13 @@ public final class SessionStatus {
 
     private final SessionStore store;
     private final Cache<String, Status> cache;
+    /**
+     * Counts evictions. A check notes it before it may read the store and compares after: if an
+     * eviction ran in between, the entry it may have loaded is dropped again. Either the eviction
+     * counted before that second look (the check drops its entry) or after it (the entry was in
+     * the cache before the eviction began, which then drops it).
+     */
+    private final AtomicLong evictions = new AtomicLong();
 
     public SessionStatus(SessionStore store, Duration ttl, long maxSize, Clock clock) {
         this.store = store;
@@ -47,14 +63,48 @@ public final class SessionStatus {
 
     /** Whether session {@code sid} is active at {@code now}, per this node's bounded-staleness view. */
     public boolean isActive(String sid, Instant now) {
-        Status s = cache == null ? load(sid) : cache.get(sid, this::load);
+        if (cache == null) {
+            return load(sid).activeAt(now);
+        }
+        long seen = evictions.get();
+        Status s = cache.get(sid, this::load);
+        if (evictions.get() != seen) {
+            cache.asMap().remove(sid, s);
+        }
         return s.activeAt(now);
     }
 
     /** Records that this node just revoked {@code sid}: effective here at once. */
     public void revoked(String sid) {
         if (cache != null) {
-            cache.put(sid, new Status(true, true, Instant.MIN, Instant.MIN));
+            cache.put(sid, Status.REVOKED);
+        }
+    }
+
+    /** Forgets what is known of session {@code sid} (another node revoked it): the next check reads the store. */
+    public void evictSession(String sid) {
+        if (cache != null) {
+            evictions.incrementAndGet();
+            cache.invalidate(sid);
+        }
+    }
+
+    /**
+     * Forgets every session of user {@code userId} (another node revoked them all, or disabled the
+     * user). Walks the cache: meant for rare events, not for every request.
+     */
+    public void evictUser(String userId) {
+        if (cache != null) {
+            evictions.incrementAndGet();
+            cache.asMap().values().removeIf(s -> s.userId.equals(userId));
+        }
+    }
+
+    /** Forgets everything (messages about other nodes' revocations may have been lost). */
+    public void evictAll() {
+        if (cache != null) {
+            evictions.incrementAndGet();
+            cache.invalidateAll();
         }
     }
 
