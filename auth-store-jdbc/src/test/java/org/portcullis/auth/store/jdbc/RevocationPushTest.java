@@ -183,6 +183,26 @@ class RevocationPushTest {
     }
 
     @Test
+    @DisplayName("a user disabled on A is refused on B at once, every session of it")
+    void disableIsPushed() throws InterruptedException {
+        String userId = newUser("del");
+        TokenPair one = login("del");
+        TokenPair two = login("del");
+        for (TokenPair p : List.of(one, two)) {
+            b.validate(p.accessToken());
+            c.validate(p.accessToken());
+        }
+
+        assertThat(a.disableUser(userId, CLIENT)).isTrue();
+        heardByB.await("u:" + userId);
+
+        for (TokenPair p : List.of(one, two)) {
+            assertThat(codeOf(() -> b.validate(p.accessToken()))).isEqualTo(ErrorCode.TOKEN_REVOKED);
+            assertThat(c.validate(p.accessToken()).userId()).isEqualTo(userId);
+        }
+    }
+
+    @Test
     @DisplayName("disabling or enabling a user announces the user's id, never anything else")
     void disableAnnouncesTheUser() throws InterruptedException {
         String userId = newUser("dee");
