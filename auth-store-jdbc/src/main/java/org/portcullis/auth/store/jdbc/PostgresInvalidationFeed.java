@@ -145,6 +145,8 @@ final class PostgresInvalidationFeed implements InvalidationFeed {
 
         private volatile boolean running = true;
         private volatile boolean listening;
+        /** Whether the last attempt failed; read and written by this thread only. */
+        private boolean failing;
 
         Worker() {
             super("portcullis-invalidation-feed");
@@ -165,12 +167,20 @@ final class PostgresInvalidationFeed implements InvalidationFeed {
                 try {
                     listen();
                     retryMillis = MIN_RETRY.toMillis();
+                    failing = false;
                 } catch (SQLException | RuntimeException e) {
                     if (running) {
-                        // Class and SQLState only: the driver's message is not ours to print.
-                        LOG.warn("invalidation feed disconnected ({}{}); revocations from other nodes fall back to "
-                                        + "sessionStatusTtl until it reconnects", e.getClass().getName(),
-                                e instanceof SQLException s && s.getSQLState() != null ? ", SQLState " + s.getSQLState() : "");
+                        // Class and SQLState only: the driver's message is not ours to print. Once per
+                        // outage at WARN; the retries after it at DEBUG, so a long outage does not flood the log.
+                        String cause = e.getClass().getName()
+                                + (e instanceof SQLException s && s.getSQLState() != null ? ", SQLState " + s.getSQLState() : "");
+                        if (listening || !failing) {
+                            LOG.warn("invalidation feed disconnected ({}); revocations from other nodes fall back to "
+                                    + "sessionStatusTtl until it reconnects", cause);
+                        } else {
+                            LOG.debug("invalidation feed still cannot connect ({})", cause);
+                        }
+                        failing = true;
                     }
                 } finally {
                     listening = false;
@@ -199,6 +209,9 @@ final class PostgresInvalidationFeed implements InvalidationFeed {
                     s.execute("LISTEN " + InvalidationMessages.CHANNEL);
                 }
                 listening = true;
+                if (failing) {
+                    LOG.info("invalidation feed reconnected; this node forgets what it cached");
+                }
                 // Whatever was announced before LISTEN took effect never reaches us.
                 dispatchAll(Listener::invalidateAll);
                 // nanoTime measures elapsed time between heartbeats; it is not a reading of the wall clock.
