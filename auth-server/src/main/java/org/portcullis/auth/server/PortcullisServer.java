@@ -124,8 +124,13 @@ public final class PortcullisServer implements AutoCloseable {
     static PortcullisServer start(ServerConfig config, Clock clock, PrintStream out, boolean cleanupJob,
                                   Backend backend, PasswordHasher hasher, SecureRandom random) {
         AuthSettings settings = config.engine();
-        AuthService service = Portcullis.builder().stores(backend.stores()).clock(clock).settings(settings)
-                .passwordHasher(hasher).startCleanupJob(cleanupJob).build();
+        Portcullis.Builder builder = Portcullis.builder().stores(backend.stores()).clock(clock).settings(settings)
+                .passwordHasher(hasher).startCleanupJob(cleanupJob);
+        if (!config.openIdProviders().isEmpty()) {
+            config.openIdProviders().forEach(builder::openIdProvider);
+            builder.externalIdentities(backend.externalIdentities());
+        }
+        AuthService service = builder.build();
         try {
             DemoUser.seed(config, backend.stores().users(), hasher, random, out);
             AuthHttpHandler handler = AuthHttpHandler.builder(service)

@@ -3,6 +3,7 @@ package org.portcullis.auth.server;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.SessionLimitPolicy;
 import org.portcullis.auth.api.SigningAlgorithm;
+import org.portcullis.auth.core.OpenIdProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -169,10 +170,12 @@ public final class ServerConfig {
     private final Map<Setting, Value> values;
     private final Path dataDirectory;
     private final AuthSettings engine;
+    private final List<OpenIdProvider> openIdProviders;
 
-    private ServerConfig(Map<Setting, Value> values, Path dataDirectory) {
+    private ServerConfig(Map<Setting, Value> values, Path dataDirectory, List<OpenIdProvider> openIdProviders) {
         this.values = Map.copyOf(values);
         this.dataDirectory = dataDirectory;
+        this.openIdProviders = openIdProviders;
         this.engine = buildEngine();
         validateServer();
     }
@@ -220,7 +223,7 @@ public final class ServerConfig {
             Value ks = values.get(TLS_KEYSTORE);
             values.put(TLS_KEYSTORE, new Value(dir.resolve(ks.text()).toString(), ks.origin(), ks.from()));
         }
-        return new ServerConfig(values, dataDir);
+        return new ServerConfig(values, dataDir, OidcSettings.read(env, file));
     }
 
     /** The defaults, for a server whose files live under {@code workingDir}. */
@@ -307,13 +310,13 @@ public final class ServerConfig {
         }
         List<String> unknown = new ArrayList<>();
         for (String name : env.keySet()) {
-            if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name)) {
+            if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name) && !OidcSettings.names(name)) {
                 unknown.add(name + " (environment)");
             }
         }
         for (String name : file.stringPropertyNames()) {
             boolean ours = name.startsWith(Setting.PROPERTY_PREFIX) || name.startsWith(Setting.ENV_PREFIX);
-            if (ours && !known.contains(name)) {
+            if (ours && !known.contains(name) && !OidcSettings.names(name)) {
                 unknown.add(name + " (properties file)");
             }
         }
@@ -573,6 +576,11 @@ public final class ServerConfig {
         return engine;
     }
 
+    /** The OpenID Connect providers whose ID tokens may be exchanged for a session ({@code PORTCULLIS_OIDC_<ID>_*}). */
+    public List<OpenIdProvider> openIdProviders() {
+        return openIdProviders;
+    }
+
     /** Whether the database is an H2 file (the case where a key-encryption key may be generated). */
     public boolean isH2File() {
         String url = dbUrl();
@@ -591,13 +599,13 @@ public final class ServerConfig {
         copy.put(DB_URL, new Value(url, Origin.COMPUTED, "withDatabase"));
         copy.put(DB_USER, new Value(Objects.requireNonNullElse(user, ""), Origin.COMPUTED, "withDatabase"));
         copy.put(DB_PASSWORD, new Value(Objects.requireNonNullElse(password, ""), Origin.COMPUTED, "withDatabase"));
-        return new ServerConfig(copy, dataDirectory);
+        return new ServerConfig(copy, dataDirectory, openIdProviders);
     }
 
     private ServerConfig with(Setting s, String text) {
         Map<Setting, Value> copy = new LinkedHashMap<>(values);
         copy.put(s, new Value(text, Origin.COMPUTED, "with"));
-        return new ServerConfig(copy, dataDirectory);
+        return new ServerConfig(copy, dataDirectory, openIdProviders);
     }
 
     // --- printing ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.portcullis.auth.api.AuditLog;
+import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.InvalidationFeed;
 import org.portcullis.auth.api.StoreTransactions;
 import org.portcullis.auth.api.StoreUnavailableException;
@@ -65,6 +66,7 @@ public final class JdbcStores {
     private final Stores stores;
     private final JdbcAuditLog auditLog;
     private final SchemaMigrator migrator;
+    private final JdbcExternalIdentityStore externalIdentities;
 
     private JdbcStores(Builder b, JdbcDialect dialect) {
         this.dialect = dialect;
@@ -79,6 +81,7 @@ public final class JdbcStores {
                 push ? PostgresInvalidationFeed.create(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource)
                         : InvalidationFeed.NONE);
         this.migrator = new SchemaMigrator(db);
+        this.externalIdentities = new JdbcExternalIdentityStore(db);
     }
 
     /**
@@ -108,6 +111,15 @@ public final class JdbcStores {
     /** The audit trail's query side: by user, type and time range, paged by cursor. */
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /**
+     * The links of external identities (OpenID provider subjects) to users, on the same database,
+     * for {@code Portcullis.builder().externalIdentities(...)}; table
+     * {@code portcullis_external_identities} (schema version 2).
+     */
+    public ExternalIdentityStore externalIdentities() {
+        return externalIdentities;
     }
 
     /** The transaction all stores join. */
