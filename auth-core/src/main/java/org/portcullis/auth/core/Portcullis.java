@@ -198,8 +198,8 @@ public final class Portcullis {
             LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit, external);
             AccountOps accounts = new AccountOps(stores.users(), passwords, throttle, writes, stores.transactions(),
                     audit, clock);
-            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);
             Validator validator = new Validator(tokens, keys, status, settings, clock);
+            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, validator, reads, writes, audit);
             SessionOps ops = new SessionOps(reads, writes, audit, clock);
             Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
             SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);
