@@ -12,6 +12,7 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.Credential;
 import org.portcullis.auth.api.PublishedKeys;
+import org.portcullis.auth.api.InvalidationFeed;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SigningKey;
@@ -49,14 +50,18 @@ public final class DefaultAuthService implements AuthService {
     private final AccountOps accounts;
     private final CleanupScheduler.Scheduled scheduled;
     private final Audit audit;
+    private final InvalidationFeed.Subscription invalidations;
 
     /**
-     * @param scheduler runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
+     * @param scheduler     runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
+     * @param invalidations the subscription to the stores' invalidation feed, closed by {@link #close()}
      */
     public DefaultAuthService(AuthSettings settings, KeyRing keys, LoginFlow login, RefreshFlow refresh,
                               Validator validator, SessionOps sessions, AccountOps accounts, SessionCleanup cleanup,
-                              SessionReads health, Audit audit, CleanupScheduler scheduler) {
+                              SessionReads health, Audit audit, CleanupScheduler scheduler,
+                              InvalidationFeed.Subscription invalidations) {
         this.audit = audit;
+        this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
         this.settings = settings;
         this.keys = keys;
         this.login = login;
@@ -225,6 +230,7 @@ public final class DefaultAuthService implements AuthService {
         if (scheduled != null) {
             scheduled.cancel();
         }
+        invalidations.close();
     }
 
     private static ClientInfo orUnknown(ClientInfo c) {
