@@ -42,7 +42,7 @@ final class UserEndpoints {
     }
 
     AuthHttpResponse login(Call call) {
-        JsonBodies.Body body = bodies.read(call.request(), Set.of("username", "userName", "password"));
+        JsonBodies.Body body = bodies.read(call.request(), Set.of("username", "userName", "password", "deviceToken"));
         if (body.refusal() != null) {
             return body.refusal();
         }
@@ -65,7 +65,10 @@ final class UserEndpoints {
             // NIST SP 800-63B §5.1.1.2 asks for at least 64; the cap keeps megabytes away from the hasher.
             return malformed("The password is longer than " + PasswordCredential.MAX_PASSWORD_LENGTH + " characters.");
         }
-        TokenPair pair = service.login(new PasswordCredential(username, password), clients.apply(call.request()));
+        // The device token of an earlier login, if the client kept one; the engine ignores one that is
+        // malformed, unknown or another account's, so it is passed on as given.
+        TokenPair pair = service.login(new PasswordCredential(username, password).withDeviceToken(m.get("deviceToken")),
+                clients.apply(call.request()));
         return Responses.json(200, Representations.tokenResponse(pair));
     }
 

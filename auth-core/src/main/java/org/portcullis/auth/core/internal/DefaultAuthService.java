@@ -189,6 +189,12 @@ public final class DefaultAuthService implements AuthService {
         if (scheduled != null) {
             scheduled.cancel();
         }
+        try {
+            cleanup.flush();
+        } catch (RuntimeException ex) {
+            // Closing must not fail because the audit store is gone; the counts are then lost.
+            LOG.warn("pending audit summaries not written on close: {}", ex.toString());
+        }
     }
 
     private static ClientInfo orUnknown(ClientInfo c) {
