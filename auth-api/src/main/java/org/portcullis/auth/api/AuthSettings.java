@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param clockSkew               tolerance for {@code exp}, {@code nbf} and {@code iat}; default 30 seconds
  * @param refreshGraceWindow      how long a replay of the immediately preceding refresh token is treated as an
  *                                honest retry rather than reuse; 0 means strict; default 5 seconds
- * @param maxSessionsPerUser      most active sessions per user; 0 means no limit (the default)
+ * @param maxSessionsPerUser      most active sessions per user; 0 means no limit; default 100, so that one account
+ *                                cannot fill a store that every user shares
  * @param sessionLimitPolicy      what happens at the limit; default {@link SessionLimitPolicy#EVICT_OLDEST}
  * @param maxTokenBytes           longer access tokens are rejected before parsing; default 8192
  * @param tokenCacheSize          most verified tokens remembered per node; default 100,000
@@ -439,7 +440,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         private Duration absoluteSessionLifetime = Duration.ofDays(30);
         private Duration clockSkew = Duration.ofSeconds(30);
         private Duration refreshGraceWindow = Duration.ofSeconds(5);
-        private int maxSessionsPerUser = 0;
+        private int maxSessionsPerUser = 100;
         private SessionLimitPolicy sessionLimitPolicy = SessionLimitPolicy.EVICT_OLDEST;
         private int maxTokenBytes = 8192;
         private long tokenCacheSize = 100_000;
@@ -473,7 +474,10 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         /** Refresh grace window; default 5 seconds, 0 for strict, at most 60 seconds. */
         public Builder refreshGraceWindow(Duration v) { refreshGraceWindow = v; return this; }
 
-        /** Session limit per user (0 = none) and what to do at the limit. */
+        /**
+         * Session limit per user (0 = none) and what to do at the limit; default 100 and
+         * {@link SessionLimitPolicy#EVICT_OLDEST} (the evicted session is audited {@code SESSION_LIMIT_EVICTED}).
+         */
         public Builder maxSessionsPerUser(int max, SessionLimitPolicy policy) {
             maxSessionsPerUser = max;
             sessionLimitPolicy = policy;

@@ -20,7 +20,7 @@ class AuthSettingsTest {
         assertThat(s.refreshGraceWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.signingAlgorithm()).isEqualTo(SigningAlgorithm.EdDSA);
         assertThat(s.cleanup().auditRetention()).isEqualTo(Duration.ofDays(365));
-        assertThat(s.maxSessionsPerUser()).isZero();
+        assertThat(s.maxSessionsPerUser()).isEqualTo(100);
     }
 
     @Test

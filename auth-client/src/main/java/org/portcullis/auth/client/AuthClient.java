@@ -128,15 +128,19 @@ public final class AuthClient {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put("password", password);
+        // A known device is never throttled by failures elsewhere on the account (docs/security.md).
+        holder.deviceToken().ifPresent(d -> body.put("deviceToken", d));
         Instant sentAt = clock.instant();
         HttpResponse<String> response = exchange(jsonPost("user/login", Json.write(body)).build(), "login");
         if (response.statusCode() != 200) {
             throw Problem.of(response, clock).toException("login", false);
         }
         Tokens tokens = Json.tokens(response.body(), sentAt);
+        Optional<String> device = Json.optionalText(Json.object(response.body(), "token response"), "deviceToken");
         lock.lock();
         try {
             holder.set(tokens);
+            device.ifPresent(holder::setDeviceToken);
         } finally {
             lock.unlock();
         }

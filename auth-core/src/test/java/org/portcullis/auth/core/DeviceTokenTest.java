@@ -142,6 +142,21 @@ class DeviceTokenTest {
     }
 
     @Test
+    @DisplayName("a client that never keeps its token gets at most 10 new device tokens a day: storage stays bounded, logins still succeed")
+    void boundedIssuance() {
+        f.addUser("alice", "wonderland");
+        int issued = 0;
+        for (int i = 0; i < 50; i++) {
+            TokenPair pair = login("alice", "wonderland", null, HOME);
+            assertThat(pair.sessionId()).isNotBlank();
+            issued += pair.deviceToken().isPresent() ? 1 : 0;
+        }
+        assertThat(issued).isEqualTo(10);
+        f.clock.advance(Duration.ofDays(1));
+        assertThat(login("alice", "wonderland", null, HOME).deviceToken()).isPresent();
+    }
+
+    @Test
     @DisplayName("a device token is bound to its account: presented for another account it is unknown there")
     void boundToAccount() {
         f.addUser("alice", "wonderland");

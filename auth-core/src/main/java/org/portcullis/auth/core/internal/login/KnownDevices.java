@@ -31,6 +31,12 @@ final class KnownDevices {
 
     /** Device tokens carry 256 bits of randomness, like refresh tokens. */
     static final int DEVICE_TOKEN_BYTES = 32;
+    /**
+     * Most new device tokens per account and day. A client that never keeps its token (a script,
+     * a private browser window) would otherwise add a record at every login for 90 days; past the
+     * allowance a login still succeeds, only without a new device token.
+     */
+    static final int NEW_DEVICES_PER_DAY = 10;
 
     private final AttemptStore store;
     private final Duration lifetime;
@@ -62,11 +68,19 @@ final class KnownDevices {
         return Optional.of(key);
     }
 
-    /** Registers a new device token for {@code username}, valid for the lifetime from {@code now}. */
-    String issue(String username, Instant now) {
+    /**
+     * Registers a new device token for {@code username}, valid for the lifetime from {@code now};
+     * empty once the account's {@link #NEW_DEVICES_PER_DAY} are used up.
+     */
+    Optional<String> issue(String username, Instant now) {
+        String user = UserRecord.normalize(username);
+        if (store.recordFailure("devices-issued:" + Digests.sha256Base64Url(user), now, Duration.ofDays(1)).failures()
+                > NEW_DEVICES_PER_DAY) {
+            return Optional.empty();
+        }
         String token = Digests.randomToken(DEVICE_TOKEN_BYTES);
-        store.recordFailure(key(UserRecord.normalize(username), token), now, lifetime);
-        return token;
+        store.recordFailure(key(user, token), now, lifetime);
+        return Optional.of(token);
     }
 
     /** Makes one device token unknown. */

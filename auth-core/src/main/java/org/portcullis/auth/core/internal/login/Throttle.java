@@ -214,7 +214,7 @@ public final class Throttle {
 
     /** A new device token for a successful login that did not come from a known device. */
     public Optional<String> deviceTokenFor(Attempt a, Instant now) {
-        return a.fromKnownDevice() ? Optional.empty() : Optional.of(devices.issue(a.user, now));
+        return a.fromKnownDevice() ? Optional.empty() : devices.issue(a.user, now);
     }
 
     /** Makes every device token of the account issued so far unknown (the account was taken over, say). */
