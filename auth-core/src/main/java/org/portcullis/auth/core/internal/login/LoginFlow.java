@@ -12,6 +12,7 @@ import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.Credential;
 import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.ExternalAssertion;
 import org.portcullis.auth.api.Identity;
 import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.RevocationReason;
@@ -46,9 +47,11 @@ public final class LoginFlow {
     private final SessionReads sessions;
     private final SessionWrites writes;
     private final Audit audit;
+    private final ExternalLogin external;
 
     public LoginFlow(AuthSettings settings, Clock clock, Throttle throttle, CredentialVerifier verifier,
-                     AccessTokens tokens, SessionReads sessions, SessionWrites writes, Audit audit) {
+                     AccessTokens tokens, SessionReads sessions, SessionWrites writes, Audit audit,
+                     ExternalLogin external) {
         this.settings = settings;
         this.clock = clock;
         this.throttle = throttle;
@@ -57,9 +60,15 @@ public final class LoginFlow {
         this.sessions = sessions;
         this.writes = writes;
         this.audit = audit;
+        this.external = external;
     }
 
     public TokenPair login(Credential credential, ClientInfo client) {
+        if (credential instanceof ExternalAssertion assertion) {
+            // Throttled per (provider, subject) and per source inside, never per provider.
+            ExternalLogin.Outcome outcome = external.login(assertion, client);
+            return startSession(outcome.identity(), client, outcome.auditReason());
+        }
         String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
         if (credential instanceof PasswordCredential pc && !withinLimits(pc)) {
             // Nothing to hash or look up: an empty or oversized input is simply wrong.
@@ -70,7 +79,7 @@ public final class LoginFlow {
         if (!(credential instanceof PasswordCredential pc)) {
             // Other credentials name a provider, not a person, as their subject: serialising them
             // would queue every login through that provider behind one another.
-            return startSession(checkCredential(credential, username, Optional.empty(), client), client);
+            return startSession(checkCredential(credential, username, Optional.empty(), client), client, "");
         }
         // Password guesses on one username go one at a time (see Throttle#serialised).
         Checked checked = throttle.serialised(username, () -> {
@@ -78,7 +87,7 @@ public final class LoginFlow {
             Identity identity = checkCredential(credential, username, Optional.of(attempt), client);
             return new Checked(identity, throttle.deviceTokenFor(attempt, clock.instant()).or(() -> pc.deviceToken()));
         });
-        TokenPair pair = startSession(checked.identity, client);
+        TokenPair pair = startSession(checked.identity, client, "");
         return checked.deviceToken.map(pair::withDeviceToken).orElse(pair);
     }
 
@@ -131,7 +140,7 @@ public final class LoginFlow {
         }
     }
 
-    private TokenPair startSession(Identity identity, ClientInfo client) {
+    private TokenPair startSession(Identity identity, ClientInfo client, String reason) {
         Instant now = clock.instant();
         if (settings.maxSessionsPerUser() > 0) {
             enforceLimit(identity, client, now);
@@ -143,7 +152,7 @@ public final class LoginFlow {
                 identity.roles(), now, idle, absolute, client);
         AccessTokens.Issued access = tokens.issue(session, identity.claims(), now);
         writes.create(session, Digests.sha256Base64Url(refreshToken),
-                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client));
+                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client).reason(reason));
         return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
                 session.expiresAt(), session.id());
     }

@@ -44,6 +44,9 @@ public final class SessionStatus {
         this.cache = ttl.isZero() ? null : Caffeine.newBuilder()
                 .maximumSize(Math.max(1, maxSize))
                 .expireAfterWrite(ttl)
+                // Upkeep on the calling thread, amortised over calls: the default hands it to the
+                // common pool, waking a thread per write (a refresh paid that several times).
+                .executor(Runnable::run)
                 .ticker(Tickers.of(clock))
                 .build();
     }

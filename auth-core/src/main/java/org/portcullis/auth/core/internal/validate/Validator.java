@@ -46,16 +46,11 @@ public final class Validator implements ValidationStats {
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
-        // The cache is keyed by SHA-256 of the string's UTF-8 bytes, which is one-to-one only on
-        // well-formed text; a compact JWS is ASCII (RFC 7515 §7.1), so anything else is refused
-        // before the lookup and a hit is for exactly this string.
-        if (!isCompactAlphabet(token)) {
-            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
-        }
         AccessTokens.Verified v;
         if (cache == null) {
             v = verify(token);
         } else {
+            // A hit is for exactly this string (TokenCache says why), so it needs no scan of its own.
             Object key = cache.keyOf(token);
             v = cache.get(key);
             if (v == null) {
@@ -77,8 +72,37 @@ public final class Validator implements ValidationStats {
         return p;
     }
 
-    /** A signature check, counted and timed for {@link ValidationStats}. */
+    /**
+     * For refresh (DESIGN: the access token's signature, issuer and audience must verify, its
+     * expiry is ignored): what the token says. A token this node verified or issued and still
+     * holds in the cache is not verified again, as for {@link #validate}; any other is fully
+     * checked but not cached, since it may be expired. Session status is the caller's business.
+     *
+     * @throws AuthException TOKEN_MISSING or TOKEN_INVALID
+     */
+    public AccessTokens.Verified verifyIgnoringExpiry(String token) {
+        if (cache != null && token != null && !token.isEmpty() && token.length() <= settings.maxTokenBytes()) {
+            AccessTokens.Verified v = cache.get(cache.keyOf(token));
+            if (v != null) {
+                return v;
+            }
+        }
+        return tokens.verify(token, true);
+    }
+
+    /** Notes a token this node just issued, so that neither its validation nor its refresh here verifies it. */
+    public void issued(AccessTokens.Issued issued) {
+        if (cache != null && issued.verified().isPresent()) {
+            cache.put(cache.keyOf(issued.token()), issued.verified().get());
+        }
+    }
+
+    /** A first sight: the full check, counted and timed for {@link ValidationStats}. */
     private AccessTokens.Verified verify(String token) {
+        // A compact JWS is base64url and dots (RFC 7515 §7.1): anything else is refused before parsing.
+        if (!isCompactAlphabet(token)) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
+        }
         // nanoTime measures elapsed time only; it is not a reading of the wall clock.
         long start = System.nanoTime();
         try {
@@ -109,6 +133,7 @@ public final class Validator implements ValidationStats {
         return firstSightNanos.sum();
     }
 
+    /** base64url characters and the dots between segments (RFC 7515 §2, §7.1). */
     private static boolean isCompactAlphabet(String token) {
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
