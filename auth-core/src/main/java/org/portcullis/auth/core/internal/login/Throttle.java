@@ -68,10 +68,41 @@ public final class Throttle {
     public record Failure(boolean stuffingSuspected, int distinctUsernamesFromIp) {
     }
 
+    /**
+     * Whose failures a counter counts. A password login's username is normalised; an external
+     * identity (provider, subject) is taken exactly as the provider said (OpenID Connect subjects are
+     * case-sensitive) and counted under prefixes of its own, so that no username, whatever it spells,
+     * reaches an external identity's counters ({@code user:}, {@code account:} and {@code pair:} keys
+     * are password keys; {@code idp-user:}, {@code idp-account:}, {@code idp-pair:} external ones).
+     */
+    public record Subject(String userKey, String accountKey, String pairPart, String pairPrefix) {
+
+        /** A password login's username. */
+        public static Subject username(String username) {
+            String u = UserRecord.normalize(username);
+            return new Subject("user:" + u, "account:" + u, u, "pair:");
+        }
+
+        /** An external identity: length-prefixed so that no (provider, subject) pair spells another. */
+        public static Subject external(String provider, String subject) {
+            String k = provider.length() + ":" + provider + "|" + subject;
+            return new Subject("idp-user:" + k, "idp-account:" + k, k, "idp-pair:");
+        }
+
+        String pairKey(String source) {
+            return pairPrefix + source + "|" + pairPart;
+        }
+    }
+
     /** How long this attempt must wait, if at all. */
     public Optional<Duration> retryAfter(String username, String ip, Instant now) {
+        return retryAfter(Subject.username(username), ip, now);
+    }
+
+    /** How long this attempt on {@code subject} must wait, if at all. */
+    public Optional<Duration> retryAfter(Subject subject, String ip, Instant now) {
         Duration worst = Duration.ZERO;
-        for (Counter c : counters(username, ip)) {
+        for (Counter c : counters(subject, ip)) {
             Optional<AttemptState> st = store.find(c.key, now);
             if (st.isPresent()) {
                 Duration wait = waitFor(st.get(), c.free, now);
@@ -81,7 +112,7 @@ public final class Throttle {
             }
         }
         if (cfg.accountMaxFailures() > 0) {
-            Optional<AttemptState> acct = store.find(accountKey(username), now);
+            Optional<AttemptState> acct = store.find(subject.accountKey(), now);
             if (acct.isPresent() && acct.get().failures() >= cfg.accountMaxFailures()) {
                 // NIST SP 800-63B §5.2.2: no more than the cap of consecutive failures; wait out the window.
                 Duration wait = Duration.between(now, acct.get().windowEnd());
@@ -95,15 +126,20 @@ public final class Throttle {
 
     /** Counts a failed attempt under every counter; reports suspected credential stuffing. */
     public Failure recordFailure(String username, String ip, Instant now) {
+        return recordFailure(Subject.username(username), ip, now);
+    }
+
+    /** Counts a failed attempt on {@code subject} under every counter; reports suspected credential stuffing. */
+    public Failure recordFailure(Subject subject, String ip, Instant now) {
         boolean newPairForIp = false;
-        for (Counter c : counters(username, ip)) {
+        for (Counter c : counters(subject, ip)) {
             AttemptState st = store.recordFailure(c.key, now, cfg.window());
             if (c.pair && st.failures() == 1) {
                 newPairForIp = true;
             }
         }
         if (cfg.accountMaxFailures() > 0) {
-            store.recordFailure(accountKey(username), now, cfg.accountWindow());
+            store.recordFailure(subject.accountKey(), now, cfg.accountWindow());
         }
         if (newPairForIp && !ip.isEmpty()) {
             // One more distinct username failed from this IP in the window.
@@ -119,13 +155,46 @@ public final class Throttle {
      * wipe out the evidence of an attack from the same place.
      */
     public void recordSuccess(String username, String ip) {
+        recordSuccess(Subject.username(username), ip);
+    }
+
+    /** {@link #recordSuccess(String, String)} for any subject. */
+    public void recordSuccess(Subject subject, String ip) {
         if (!ip.isEmpty()) {
-            store.reset(pairKey(UserRecord.normalize(username), SourceKeys.of(ip)));
+            store.reset(subject.pairKey(SourceKeys.of(ip)));
         }
         if (cfg.accountMaxFailures() > 0) {
             // The cap counts consecutive failures: the owner getting in ends the run.
-            store.reset(accountKey(username));
+            store.reset(subject.accountKey());
         }
+    }
+
+    /**
+     * Counts a failure of a genuine token under its source and under the pair (subject, source)
+     * only, never under the subject's own counters: an expired or replayed ID token is as easy to
+     * send from anywhere as a forged one, and counting it against the subject would let anyone who
+     * once saw a token lock its owner out (NIST SP 800-63B §5.2.2: limit the attacker, not the victim).
+     */
+    public void recordPairFailure(Subject subject, String ip, Instant now) {
+        if (ip.isEmpty()) {
+            return;
+        }
+        String source = SourceKeys.of(ip);
+        store.recordFailure("ip:" + source, now, cfg.window());
+        store.recordFailure(subject.pairKey(source), now, cfg.window());
+    }
+
+    /**
+     * Counts one successful login of {@code subject} in {@code window} and answers how long it
+     * must wait when it is above {@code limit} (the count restarts with the next window).
+     */
+    public Optional<Duration> recordLogin(Subject subject, int limit, Duration window, Instant now) {
+        AttemptState st = store.recordFailure("idp-ok:" + subject.pairPart(), now, window);
+        if (st.failures() <= limit) {
+            return Optional.empty();
+        }
+        Duration wait = Duration.between(now, st.windowEnd());
+        return Optional.of(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
     }
 
     /**
@@ -153,10 +222,6 @@ public final class Throttle {
         }
     }
 
-    private static String accountKey(String username) {
-        return "account:" + UserRecord.normalize(username);
-    }
-
     Duration waitFor(AttemptState st, int free, Instant now) {
         if (st.failures() < free) {
             return Duration.ZERO;
@@ -173,19 +238,14 @@ public final class Throttle {
     private record Counter(String key, int free, boolean pair) {
     }
 
-    private List<Counter> counters(String username, String ip) {
-        String user = UserRecord.normalize(username);
+    private List<Counter> counters(Subject subject, String ip) {
         List<Counter> list = new ArrayList<>(3);
-        list.add(new Counter("user:" + user, cfg.userFreeAttempts(), false));
+        list.add(new Counter(subject.userKey(), cfg.userFreeAttempts(), false));
         if (!ip.isEmpty()) {
             String source = SourceKeys.of(ip);
             list.add(new Counter("ip:" + source, cfg.ipFreeAttempts(), false));
-            list.add(new Counter(pairKey(user, source), cfg.pairFreeAttempts(), true));
+            list.add(new Counter(subject.pairKey(source), cfg.pairFreeAttempts(), true));
         }
         return list;
-    }
-
-    private static String pairKey(String user, String ip) {
-        return "pair:" + ip + "|" + user;
     }
 }
