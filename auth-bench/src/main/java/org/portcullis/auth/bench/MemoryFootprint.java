@@ -117,11 +117,12 @@ public final class MemoryFootprint {
         // Cache sizes at their defaults; HS256 only because it signs fastest (the entries do not
         // depend on the algorithm, the token strings are not kept).
         AuthSettings settings = AuthSettings.builder().signingAlgorithm(SigningAlgorithm.HS256).build();
-        AccessTokens tokens = new AccessTokens(new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(),
-                SigningAlgorithm.HS256, k -> { }), settings, clock);
+        KeyRing keys = new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(), SigningAlgorithm.HS256,
+                k -> { });
+        AccessTokens tokens = new AccessTokens(keys, settings, clock);
         SessionStatus status = new SessionStatus(stores.sessions(), settings.sessionStatusTtl(),
                 Math.max(10_000, settings.tokenCacheSize()), clock);
-        Validator validator = new Validator(tokens, status, settings, clock);
+        Validator validator = new Validator(tokens, keys, status, settings, clock);
         Object tokenCache = field(validator, "cache");
         Object statusCache = field(status, "cache");
         long emptyTokens = GraphLayout.parseInstance(tokenCache).totalSize();

@@ -92,6 +92,14 @@ final class TokenCache {
         cache.put((Key) key, v);
     }
 
+    void remove(Object key) {
+        cache.invalidate((Key) key);
+    }
+
+    void clear() {
+        cache.invalidateAll();
+    }
+
     long size() {
         cache.cleanUp();
         return cache.estimatedSize();

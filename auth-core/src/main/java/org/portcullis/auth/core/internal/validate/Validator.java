@@ -2,6 +2,7 @@ package org.portcullis.auth.core.internal.validate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.portcullis.auth.api.AuthException;
@@ -10,11 +11,15 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.core.ValidationStats;
 import org.portcullis.auth.core.internal.token.AccessTokens;
+import org.portcullis.auth.core.internal.token.KeyRing;
 
 /**
  * The hot path: validate an access token. A token seen before is found by its hash and not
  * verified again; its expiry is still checked against the clock and its session's status against
- * {@link SessionStatus}, so expiry and revocation apply at once on this node. Thread-safe.
+ * {@link SessionStatus}, so expiry and revocation apply at once on this node. When the signing
+ * keys change elsewhere ({@link #signingKeysChanged}) the verified tokens are forgotten, so a
+ * token signed with a key that was withdrawn is checked again against the keys as they now are.
+ * Thread-safe.
  */
 public final class Validator implements ValidationStats {
 
@@ -26,9 +31,13 @@ public final class Validator implements ValidationStats {
     private final LongAdder repeats = new LongAdder();
     private final LongAdder firstSights = new LongAdder();
     private final LongAdder firstSightNanos = new LongAdder();
+    private final KeyRing keys;
+    /** Counts key changes; a verification that overlapped one does not keep its result (as in {@link SessionStatus}). */
+    private final AtomicLong keyChanges = new AtomicLong();
 
-    public Validator(AccessTokens tokens, SessionStatus sessions, AuthSettings settings, Clock clock) {
+    public Validator(AccessTokens tokens, KeyRing keys, SessionStatus sessions, AuthSettings settings, Clock clock) {
         this.tokens = tokens;
+        this.keys = keys;
         this.sessions = sessions;
         this.settings = settings;
         this.clock = clock;
@@ -54,8 +63,12 @@ public final class Validator implements ValidationStats {
             Object key = cache.keyOf(token);
             v = cache.get(key);
             if (v == null) {
+                long seen = keyChanges.get();
                 v = verify(token);
                 cache.put(key, v);
+                if (keyChanges.get() != seen) {
+                    cache.remove(key);
+                }
             } else {
                 repeats.increment();
             }
@@ -70,6 +83,20 @@ public final class Validator implements ValidationStats {
             throw AuthException.of(ErrorCode.TOKEN_REVOKED);
         }
         return p;
+    }
+
+    /**
+     * The signing keys changed in the store (another node published, retired or withdrew one):
+     * the key ring reads the store again on its next use, and every verified token is forgotten,
+     * so that none signed with a withdrawn key is answered from the cache. Costs one signature
+     * check per token in use, once; key changes are rare.
+     */
+    public void signingKeysChanged() {
+        keys.invalidate();
+        keyChanges.incrementAndGet();
+        if (cache != null) {
+            cache.clear();
+        }
     }
 
     /**
