@@ -79,7 +79,7 @@ class OpenIdThrottlingTest {
     @DisplayName("password logins under a name spelling a provider key never reach the external subject's counters")
     void passwordUsernamesCannotReachSubjectCounters() {
         f.linkedUser("alice", "Sub-Alice");
-        for (String name : List.of("idp:corp|Sub-Alice", "idp:corp|sub-alice", "4:corp|Sub-Alice", "corp:Sub-Alice")) {
+        for (String name : List.of("idp:corp|Sub-Alice", "IDP:4:corp|Sub-Alice", "4:corp|Sub-Alice", "corp:Sub-Alice")) {
             for (int i = 1; i <= 8; i++) {
                 try {
                     f.auth.login(new org.portcullis.auth.api.PasswordCredential(name, "wrong"), from(100 + i));

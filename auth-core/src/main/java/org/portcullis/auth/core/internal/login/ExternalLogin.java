@@ -41,7 +41,7 @@ import org.portcullis.auth.core.internal.oidc.VerifiedIdToken;
  * its source alone. A genuine token that is refused (expired, too old, nonce not sent or wrong,
  * already exchanged) counts against its source and the pair (subject, source) only: whoever saw it
  * once can send it again from anywhere. Subject counters live in a namespace of their own
- * ({@link Throttle.Subject#external}), taken exactly (subjects are case-sensitive), which no
+ * ({@link Throttle#externalAttempt}), taken exactly (subjects are case-sensitive), which no
  * password username can reach.
  *
  * <p><b>Replay.</b> Each ID token is exchanged once: its {@code iss}+{@code jti} (or its SHA-256)
@@ -121,7 +121,7 @@ public final class ExternalLogin {
         IdTokenVerifier verifier = verifiers.get(assertion.provider());
         if (verifier == null) {
             throttle.recordSourceFailure(client.ip(), now);
-            fail(provider, Optional.empty(), client, "unknown_provider");
+            failUnattributed(provider, Optional.empty(), client, "unknown_provider");
             throw AuthException.of(verifiers.isEmpty() ? ErrorCode.UNSUPPORTED_CREDENTIAL : ErrorCode.INVALID_CREDENTIALS,
                     "unknown_provider");
         }
@@ -133,27 +133,27 @@ public final class ExternalLogin {
                 // A genuine token refused (expired, too old, nonce not sent or wrong, not yet valid):
                 // anyone who once saw it can send it again from anywhere, so it counts against its
                 // source and the pair (subject, source), never the subject alone (NIST SP 800-63B §5.2.2).
-                Throttle.Subject subject = Throttle.Subject.external(provider, rejected.subject().orElseThrow());
-                return throttle.serialised(subject.userKey(), () -> {
+                Throttle.Attempt subject = throttle.externalAttempt(provider, rejected.subject().orElseThrow(), client.ip());
+                return throttle.serialised(subject.user(), () -> {
                     checkSubjectThrottle(subject, provider, rejected.subject(), client);
-                    throttle.recordPairFailure(subject, client.ip(), clock.instant());
+                    throttle.recordPairFailure(subject, clock.instant());
                     fail(provider, rejected.subject(), client, rejected.reason());
                     throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, rejected.reason());
                 });
             }
             throttle.recordSourceFailure(client.ip(), now);
-            fail(provider, rejected.subject(), client, rejected.reason());
+            failUnattributed(provider, rejected.subject(), client, rejected.reason());
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, rejected.reason());
         }
         OpenIdProvider config = verifier.provider();
-        Throttle.Subject key = Throttle.Subject.external(provider, token.subject());
+        Throttle.Attempt key = throttle.externalAttempt(provider, token.subject(), client.ip());
         Optional<String> sub = Optional.of(token.subject());
-        return throttle.serialised(key.userKey(), () -> {
+        return throttle.serialised(key.user(), () -> {
             checkSubjectThrottle(key, provider, sub, client);
             if (!firstUse(config, token)) {
                 // One ID token, one session (RFC 8725 §2.5 / OpenID Connect Core §16.9 on replay):
                 // a second exchange is a replay by whoever holds a copy; it costs its source.
-                throttle.recordPairFailure(key, client.ip(), clock.instant());
+                throttle.recordPairFailure(key, clock.instant());
                 fail(provider, sub, client, "replayed");
                 throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "replayed");
             }
@@ -167,7 +167,7 @@ public final class ExternalLogin {
             if (tooMany.isPresent()) {
                 throttled(provider, sub, client, tooMany.get());
             }
-            throttle.recordSuccess(key, client.ip());
+            throttle.recordSuccess(key);
             return new Outcome(Identity.of(user.id(), user.username(), user.roles()), describe(provider, sub));
         });
     }
@@ -190,25 +190,36 @@ public final class ExternalLogin {
         return first[0];
     }
 
-    private void checkSubjectThrottle(Throttle.Subject key, String provider, Optional<String> subject, ClientInfo client) {
-        Optional<Duration> wait = throttle.retryAfter(key, client.ip(), clock.instant());
+    private void checkSubjectThrottle(Throttle.Attempt key, String provider, Optional<String> subject, ClientInfo client) {
+        Optional<Duration> wait = throttle.retryAfter(key, clock.instant());
         if (wait.isPresent()) {
             throttled(provider, subject, client, wait.get());
         }
     }
 
     private void throttled(String provider, Optional<String> subject, ClientInfo client, Duration wait) {
-        audit.record(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
+        // A throttled attempt does no work; its record is summarised per source and window too.
+        audit.recordUnattributed(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
                 .username(label(provider, subject))
                 .reason("retry_after_s=" + (wait.toMillis() + 999) / 1000 + ";" + describe(provider, subject)));
         throw AuthException.throttled(wait, "throttled");
     }
 
-    private AuthException failure(Throttle.Subject key, String provider, Optional<String> subject, ClientInfo client,
+    private AuthException failure(Throttle.Attempt key, String provider, Optional<String> subject, ClientInfo client,
                                   String reason, ErrorCode code) {
-        throttle.recordFailure(key, client.ip(), clock.instant());
+        throttle.recordFailure(key, clock.instant());
         fail(provider, subject, client, reason);
         return AuthException.of(code, reason);
+    }
+
+    /**
+     * A token that is not ours to trust (garbage, another audience, an unknown provider): summarised
+     * per source and window, so that such input cannot grow the audit trail without bound.
+     */
+    private void failUnattributed(String provider, Optional<String> subject, ClientInfo client, String reason) {
+        audit.recordUnattributed(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
+                .username(label(provider, subject))
+                .reason(reason + ";" + describe(provider, subject)));
     }
 
     private void fail(String provider, Optional<String> subject, ClientInfo client, String reason) {
@@ -218,7 +229,7 @@ public final class ExternalLogin {
     }
 
     /** The local user of this external identity: linked already, linked now by e-mail, or created now. */
-    private Optional<UserRecord> account(OpenIdProvider provider, VerifiedIdToken token, Throttle.Subject key,
+    private Optional<UserRecord> account(OpenIdProvider provider, VerifiedIdToken token, Throttle.Attempt key,
                                          ClientInfo client) {
         Optional<ExternalIdentity> link = links.find(provider.id(), token.subject());
         if (link.isPresent()) {

@@ -110,7 +110,9 @@ public final class RefreshFlow {
         Session session = match.session();
         // The user too, not only the session: a token must not speak for a session of someone else.
         if (!session.id().equals(caller.sessionId()) || !session.userId().equals(caller.userId())) {
-            fail(client, Optional.of(caller), "session_mismatch");
+            // Both tokens are real: a row of its own, naming the caller.
+            audit.record(audit.event(AuditEventType.REFRESH_FAILED, client).failure().reason("session_mismatch")
+                    .user(caller.userId(), caller.username()).session(caller.sessionId()));
             throw AuthException.of(ErrorCode.SESSION_MISMATCH);
         }
         if (!session.isActiveAt(now)) {
@@ -215,10 +217,15 @@ public final class RefreshFlow {
         return audit.about(AuditEventType.REFRESH_FAILED, session, client).failure().reason(reason);
     }
 
+    /**
+     * A refresh that failed before any session was found: a bad access token, or a refresh token
+     * that is malformed or unknown. Summarised per source and window, so that garbage cannot grow
+     * the trail without bound.
+     */
     private void fail(ClientInfo client, Optional<AuthPrincipal> caller, String reason) {
         var ev = audit.event(AuditEventType.REFRESH_FAILED, client).failure().reason(reason);
         caller.ifPresent(p -> ev.user(p.userId(), p.username()).session(p.sessionId()));
-        audit.record(ev);
+        audit.recordUnattributed(ev);
     }
 
     private static Instant min(Instant a, Instant b) {
