@@ -153,8 +153,24 @@ public final class LoginFlow {
         AccessTokens.Issued access = tokens.issue(session, identity.claims(), now);
         writes.create(session, Digests.sha256Base64Url(refreshToken),
                 audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client).reason(reason));
+        requireStillCurrent(identity, session, client);
         return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
                 session.expiresAt(), session.id());
+    }
+
+    /**
+     * A password reset, disable or delete that landed while this login was verifying revoked the
+     * sessions that existed then, not this one: look again now that it exists, and end it if the
+     * account changed (OWASP ASVS V3.3.1, V3.3.3). Either the change's revocation sees this
+     * session, or this look sees the change.
+     */
+    private void requireStillCurrent(Identity identity, Session session, ClientInfo client) {
+        if (verifier.isStillCurrent(identity)) {
+            return;
+        }
+        writes.revoke(session.id(), RevocationReason.ACCOUNT_CHANGED, clock.instant(),
+                audit.about(AuditEventType.SESSION_REVOKED, session, client).reason("account_changed_during_login"));
+        throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "account_changed_during_login");
     }
 
     private void enforceLimit(Identity identity, ClientInfo client, Instant now) {
