@@ -57,6 +57,7 @@ final class JdbcBackend implements Backend {
      * @throws IllegalStateException when not migrating and the schema is not current
      */
     static JdbcBackend open(ServerConfig config, SecretKey kek, boolean migrate) {
+        DataFolder.prepare(config);
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("portcullis");
         hc.setJdbcUrl(effectiveUrl(config.dbUrl()));
