@@ -21,7 +21,7 @@ import java.util.Set;
  * The database holds password hashes and sealed signing keys, the key-encryption key file opens
  * those keys: the folder is created {@code 0700} and every file this server creates there
  * {@code 0600}, each with its permissions given atomically at creation (no window in which the
- * umask's wider default applies; OWASP ASVS V14.3, CWE-276). A folder or file that already
+ * umask's wider default applies; CWE-276, incorrect default permissions). A folder or file that already
  * exists is left as its owner made it; a warning says when others may read it.
  *
  * <p>On a file system without POSIX permissions the files are created with its defaults and the

@@ -67,10 +67,8 @@ class KillNineDurabilityTest {
         // PostgreSQL's own default (the embedded one turns it off for speed): a commit returns once its WAL is flushed.
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
         toClose.add(pg);
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
         scenario(Map.of("PORTCULLIS_DB_URL", pg.getJdbcUrl("postgres", "postgres"), "PORTCULLIS_DB_USER", "postgres",
-                "PORTCULLIS_KEK", Base64.getEncoder().encodeToString(kek)));
+                "PORTCULLIS_KEK", OnPostgres.randomKek()));
     }
 
     private void scenario(Map<String, String> env) throws Exception {

@@ -20,14 +20,11 @@ import org.portcullis.auth.store.tck.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,13 +53,7 @@ class PostgresHostileInputTest {
     @BeforeAll
     static void up() throws IOException {
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
-        ServerConfig config = PortcullisServerEndToEndTest.testConfig(dir, Map.of(
-                "PORTCULLIS_DB_URL", postgres.getJdbcUrl("postgres", "postgres"), "PORTCULLIS_DB_USER", "postgres",
-                "PORTCULLIS_KEK", Base64.getEncoder().encodeToString(kek)));
-        server = PortcullisServerEndToEndTest.startWithTestUsers(config,
-                MutableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z")), new PrintStream(OutputStream.nullOutputStream()));
+        server = OnPostgres.start(postgres, dir, MutableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z")));
         client = new Client(server.uri());
     }
 
