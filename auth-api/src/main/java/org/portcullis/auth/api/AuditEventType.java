@@ -22,6 +22,10 @@ public enum AuditEventType {
     USER_DISABLED,
     /** An administrator enabled a user. */
     USER_ENABLED,
-    /** An administrator set a user's password. */
-    PASSWORD_CHANGED
+    /** A user's password was changed, by the user or by an administrator. */
+    PASSWORD_CHANGED,
+    /** An administrator replaced a user's roles; they reach the user's tokens at the next refresh. */
+    ROLES_CHANGED,
+    /** An administrator deleted a user (its sessions were revoked first). */
+    USER_DELETED
 }

@@ -1,6 +1,7 @@
 package org.portcullis.auth.api;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The facade: the whole session lifecycle. Built by {@code org.portcullis.auth.core.Portcullis.builder()}.
@@ -70,6 +71,67 @@ public interface AuthService extends AutoCloseable {
      * @return how many sessions this call ended
      */
     int revokeAllSessions(String userId, RevocationReason reason);
+
+    /**
+     * Disables a user of the {@link Stores#users() user store}: its logins end in
+     * {@link ErrorCode#ACCOUNT_DISABLED} (after a right password only) and every one of its
+     * sessions is revoked (reason {@link RevocationReason#ACCOUNT_DISABLED}), so its access tokens
+     * are refused at once on this node and within {@link AuthSettings#sessionStatusTtl()} on the
+     * others (OWASP ASVS V3.3.1). Audited as {@code USER_DISABLED}, plus {@code SESSIONS_REVOKED_ALL}.
+     *
+     * @param actor who asks (an administrator's client), for the audit trail
+     * @return whether the user exists
+     */
+    boolean disableUser(String userId, ClientInfo actor);
+
+    /**
+     * Enables a user again. Audited as {@code USER_ENABLED}.
+     *
+     * @return whether the user exists
+     */
+    boolean enableUser(String userId, ClientInfo actor);
+
+    /**
+     * The caller changes their own password: the current one must be right, and the attempt is
+     * throttled and counted like a login (a stolen access token must not become a way to guess the
+     * password). Every other session of the caller is revoked (reason
+     * {@link RevocationReason#PASSWORD_CHANGED}; OWASP ASVS V3.3.3, NIST SP 800-63B §6.1.2.3); the
+     * current one stays. Audited as {@code PASSWORD_CHANGED}.
+     *
+     * @throws AuthException {@link ErrorCode#INVALID_CREDENTIALS} when the current password is wrong,
+     *         {@link ErrorCode#THROTTLED}, {@link ErrorCode#TOKEN_REVOKED} when the user no longer exists
+     *         or is disabled
+     * @throws IllegalArgumentException when the new password is shorter than
+     *         {@link PasswordCredential#MIN_NEW_PASSWORD_LENGTH} or longer than
+     *         {@link PasswordCredential#MAX_PASSWORD_LENGTH} characters (the message never holds it)
+     */
+    void changePassword(AuthPrincipal caller, String currentPassword, String newPassword, ClientInfo client);
+
+    /**
+     * An administrator sets a user's password: every session of the user is revoked (reason
+     * {@link RevocationReason#PASSWORD_CHANGED}). Audited as {@code PASSWORD_CHANGED}.
+     *
+     * @return whether the user exists
+     * @throws IllegalArgumentException for a new password of the wrong length, as {@link #changePassword}
+     */
+    boolean setPassword(String userId, String newPassword, ClientInfo actor);
+
+    /**
+     * Replaces a user's roles. Sessions go on; each one's next refreshed access token carries the
+     * new roles (tokens issued before keep theirs until they expire, one access-token lifetime at
+     * most; revoke the sessions to end them at once). Audited as {@code ROLES_CHANGED}.
+     *
+     * @return whether the user exists
+     */
+    boolean setRoles(String userId, Set<String> roles, ClientInfo actor);
+
+    /**
+     * Deletes a user after revoking every one of its sessions (reason
+     * {@link RevocationReason#ACCOUNT_DISABLED}). Audited as {@code USER_DELETED}.
+     *
+     * @return whether the user existed
+     */
+    boolean deleteUser(String userId, ClientInfo actor);
 
     /** The user's active sessions, oldest first. */
     List<Session> sessions(String userId);

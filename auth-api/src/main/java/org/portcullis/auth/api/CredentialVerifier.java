@@ -1,5 +1,8 @@
 package org.portcullis.auth.api;
 
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * "Is this credential valid, and who is it?", and later "is that account still allowed in?". An
  * application plugs in LDAP, its own user table or an identity provider. The default
@@ -42,4 +45,19 @@ public interface CredentialVerifier {
      * @throws StoreUnavailableException when the backing store cannot be reached
      */
     boolean isStillAllowed(String userId);
+
+    /**
+     * The account's roles as they stand now, asked at every refresh after {@link #isStillAllowed}
+     * answered {@code true}: the refreshed access token carries them, so that a change of roles
+     * reaches the user's tokens within one access-token lifetime instead of at the session's end.
+     * Empty keeps the roles the session was started with; that is the default, for a verifier
+     * whose roles cannot change after login.
+     *
+     * @param userId the user id of a session's account, never {@code null}
+     * @return the current roles, or empty to keep the session's
+     * @throws StoreUnavailableException when the backing store cannot be reached (the refresh then fails closed)
+     */
+    default Optional<Set<String>> currentRoles(String userId) {
+        return Optional.empty();
+    }
 }

@@ -17,6 +17,11 @@ public record PasswordCredential(String username, String password) implements Cr
      * accept at least 64 characters; a cap stops hashing of megabyte inputs.
      */
     public static final int MAX_PASSWORD_LENGTH = 1024;
+    /**
+     * Shortest password the engine sets ({@code AuthService.changePassword}, {@code setPassword}):
+     * NIST SP 800-63B §5.1.1.2 asks for at least 8 characters of a memorized secret chosen by the user.
+     */
+    public static final int MIN_NEW_PASSWORD_LENGTH = 8;
 
     public PasswordCredential {
         Objects.requireNonNull(username, "username");

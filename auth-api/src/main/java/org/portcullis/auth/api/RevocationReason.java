@@ -13,5 +13,9 @@ public enum RevocationReason {
     /** A rotated-away refresh token was presented again (RFC 9700 §4.14.2). */
     REFRESH_TOKEN_REUSED,
     /** The user opened more sessions than allowed and this, the oldest, was evicted. */
-    SESSION_LIMIT
+    SESSION_LIMIT,
+    /** The account was disabled or deleted. */
+    ACCOUNT_DISABLED,
+    /** The account's password changed (OWASP ASVS V3.3.3). */
+    PASSWORD_CHANGED
 }

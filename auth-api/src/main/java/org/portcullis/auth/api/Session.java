@@ -76,6 +76,12 @@ public record Session(String id, String userId, String username, Set<String> rol
                 refreshCount + 1, revokedAt, revocationReason);
     }
 
+    /** A copy with other roles (for a token issued with the account's current roles). */
+    public Session withRoles(Set<String> newRoles) {
+        return new Session(id, userId, username, newRoles, createdAt, lastRefreshedAt, idleExpiresAt, absoluteExpiresAt,
+                client, refreshCount, revokedAt, revocationReason);
+    }
+
     /** A copy revoked at {@code now} for {@code reason}. */
     public Session revoked(Instant now, RevocationReason reason) {
         return new Session(id, userId, username, roles, createdAt, lastRefreshedAt, idleExpiresAt, absoluteExpiresAt,

@@ -34,6 +34,16 @@ public record UserRecord(String id, String username, String passwordHash, Set<St
         return new UserRecord(id, username, newHash, roles, enabled);
     }
 
+    /** A copy with another enabled flag. */
+    public UserRecord withEnabled(boolean enabled) {
+        return new UserRecord(id, username, passwordHash, roles, enabled);
+    }
+
+    /** A copy with other roles. */
+    public UserRecord withRoles(Set<String> roles) {
+        return new UserRecord(id, username, passwordHash, roles, enabled);
+    }
+
     @Override
     public String toString() {
         return "UserRecord[id=" + id + ", username=" + username + ", roles=" + roles

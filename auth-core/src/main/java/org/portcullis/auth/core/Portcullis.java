@@ -13,6 +13,7 @@ import org.portcullis.auth.api.CredentialVerifier;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.DefaultAuthService;
+import org.portcullis.auth.core.internal.account.AccountOps;
 import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
 import org.portcullis.auth.core.internal.login.Throttle;
@@ -132,9 +133,9 @@ public final class Portcullis {
                         + "a custom credentialVerifier was set too");
             }
             Audit audit = new Audit(stores.audit(), clock);
+            PasswordHasher passwords = hasher != null ? hasher : PasswordHasher.owasp();
             CredentialVerifier cv = verifier != null ? verifier
-                    : new PasswordCredentialVerifier(stores.users(), hasher != null ? hasher : PasswordHasher.owasp(),
-                            stores.audit(), clock);
+                    : new PasswordCredentialVerifier(stores.users(), passwords, stores.audit(), clock);
             KeyRing keys = new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(),
                     settings.signingAlgorithm(),
                     key -> stores.audit().record(AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant())
@@ -150,14 +151,16 @@ public final class Portcullis {
             // Each part gets exactly the collaborators it uses; only SessionWrites may change a session.
             SessionReads reads = new SessionReads(stores.sessions());
             SessionWrites writes = new SessionWrites(stores.sessions(), stores.transactions(), audit, status);
-            LoginFlow login = new LoginFlow(settings, clock, new Throttle(stores.attempts(), settings.throttling()), cv,
-                    tokens, reads, writes, audit);
+            Throttle throttle = new Throttle(stores.attempts(), settings.throttling());
+            LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit);
+            AccountOps accounts = new AccountOps(stores.users(), passwords, throttle, writes, stores.transactions(),
+                    audit, clock);
             RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);
             Validator validator = new Validator(tokens, status, settings, clock);
             SessionOps ops = new SessionOps(reads, writes, audit, clock);
             Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
             SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);
-            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, cleanup, reads,
+            return new DefaultAuthService(settings, keys, login, refresh, validator, ops, accounts, cleanup, reads,
                     schedule ? scheduler : null);
         }
     }

@@ -3,6 +3,7 @@ package org.portcullis.auth.micrometer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,6 +104,36 @@ final class TimedAuthService implements AuthService {
     @Override
     public int revokeAllSessions(String userId, RevocationReason reason) {
         return delegate.revokeAllSessions(userId, reason);
+    }
+
+    @Override
+    public boolean disableUser(String userId, ClientInfo actor) {
+        return delegate.disableUser(userId, actor);
+    }
+
+    @Override
+    public boolean enableUser(String userId, ClientInfo actor) {
+        return delegate.enableUser(userId, actor);
+    }
+
+    @Override
+    public void changePassword(AuthPrincipal caller, String currentPassword, String newPassword, ClientInfo client) {
+        delegate.changePassword(caller, currentPassword, newPassword, client);
+    }
+
+    @Override
+    public boolean setPassword(String userId, String newPassword, ClientInfo actor) {
+        return delegate.setPassword(userId, newPassword, actor);
+    }
+
+    @Override
+    public boolean setRoles(String userId, Set<String> roles, ClientInfo actor) {
+        return delegate.setRoles(userId, roles, actor);
+    }
+
+    @Override
+    public boolean deleteUser(String userId, ClientInfo actor) {
+        return delegate.deleteUser(userId, actor);
     }
 
     @Override

@@ -45,6 +45,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (restart it if not), {@value #READY} answers 200 when the database answers and 503 when it does
  * not (send it no traffic until it does). Both take GET or HEAD, need no token and carry
  * {@code Cache-Control: no-store}. The contract's {@code /common/HealthCheck} stays as it is.
+ * {@value #OPENAPI} answers the OpenAPI document of the API (auth-http's
+ * {@code org/portcullis/auth/http/openapi.yaml}) to anyone, unless the setting
+ * {@code openapi.enabled} turns it off; then the path is like any other unknown one (401 without a token).
  *
  * <p>Thread-safe: one instance serves every connection.
  */
@@ -54,16 +57,35 @@ final class JettyAdapter extends Handler.Abstract {
     static final String LIVE = "/health/live";
     /** Readiness probe path. */
     static final String READY = "/health/ready";
+    /** Where the OpenAPI document is served. */
+    static final String OPENAPI = "/openapi.yaml";
+    /** Its media type (RFC 9512). */
+    static final String YAML = "application/yaml";
 
     private final AuthHttpHandler handler;
     private final int maxBodyBytes;
     private final Duration bodyTimeout;
+    /** The OpenAPI document, or {@code null} when it is not served. */
+    private final byte[] openApi;
 
-    JettyAdapter(AuthHttpHandler handler, int maxBodyBytes, Duration bodyTimeout) {
+    JettyAdapter(AuthHttpHandler handler, int maxBodyBytes, Duration bodyTimeout, boolean serveOpenApi) {
         super(InvocationType.BLOCKING);
         this.handler = handler;
         this.maxBodyBytes = maxBodyBytes;
         this.bodyTimeout = bodyTimeout;
+        this.openApi = serveOpenApi ? openApiDocument() : null;
+    }
+
+    /** The OpenAPI document that auth-http ships beside its handler. */
+    static byte[] openApiDocument() {
+        try (var in = AuthHttpHandler.class.getResourceAsStream("openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("auth-http's openapi.yaml is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -73,15 +95,29 @@ final class JettyAdapter extends Handler.Abstract {
             probe(path, request, response, callback);
             return true;
         }
+        if (openApi != null && OPENAPI.equals(path)) {
+            if (getOrHead(request, response, callback)) {
+                write(request, response, callback, 200, YAML, openApi);
+            }
+            return true;
+        }
         new Exchange(request, response, callback).collectBody();
         return true;
     }
 
-    private void probe(String path, Request request, Response response, Callback callback) {
+    /** Whether the method is GET or HEAD; answers 405 with {@code Allow} (RFC 9110 §15.5.6) when not. */
+    private static boolean getOrHead(Request request, Response response, Callback callback) {
         String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            Problem.write(request, response, callback, 405, "This method is not allowed here.", false);
+        if ("GET".equals(method) || "HEAD".equals(method)) {
+            return true;
+        }
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        Problem.write(request, response, callback, 405, "This method is not allowed here.", false);
+        return false;
+    }
+
+    private void probe(String path, Request request, Response response, Callback callback) {
+        if (!getOrHead(request, response, callback)) {
             return;
         }
         boolean up = true;
@@ -94,11 +130,16 @@ final class JettyAdapter extends Handler.Abstract {
             }
         }
         byte[] body = (up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        response.setStatus(up ? 200 : 503);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        write(request, response, callback, up ? 200 : 503, "application/json", body);
+    }
+
+    /** A complete answer of this adapter's own; HEAD gets GET's headers and no body (RFC 9110 §9.3.2). */
+    private static void write(Request request, Response response, Callback callback, int status, String contentType, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        if ("HEAD".equals(method)) {
+        if ("HEAD".equals(request.getMethod())) {
             callback.succeeded();
         } else {
             response.write(true, ByteBuffer.wrap(body), callback);

@@ -94,7 +94,7 @@ final class JettyTransport {
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         connector.setAcceptQueueSize(128);
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new JettyAdapter(handler, config.maxBodyBytes(), config.bodyTimeout())));
+        server.setHandler(new GracefulHandler(new JettyAdapter(handler, config.maxBodyBytes(), config.bodyTimeout(), config.openApiEnabled())));
 
         if (!tls && !isLoopback(config.host())) {
             LOG.warn("listening with plain HTTP on {}, which is not a loopback address: tokens and passwords cross the "

@@ -94,6 +94,8 @@ public final class ServerConfig {
     static final Setting IDLE_TIMEOUT = Setting.of("idle-timeout", DURATION, "60s", "a silent connection is closed after this");
     static final Setting TLS_KEYSTORE = Setting.of("tls.keystore", PATH, null, "PKCS#12 keystore with the server's key and certificate; HTTPS when set");
     static final Setting TLS_KEYSTORE_PASSWORD = Setting.secret("tls.keystore-password", "the keystore's password");
+    static final Setting OPENAPI_ENABLED = Setting.of("openapi.enabled", BOOLEAN, "true",
+            "serve the OpenAPI document at GET /openapi.yaml, without a token");
 
     // --- the engine's settings (AuthSettings); defaults are the engine's own -------------------
     static final Setting ISSUER = engine("issuer", TEXT, ENGINE_DEFAULTS.issuer(), "the tokens' iss");
@@ -151,6 +153,7 @@ public final class ServerConfig {
     private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, KEK, DEMO_SEED, DEMO_USER,
             DEMO_PASSWORD, TRUSTED_PROXIES, THREADS, MAX_BODY_BYTES, MAX_HEADER_BYTES, HEADER_TIMEOUT, BODY_TIMEOUT,
             IDLE_TIMEOUT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
+            OPENAPI_ENABLED,
             ISSUER, AUDIENCE, ACCESS_TOKEN_LIFETIME, REFRESH_IDLE_TIMEOUT, ABSOLUTE_SESSION_LIFETIME, CLOCK_SKEW,
             REFRESH_GRACE_WINDOW, MAX_SESSIONS_PER_USER, SESSION_LIMIT_POLICY, MAX_TOKEN_BYTES, TOKEN_CACHE_SIZE,
             SESSION_STATUS_TTL, SIGNING_ALGORITHM, KEY_RELOAD_INTERVAL, THROTTLING_WINDOW, THROTTLING_PAIR_FREE_ATTEMPTS,
@@ -459,6 +462,7 @@ public final class ServerConfig {
             throw new IllegalArgumentException(DEMO_SEED.label() + " is for the default H2 file only; a database given by "
                     + DB_URL.label() + " never gets the demo user");
         }
+        bool(OPENAPI_ENABLED);
         integer(THREADS, 1, 512);
         integer(MAX_BODY_BYTES, 256, 64 * 1024 * 1024);
         integer(MAX_HEADER_BYTES, 1024, 1024 * 1024);
@@ -572,6 +576,11 @@ public final class ServerConfig {
     /** The keystore's password. */
     public String tlsKeystorePassword() {
         return text(TLS_KEYSTORE_PASSWORD).orElse("");
+    }
+
+    /** Whether GET /openapi.yaml serves the OpenAPI document. */
+    public boolean openApiEnabled() {
+        return bool(OPENAPI_ENABLED);
     }
 
     /** The engine's settings. */

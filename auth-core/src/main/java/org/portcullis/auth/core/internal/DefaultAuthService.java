@@ -3,6 +3,7 @@ package org.portcullis.auth.core.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthService;
@@ -13,6 +14,7 @@ import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.core.internal.account.AccountOps;
 import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.CleanupScheduler;
 import org.portcullis.auth.core.internal.refresh.RefreshFlow;
@@ -41,14 +43,15 @@ public final class DefaultAuthService implements AuthService {
     private final SessionOps sessions;
     private final SessionCleanup cleanup;
     private final SessionReads health;
+    private final AccountOps accounts;
     private final CleanupScheduler.Scheduled scheduled;
 
     /**
      * @param scheduler runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
      */
     public DefaultAuthService(AuthSettings settings, KeyRing keys, LoginFlow login, RefreshFlow refresh,
-                              Validator validator, SessionOps sessions, SessionCleanup cleanup, SessionReads health,
-                              CleanupScheduler scheduler) {
+                              Validator validator, SessionOps sessions, AccountOps accounts, SessionCleanup cleanup,
+                              SessionReads health, CleanupScheduler scheduler) {
         this.settings = settings;
         this.keys = keys;
         this.login = login;
@@ -57,6 +60,7 @@ public final class DefaultAuthService implements AuthService {
         this.sessions = sessions;
         this.cleanup = cleanup;
         this.health = health;
+        this.accounts = accounts;
         this.scheduled = scheduler == null ? null
                 : Objects.requireNonNull(scheduler.schedule(settings.cleanup().interval(), this::scheduledPurge),
                         "the cleanup scheduler returned no handle");
@@ -117,6 +121,37 @@ public final class DefaultAuthService implements AuthService {
     @Override
     public int revokeAllSessions(String userId, RevocationReason reason) {
         return sessions.revokeAllForUser(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public boolean disableUser(String userId, ClientInfo actor) {
+        return accounts.setEnabled(Objects.requireNonNull(userId, "userId"), false, orUnknown(actor));
+    }
+
+    @Override
+    public boolean enableUser(String userId, ClientInfo actor) {
+        return accounts.setEnabled(Objects.requireNonNull(userId, "userId"), true, orUnknown(actor));
+    }
+
+    @Override
+    public void changePassword(AuthPrincipal caller, String currentPassword, String newPassword, ClientInfo client) {
+        accounts.changePassword(Objects.requireNonNull(caller, "caller"), currentPassword, newPassword, orUnknown(client));
+    }
+
+    @Override
+    public boolean setPassword(String userId, String newPassword, ClientInfo actor) {
+        return accounts.setPassword(Objects.requireNonNull(userId, "userId"), newPassword, orUnknown(actor));
+    }
+
+    @Override
+    public boolean setRoles(String userId, Set<String> roles, ClientInfo actor) {
+        return accounts.setRoles(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(roles, "roles"),
+                orUnknown(actor));
+    }
+
+    @Override
+    public boolean deleteUser(String userId, ClientInfo actor) {
+        return accounts.delete(Objects.requireNonNull(userId, "userId"), orUnknown(actor));
     }
 
     @Override

@@ -26,7 +26,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,15 +143,22 @@ public abstract class HttpContractSuite {
 
     // ---- a small client ----
 
-    /** One request to the target. */
+    /**
+     * One request to the target. Every exchange is checked against the OpenAPI document
+     * ({@link OpenApiContract}): an answer that breaks it fails the test that sent it.
+     */
     protected final HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.baseUri() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, List<String>> sent = new LinkedHashMap<>();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
+            sent.computeIfAbsent(headers[i], k -> new ArrayList<>()).add(headers[i + 1]);
         }
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            OpenApiContract.document().check(method, path, sent, body, response);
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -2,8 +2,10 @@ package org.portcullis.auth.store.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.api.UserStore;
@@ -80,6 +82,42 @@ final class JdbcUserStore implements UserStore {
         return db.withHandle("users.setEnabled", h -> h
                 .createUpdate("UPDATE portcullis_users SET enabled = :enabled WHERE id = :id")
                 .bind("enabled", enabled)
+                .bind("id", userId)
+                .execute()) == 1;
+    }
+
+    @Override
+    public boolean setRoles(String userId, Set<String> roles) {
+        Objects.requireNonNull(userId, "userId");
+        String encoded = Db.encodeRoles(Set.copyOf(roles));
+        return db.withHandle("users.setRoles", h -> h
+                .createUpdate("UPDATE portcullis_users SET roles = :roles WHERE id = :id")
+                .bind("roles", encoded)
+                .bind("id", userId)
+                .execute()) == 1;
+    }
+
+    @Override
+    public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+        UserStore.requireListArguments(afterUsername, limit);
+        // Keyset paging over the unique username index: each page is one index range scan, and
+        // its order is the database's own, which the next page's "username >" agrees with.
+        String after = afterUsername.map(UserRecord::normalize).orElse(null);
+        return db.withHandle("users.list", h -> {
+            var query = h.createQuery("SELECT " + COLUMNS + " FROM portcullis_users"
+                    + (after == null ? "" : " WHERE username > :after") + " ORDER BY username LIMIT :limit");
+            if (after != null) {
+                query.bind("after", after);
+            }
+            return query.bind("limit", limit).map((rs, ctx) -> map(rs)).list();
+        });
+    }
+
+    @Override
+    public boolean delete(String userId) {
+        Objects.requireNonNull(userId, "userId");
+        return db.withHandle("users.delete", h -> h
+                .createUpdate("DELETE FROM portcullis_users WHERE id = :id")
                 .bind("id", userId)
                 .execute()) == 1;
     }

@@ -2,9 +2,13 @@ package org.portcullis.auth.store.memory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.api.UserStore;
@@ -20,8 +24,8 @@ import org.portcullis.auth.api.UserStore;
 public final class InMemoryUserStore implements UserStore {
 
     private final ConcurrentHashMap<String, UserRecord> byId = new ConcurrentHashMap<>();
-    /** Normalised username to id. */
-    private final ConcurrentHashMap<String, String> idByUsername = new ConcurrentHashMap<>();
+    /** Normalised username to id, sorted for {@link #list}. */
+    private final ConcurrentSkipListMap<String, String> idByUsername = new ConcurrentSkipListMap<>();
     private final Object createLock = new Object();
 
     /** An empty store. */
@@ -74,8 +78,46 @@ public final class InMemoryUserStore implements UserStore {
     @Override
     public boolean setEnabled(String userId, boolean enabled) {
         Objects.requireNonNull(userId, "userId");
-        return byId.computeIfPresent(userId, (id, u) ->
-                new UserRecord(u.id(), u.username(), u.passwordHash(), u.roles(), enabled)) != null;
+        return byId.computeIfPresent(userId, (id, u) -> u.withEnabled(enabled)) != null;
+    }
+
+    @Override
+    public boolean setRoles(String userId, Set<String> roles) {
+        Objects.requireNonNull(userId, "userId");
+        Set<String> copy = Set.copyOf(roles);
+        return byId.computeIfPresent(userId, (id, u) -> u.withRoles(copy)) != null;
+    }
+
+    @Override
+    public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+        UserStore.requireListArguments(afterUsername, limit);
+        var names = afterUsername.isPresent()
+                ? idByUsername.tailMap(UserRecord.normalize(afterUsername.get()), false) : idByUsername;
+        List<UserRecord> page = new ArrayList<>(Math.min(limit, 64));
+        for (String id : names.values()) {
+            if (page.size() == limit) {
+                break;
+            }
+            // A user deleted since the name was read is simply not listed.
+            UserRecord u = byId.get(id);
+            if (u != null) {
+                page.add(u);
+            }
+        }
+        return page;
+    }
+
+    @Override
+    public boolean delete(String userId) {
+        Objects.requireNonNull(userId, "userId");
+        synchronized (createLock) {
+            UserRecord gone = byId.remove(userId);
+            if (gone == null) {
+                return false;
+            }
+            idByUsername.remove(gone.username(), userId);
+            return true;
+        }
     }
 
     /** Hashes are compared in constant time, as any secret-derived value (OWASP ASVS V2.4). */

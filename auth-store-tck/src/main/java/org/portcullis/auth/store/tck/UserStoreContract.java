@@ -1,12 +1,14 @@
 package org.portcullis.auth.store.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -145,6 +147,109 @@ public abstract class UserStoreContract extends StoreContract<UserStore> {
     }
 
     @Test
+    @DisplayName("roles: setRoles replaces the roles and keeps the hash and the enabled flag")
+    void setsRoles() {
+        UserRecord alice = created("alice");
+        store.setEnabled(alice.id(), false);
+        assertThat(store.setRoles(alice.id(), Set.of("admin", "auditor"))).isTrue();
+        UserRecord after = store.findByUsername("alice").orElseThrow();
+        assertThat(after.roles()).containsExactlyInAnyOrder("admin", "auditor");
+        assertThat(after.passwordHash()).isEqualTo(alice.passwordHash());
+        assertThat(after.enabled()).isFalse();
+        assertThat(store.setRoles(alice.id(), Set.of())).isTrue();
+        assertThat(store.findById(alice.id()).orElseThrow().roles()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("roles: setting the roles of an unknown user reports false and creates nobody")
+    void setsRolesUnknown() {
+        String id = UUID.randomUUID().toString();
+        assertThat(store.setRoles(id, Set.of("admin"))).isFalse();
+        assertThat(store.findById(id)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("listing: pages come in ascending username order, each user exactly once, each page at most the limit")
+    void listsInPages() {
+        List<UserRecord> all = new ArrayList<>();
+        for (int i = 24; i >= 0; i--) {
+            // Created out of order; zero-padded digits sort alike under every collation.
+            all.add(created(String.format(Locale.ROOT, "u%03d", i)));
+        }
+        List<String> seen = new ArrayList<>();
+        Optional<String> after = Optional.empty();
+        for (int pages = 0; pages < 10; pages++) {
+            List<UserRecord> page = store.list(after, 7);
+            assertThat(page.size()).isLessThanOrEqualTo(7);
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(u -> seen.add(u.username()));
+            after = Optional.of(page.get(page.size() - 1).username());
+        }
+        List<String> expected = all.stream().map(UserRecord::username).sorted().toList();
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(store.list(Optional.empty(), 3)).extracting(UserRecord::username).containsExactly("u000", "u001", "u002");
+    }
+
+    @Test
+    @DisplayName("listing: a page holds whole records, and the cursor is exclusive and normalised")
+    void listsRecords() {
+        UserRecord bob = created("bob");
+        UserRecord carol = created("carol");
+        created("alice");
+        assertThat(store.list(Optional.of("  ALICE "), 1)).containsExactly(bob);
+        assertThat(store.list(Optional.of("bob"), 10)).containsExactly(carol);
+        assertThat(store.list(Optional.of("carol"), 10)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("listing: a limit below 1 or above MAX_PAGE is refused")
+    void listLimits() {
+        assertThatThrownBy(() -> store.list(Optional.empty(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list(Optional.empty(), UserStore.MAX_PAGE + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.list(Optional.empty(), UserStore.MAX_PAGE)).isNotNull();
+    }
+
+    @Test
+    @DisplayName("deleting: a deleted user is found neither by id nor by username, is not listed, and its username is free again")
+    void deletes() {
+        UserRecord alice = created("alice");
+        UserRecord bob = created("bob");
+        assertThat(store.delete(alice.id())).isTrue();
+        assertThat(store.findById(alice.id())).isEmpty();
+        assertThat(store.findByUsername("alice")).isEmpty();
+        assertThat(store.list(Optional.empty(), 10)).containsExactly(bob);
+        assertThat(store.setEnabled(alice.id(), true)).isFalse();
+        UserRecord again = user("Alice");
+        assertThat(store.create(again)).isTrue();
+        assertThat(store.findByUsername("alice")).contains(again);
+        assertThat(store.findById(bob.id())).contains(bob);
+    }
+
+    @Test
+    @DisplayName("deleting: deleting an unknown or already deleted user reports false")
+    void deletesUnknown() {
+        UserRecord alice = created("alice");
+        assertThat(store.delete(UUID.randomUUID().toString())).isFalse();
+        assertThat(store.delete(alice.id())).isTrue();
+        assertThat(store.delete(alice.id())).isFalse();
+    }
+
+    @Test
+    @DisplayName("under concurrency (real threads): of concurrent deletes of one user exactly one reports true, every round")
+    void oneDelete() {
+        for (int round = 1; round <= ROUNDS; round++) {
+            UserRecord dave = created("dave-" + round);
+            List<Boolean> results = race(THREADS, i -> () -> store.delete(dave.id()));
+            assertThat(results).as("round %d", round).filteredOn(Boolean::booleanValue).hasSize(1);
+            assertThat(store.findByUsername(dave.username())).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("under concurrency (real threads): of concurrent hash changes from the same expected hash exactly one wins, every round")
     void oneHashChange() {
         for (int round = 1; round <= ROUNDS; round++) {
@@ -194,6 +299,7 @@ public abstract class UserStoreContract extends StoreContract<UserStore> {
     void noNulls() {
         assertThat(store.findById("nobody")).isNotNull().isEmpty();
         assertThat(store.findByUsername("nobody")).isNotNull().isEmpty();
+        assertThat(store.list(Optional.empty(), 10)).isNotNull().isEmpty();
     }
 
     @Test
@@ -228,6 +334,20 @@ public abstract class UserStoreContract extends StoreContract<UserStore> {
     }
 
     @Test
+    @DisplayName("optional: durability: changed roles and a deletion survive a restart")
+    void rolesAndDeletionSurviveRestart() {
+        UserRecord alice = created("alice");
+        UserRecord bob = created("bob");
+        assertThat(store.setRoles(alice.id(), Set.of("admin"))).isTrue();
+        assertThat(store.delete(bob.id())).isTrue();
+        UserStore again = reopened();
+        assertThat(again.findById(alice.id()).orElseThrow().roles()).containsExactly("admin");
+        assertThat(again.findById(bob.id())).isEmpty();
+        assertThat(again.findByUsername("bob")).isEmpty();
+        assertThat(again.list(Optional.empty(), 10)).extracting(UserRecord::username).containsExactly("alice");
+    }
+
+    @Test
     @DisplayName("optional: failing closed: every method throws StoreUnavailableException when the backend is gone")
     void everyMethod() {
         UserRecord alice = created("alice");
@@ -238,6 +358,9 @@ public abstract class UserStoreContract extends StoreContract<UserStore> {
         calls.put("create", () -> store.create(user("bob")));
         calls.put("updatePasswordHash", () -> store.updatePasswordHash(alice.id(), alice.passwordHash(), phc("x")));
         calls.put("setEnabled", () -> store.setEnabled(alice.id(), false));
+        calls.put("setRoles", () -> store.setRoles(alice.id(), Set.of("admin")));
+        calls.put("list", () -> store.list(Optional.empty(), 10));
+        calls.put("delete", () -> store.delete(alice.id()));
         assertEveryMethodFailsClosed(calls);
     }
 }

@@ -2,6 +2,7 @@ package org.portcullis.auth.core.internal.login;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
@@ -70,6 +71,12 @@ public final class PasswordCredentialVerifier implements CredentialVerifier {
     @Override
     public boolean isStillAllowed(String userId) {
         return users.findById(userId).map(UserRecord::enabled).orElse(false);
+    }
+
+    /** The roles the {@link UserStore} holds now; empty for a user it no longer knows. */
+    @Override
+    public Optional<Set<String>> currentRoles(String userId) {
+        return users.findById(userId).map(UserRecord::roles);
     }
 
     private void rehash(UserRecord user, String password) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -115,17 +116,20 @@ public final class RefreshFlow {
             throw endForDisabledAccount(session, client, now);
         }
         return switch (match.state()) {
-            case CURRENT -> rotate(session, hash, client, now);
+            case CURRENT -> rotate(session, verifier.currentRoles(session.userId()).orElse(session.roles()), hash,
+                    client, now);
             case PREVIOUS -> replay(session, hash, match.rotatedAt().orElseThrow(), client, now);
             case RETIRED -> reuse(session, client, now, "retired_token");
         };
     }
 
-    private TokenPair rotate(Session session, String hash, ClientInfo client, Instant now) {
+    private TokenPair rotate(Session session, Set<String> roles, String hash, ClientInfo client, Instant now) {
         String next = Digests.randomToken(LoginFlow.REFRESH_TOKEN_BYTES);
         Instant idle = min(now.plus(settings.refreshIdleTimeout()), session.absoluteExpiresAt());
         Session rotated = session.rotated(now, idle);
-        AccessTokens.Issued access = tokens.issue(rotated, Map.of(), now);
+        // The roles as they stand now, not as they were at login (the store keeps the login's):
+        // a change of roles reaches the session's tokens at its next refresh.
+        AccessTokens.Issued access = tokens.issue(rotated.withRoles(roles), Map.of(), now);
         TokenPair pair = new TokenPair(access.token(), next, access.issuedAt(), access.expiresAt(),
                 rotated.expiresAt(), session.id());
         RotationResult result = writes.rotate(rotated, hash, Digests.sha256Base64Url(next), now,

@@ -20,16 +20,19 @@ import org.portcullis.auth.core.internal.Tickers;
  */
 public final class SessionStatus {
 
-    /** What is known of one session. */
-    private record Status(boolean exists, boolean revoked, Instant idleExpiresAt, Instant absoluteExpiresAt) {
-        static final Status MISSING = new Status(false, true, Instant.MIN, Instant.MIN);
+    /** What is known of one session, with its owner so that a token can ride only its own user's session. */
+    private record Status(boolean exists, boolean revoked, String userId, Instant idleExpiresAt,
+                          Instant absoluteExpiresAt) {
+        static final Status MISSING = new Status(false, true, "", Instant.MIN, Instant.MIN);
+        static final Status REVOKED = new Status(true, true, "", Instant.MIN, Instant.MIN);
 
         static Status of(Session s) {
-            return new Status(true, s.revokedAt().isPresent(), s.idleExpiresAt(), s.absoluteExpiresAt());
+            return new Status(true, s.revokedAt().isPresent(), s.userId(), s.idleExpiresAt(), s.absoluteExpiresAt());
         }
 
-        boolean activeAt(Instant now) {
-            return exists && !revoked && now.isBefore(idleExpiresAt) && now.isBefore(absoluteExpiresAt);
+        boolean activeAt(String owner, Instant now) {
+            return exists && !revoked && userId.equals(owner) && now.isBefore(idleExpiresAt)
+                    && now.isBefore(absoluteExpiresAt);
         }
     }
 
@@ -45,16 +48,21 @@ public final class SessionStatus {
                 .build();
     }
 
-    /** Whether session {@code sid} is active at {@code now}, per this node's bounded-staleness view. */
-    public boolean isActive(String sid, Instant now) {
+    /**
+     * Whether session {@code sid} belongs to {@code userId} and is active at {@code now}, per this
+     * node's bounded-staleness view. The owner check means a token whose {@code sub} names another
+     * user than its session's is refused even if it verifies (RFC 8725 §3.11: check every claim a
+     * decision rests on).
+     */
+    public boolean isActive(String sid, String userId, Instant now) {
         Status s = cache == null ? load(sid) : cache.get(sid, this::load);
-        return s.activeAt(now);
+        return s.activeAt(userId, now);
     }
 
     /** Records that this node just revoked {@code sid}: effective here at once. */
     public void revoked(String sid) {
         if (cache != null) {
-            cache.put(sid, new Status(true, true, Instant.MIN, Instant.MIN));
+            cache.put(sid, Status.REVOKED);
         }
     }
 

@@ -71,7 +71,7 @@ public final class Validator implements ValidationStats {
         if (!now.isBefore(p.expiresAt().plus(settings.clockSkew()))) {
             throw AuthException.of(ErrorCode.TOKEN_EXPIRED);
         }
-        if (!sessions.isActive(p.sessionId(), now)) {
+        if (!sessions.isActive(p.sessionId(), p.userId(), now)) {
             throw AuthException.of(ErrorCode.TOKEN_REVOKED);
         }
         return p;

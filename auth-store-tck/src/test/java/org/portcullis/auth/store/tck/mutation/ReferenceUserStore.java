@@ -1,8 +1,11 @@
 package org.portcullis.auth.store.tck.mutation;
 
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.portcullis.auth.api.StoreUnavailableException;
 import org.portcullis.auth.api.UserRecord;
@@ -82,6 +85,41 @@ final class ReferenceUserStore implements UserStore {
             }
             disk.users.put(userId, new UserRecord(u.id(), u.username(), u.passwordHash(), u.roles(), enabled));
             return true;
+        }
+    }
+
+    @Override
+    public boolean setRoles(String userId, Set<String> roles) {
+        synchronized (disk) {
+            up();
+            UserRecord u = disk.users.get(userId);
+            if (u == null) {
+                return false;
+            }
+            disk.users.put(userId, u.withRoles(roles));
+            return true;
+        }
+    }
+
+    @Override
+    public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+        UserStore.requireListArguments(afterUsername, limit);
+        Optional<String> after = afterUsername.map(UserRecord::normalize);
+        synchronized (disk) {
+            up();
+            return disk.users.values().stream()
+                    .filter(u -> after.isEmpty() || u.username().compareTo(after.get()) > 0)
+                    .sorted(Comparator.comparing(UserRecord::username))
+                    .limit(limit)
+                    .toList();
+        }
+    }
+
+    @Override
+    public boolean delete(String userId) {
+        synchronized (disk) {
+            up();
+            return disk.users.remove(userId) != null;
         }
     }
 

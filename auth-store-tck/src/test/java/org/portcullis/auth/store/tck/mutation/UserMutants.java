@@ -1,6 +1,7 @@
 package org.portcullis.auth.store.tck.mutation;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,15 @@ final class UserMutants {
         }));
         m.add(wrap("a restart forgets hash changes and disabled flags", "changesSurviveRestart", ChangesInMemoryOnly::new));
         m.add(wrap("findById answers empty when the backend is gone", "everyMethod", FindFailsOpen::new));
+        m.add(wrap("setRoles keeps the old roles", "setsRoles", SetRolesIgnored::new));
+        m.add(wrap("setRoles creates an unknown user", "setsRolesUnknown", SetRolesCreates::new));
+        m.add(wrap("list starts at the cursor instead of after it", "listsRecords", ListCursorInclusive::new));
+        m.add(wrap("list ignores the limit", "listsInPages", ListUnlimited::new));
+        m.add(wrap("list comes in creation order", "listsInPages", ListUnsorted::new));
+        m.add(wrap("delete keeps the username taken", "deletes", DeleteKeepsUsername::new));
+        m.add(wrap("delete reads, then deletes (not atomic)", "oneDelete", NonAtomicDelete::new));
+        m.add(wrap("a restart forgets changed roles and deletions", "rolesAndDeletionSurviveRestart",
+                RolesAndDeletionsInMemoryOnly::new));
         return m;
     }
 
@@ -80,8 +90,183 @@ final class UserMutants {
         }
 
         @Override
+        public boolean setRoles(String userId, Set<String> roles) {
+            return ref.setRoles(userId, roles);
+        }
+
+        @Override
+        public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+            return ref.list(afterUsername, limit);
+        }
+
+        @Override
+        public boolean delete(String userId) {
+            return ref.delete(userId);
+        }
+
+        @Override
         public String toString() {
             return getClass().getSimpleName();
+        }
+    }
+
+    static final class SetRolesIgnored extends Forwarding {
+        SetRolesIgnored(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean setRoles(String userId, Set<String> roles) {
+            return ref.findById(userId).isPresent();
+        }
+    }
+
+    static final class SetRolesCreates extends Forwarding {
+        SetRolesCreates(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean setRoles(String userId, Set<String> roles) {
+            if (ref.findById(userId).isEmpty()) {
+                ref.write(new UserRecord(userId, "ghost-" + userId, "-", roles, true));
+                return false;
+            }
+            return ref.setRoles(userId, roles);
+        }
+    }
+
+    static final class ListCursorInclusive extends Forwarding {
+        ListCursorInclusive(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+            Optional<String> after = afterUsername.map(UserRecord::normalize);
+            return ref.readAll().values().stream()
+                    .filter(u -> after.isEmpty() || u.username().compareTo(after.get()) >= 0)
+                    .sorted(Comparator.comparing(UserRecord::username)).limit(limit).toList();
+        }
+    }
+
+    static final class ListUnlimited extends Forwarding {
+        ListUnlimited(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+            return ref.list(afterUsername, UserStore.MAX_PAGE);
+        }
+    }
+
+    /** Sorted by id instead of username: random ids give another order than the usernames'. */
+    static final class ListUnsorted extends Forwarding {
+        ListUnsorted(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+            Optional<String> after = afterUsername.map(UserRecord::normalize);
+            return ref.readAll().values().stream()
+                    .filter(u -> after.isEmpty() || u.username().compareTo(after.get()) > 0)
+                    .sorted(Comparator.comparing(UserRecord::id)).limit(limit).toList();
+        }
+    }
+
+    /** Marks the user deleted by id only, keeping its record (and so its username) on disk. */
+    static final class DeleteKeepsUsername extends Forwarding {
+        private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+
+        DeleteKeepsUsername(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public Optional<UserRecord> findById(String userId) {
+            return deleted.contains(userId) ? Optional.empty() : ref.findById(userId);
+        }
+
+        @Override
+        public Optional<UserRecord> findByUsername(String username) {
+            return ref.findByUsername(username).filter(u -> !deleted.contains(u.id()));
+        }
+
+        @Override
+        public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+            return ref.list(afterUsername, limit).stream().filter(u -> !deleted.contains(u.id())).toList();
+        }
+
+        @Override
+        public boolean setEnabled(String userId, boolean enabled) {
+            return !deleted.contains(userId) && ref.setEnabled(userId, enabled);
+        }
+
+        @Override
+        public boolean delete(String userId) {
+            return ref.findById(userId).isPresent() && deleted.add(userId);
+        }
+    }
+
+    static final class NonAtomicDelete extends Forwarding {
+        NonAtomicDelete(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean delete(String userId) {
+            if (ref.findById(userId).isEmpty()) {
+                return false;
+            }
+            Mutant.gap();
+            ref.delete(userId);
+            return true;
+        }
+    }
+
+    /** Keeps role changes and deletions in this instance only, as a cache that never writes back. */
+    static final class RolesAndDeletionsInMemoryOnly extends Forwarding {
+        private final Map<String, Set<String>> roles = new ConcurrentHashMap<>();
+        private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+
+        RolesAndDeletionsInMemoryOnly(ReferenceUserStore ref) {
+            super(ref);
+        }
+
+        private Optional<UserRecord> view(Optional<UserRecord> u) {
+            return u.filter(x -> !deleted.contains(x.id())).map(x -> roles.containsKey(x.id()) ? x.withRoles(roles.get(x.id())) : x);
+        }
+
+        @Override
+        public Optional<UserRecord> findByUsername(String username) {
+            return view(ref.findByUsername(username));
+        }
+
+        @Override
+        public Optional<UserRecord> findById(String userId) {
+            return view(ref.findById(userId));
+        }
+
+        @Override
+        public List<UserRecord> list(Optional<String> afterUsername, int limit) {
+            return ref.list(afterUsername, limit).stream().map(Optional::of).map(this::view)
+                    .flatMap(Optional::stream).toList();
+        }
+
+        @Override
+        public boolean setRoles(String userId, Set<String> newRoles) {
+            if (findById(userId).isEmpty()) {
+                return false;
+            }
+            roles.put(userId, Set.copyOf(newRoles));
+            return true;
+        }
+
+        @Override
+        public boolean delete(String userId) {
+            return findById(userId).isPresent() && deleted.add(userId);
         }
     }
 
