@@ -27,5 +27,10 @@ public enum AuditEventType {
     /** An administrator replaced a user's roles; they reach the user's tokens at the next refresh. */
     ROLES_CHANGED,
     /** An administrator deleted a user (its sessions were revoked first). */
-    USER_DELETED
+    USER_DELETED,
+    /**
+     * An external identity (an OpenID provider's subject) was linked to a local user at login:
+     * to a user created for it just in time, or to an existing user by a verified e-mail address.
+     */
+    EXTERNAL_IDENTITY_LINKED
 }

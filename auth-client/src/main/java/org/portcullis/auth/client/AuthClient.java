@@ -128,6 +128,46 @@ public final class AuthClient {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put("password", password);
+        return login(body);
+    }
+
+    /**
+     * Logs in with an ID token from an OpenID Connect provider the server trusts
+     * ({@code POST /user/login} with {@code {"provider","idToken"}}) and holds the new tokens, as
+     * {@link #login(String, String)} does. The ID token is sent once and not kept.
+     *
+     * @param provider the provider's id as configured on the server, such as {@code google}
+     * @param idToken  the ID token the provider issued to this application
+     * @return the new tokens
+     * @throws AuthClientException {@code INVALID_CREDENTIALS} (a token the server does not accept, or
+     *         an identity linked to no account), {@code ACCOUNT_DISABLED}, {@code THROTTLED},
+     *         {@code MALFORMED_REQUEST}, {@code STORE_UNAVAILABLE} (the provider's keys could not be fetched)
+     * @throws ServerUnavailableException when the server cannot answer
+     */
+    public Tokens loginWithProvider(String provider, String idToken) {
+        return loginWithProvider(provider, idToken, Optional.empty());
+    }
+
+    /**
+     * Logs in with an ID token, sending the nonce this application put in its authentication
+     * request: the server then refuses a token that does not carry exactly that nonce (OpenID
+     * Connect Core §3.1.3.7 step 11), which stops a token captured elsewhere from being replayed.
+     *
+     * @param nonce the nonce sent to the provider, if one was
+     * @see #loginWithProvider(String, String)
+     */
+    public Tokens loginWithProvider(String provider, String idToken, Optional<String> nonce) {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(idToken, "idToken");
+        Objects.requireNonNull(nonce, "nonce");
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("provider", provider);
+        body.put("idToken", idToken);
+        nonce.ifPresent(n -> body.put("nonce", n));
+        return login(body);
+    }
+
+    private Tokens login(Map<String, String> body) {
         Instant sentAt = clock.instant();
         HttpResponse<String> response = exchange(jsonPost("user/login", Json.write(body)).build(), "login");
         if (response.statusCode() != 200) {

@@ -1,6 +1,8 @@
 package org.portcullis.auth.core;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,11 +12,14 @@ import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.CredentialVerifier;
+import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.DefaultAuthService;
 import org.portcullis.auth.core.internal.account.AccountOps;
+import org.portcullis.auth.core.internal.login.ExternalLogin;
 import org.portcullis.auth.core.internal.login.LoginFlow;
+import org.portcullis.auth.core.internal.oidc.IdTokenVerifier;
 import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
 import org.portcullis.auth.core.internal.login.Throttle;
 import org.portcullis.auth.core.internal.refresh.RefreshFlow;
@@ -65,6 +70,8 @@ public final class Portcullis {
         private PasswordHasher hasher;
         private Boolean startCleanupJob;
         private CleanupScheduler scheduler = CleanupScheduler.daemonThread();
+        private final Map<String, OpenIdProvider> providers = new LinkedHashMap<>();
+        private ExternalIdentityStore externalIdentities;
 
         private Builder() {
         }
@@ -119,10 +126,36 @@ public final class Portcullis {
         }
 
         /**
+         * Trusts one more OpenID Connect provider: its ID tokens may then be exchanged for a
+         * session ({@code login(new ExternalAssertion(id, idToken, nonce), client)}). Needs
+         * {@link #externalIdentities(ExternalIdentityStore)}.
+         *
+         * @throws IllegalArgumentException when a provider with the same id was added already
+         */
+        public Builder openIdProvider(OpenIdProvider provider) {
+            Objects.requireNonNull(provider, "provider");
+            if (providers.putIfAbsent(provider.id(), provider) != null) {
+                throw new IllegalArgumentException("openIdProvider " + provider.id() + " added twice");
+            }
+            return this;
+        }
+
+        /**
+         * Where the links between external identities and local users live (required with any
+         * {@link #openIdProvider}): {@code new InMemoryExternalIdentityStore()} or
+         * {@code jdbcStores.externalIdentities()}. Users created just in time go to {@code stores.users()}.
+         */
+        public Builder externalIdentities(ExternalIdentityStore store) {
+            this.externalIdentities = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
          * Builds the service. Nothing is read from the stores yet; the first signing key is
          * generated and published on first use if the key store has none.
          *
-         * @throws IllegalStateException when the stores are missing, or a custom verifier and a hasher are both set
+         * @throws IllegalStateException when the stores are missing, a custom verifier and a hasher are both set,
+         *         or an OpenID provider is set without an external-identity store
          */
         public AuthService build() {
             if (stores == null) {
@@ -131,6 +164,9 @@ public final class Portcullis {
             if (verifier != null && hasher != null) {
                 throw new IllegalStateException("passwordHasher only applies to the default verifier; "
                         + "a custom credentialVerifier was set too");
+            }
+            if (!providers.isEmpty() && externalIdentities == null) {
+                throw new IllegalStateException("openIdProvider needs externalIdentities(...) to keep the links to users");
             }
             Audit audit = new Audit(stores.audit(), clock);
             PasswordHasher passwords = hasher != null ? hasher : PasswordHasher.owasp();
@@ -152,7 +188,10 @@ public final class Portcullis {
             SessionReads reads = new SessionReads(stores.sessions());
             SessionWrites writes = new SessionWrites(stores.sessions(), stores.transactions(), audit, status);
             Throttle throttle = new Throttle(stores.attempts(), settings.throttling());
-            LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit);
+            Map<String, IdTokenVerifier> verifiers = new LinkedHashMap<>();
+            providers.forEach((id, p) -> verifiers.put(id, new IdTokenVerifier(p, clock)));
+            ExternalLogin external = new ExternalLogin(verifiers, externalIdentities, stores.users(), throttle, audit, clock);
+            LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit, external);
             AccountOps accounts = new AccountOps(stores.users(), passwords, throttle, writes, stores.transactions(),
                     audit, clock);
             RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);

@@ -4,6 +4,7 @@ import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.ExternalAssertion;
 import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.http.internal.Problems;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -23,6 +25,11 @@ final class UserEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthHttpHandler.class);
     private static final int MAX_SESSION_ID_LENGTH = 128;
+    /** Provider ids are short names; the engine keeps at most this many characters of one. */
+    private static final int MAX_PROVIDER_LENGTH = 255;
+    private static final int MAX_NONCE_LENGTH = 512;
+    private static final Set<String> LOGIN_MEMBERS =
+            Set.of("username", "userName", "password", "provider", "idToken", "nonce");
 
     /** One admitted call: the request, the caller ({@code null} on an anonymous endpoint), and the path below a prefix route. */
     record Call(AuthHttpRequest request, AuthPrincipal caller, String tail) {
@@ -42,11 +49,14 @@ final class UserEndpoints {
     }
 
     AuthHttpResponse login(Call call) {
-        JsonBodies.Body body = bodies.read(call.request(), Set.of("username", "userName", "password"));
+        JsonBodies.Body body = bodies.read(call.request(), LOGIN_MEMBERS);
         if (body.refusal() != null) {
             return body.refusal();
         }
         Map<String, String> m = body.members();
+        if (m.containsKey("provider") || m.containsKey("idToken")) {
+            return providerLogin(call, m);
+        }
         if (m.containsKey("username") && m.containsKey("userName")) {
             return malformed("Give either 'username' or 'userName', not both.");
         }
@@ -70,6 +80,31 @@ final class UserEndpoints {
             return malformed("The password is longer than " + PasswordCredential.MAX_PASSWORD_LENGTH + " characters.");
         }
         TokenPair pair = service.login(new PasswordCredential(username, password), clients.apply(call.request()));
+        return Responses.json(200, Representations.tokenResponse(pair));
+    }
+
+    /** {@code {"provider","idToken","nonce"?}}: an OpenID provider's ID token exchanged for a session. */
+    private AuthHttpResponse providerLogin(Call call, Map<String, String> m) {
+        if (m.containsKey("username") || m.containsKey("userName") || m.containsKey("password")) {
+            return malformed("Give either 'provider' and 'idToken', or 'username' and 'password', not both.");
+        }
+        String provider = m.get("provider");
+        String idToken = m.get("idToken");
+        if (provider == null || provider.isEmpty()) {
+            return malformed("The member 'provider' is required with 'idToken'.");
+        }
+        if (idToken == null || idToken.isEmpty()) {
+            return malformed("The member 'idToken' is required with 'provider'.");
+        }
+        if (provider.length() > MAX_PROVIDER_LENGTH) {
+            return malformed("The provider is longer than " + MAX_PROVIDER_LENGTH + " characters.");
+        }
+        String nonce = m.get("nonce");
+        if (nonce != null && (nonce.isEmpty() || nonce.length() > MAX_NONCE_LENGTH)) {
+            return malformed("The nonce must be 1 to " + MAX_NONCE_LENGTH + " characters.");
+        }
+        TokenPair pair = service.login(new ExternalAssertion(provider, idToken, Optional.ofNullable(nonce)),
+                clients.apply(call.request()));
         return Responses.json(200, Representations.tokenResponse(pair));
     }
 

@@ -6,6 +6,8 @@ import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.AuditPage;
 import org.portcullis.auth.api.AuditQuery;
 import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SigningKey;
@@ -52,8 +54,9 @@ import java.util.UUID;
  * conditional (a password change names the hash it replaces) or idempotent, or through the
  * {@link AuthService} facade; a revocation reaches a running server's token checks within its
  * {@code session-status-ttl}. Every change is audited with the operator ({@code --operator}, or
- * the operating-system user) in the event's reason as {@code operator=<name>} and the user agent
- * {@code portcullis-cli}. Input is checked before anything is written, so a bad command changes nothing.
+ * the operating-system user) as the actor: the event's user agent is
+ * {@code portcullis-cli operator=<name>}. Input is checked before anything is written, so a bad
+ * command changes nothing.
  *
  * <p>Exit codes: {@value #OK} done; {@value #FAILED} the database or another dependency failed;
  * {@value #BAD_CONFIG} the configuration is invalid; {@value #NOT_FOUND} the user or session does not
@@ -72,10 +75,10 @@ final class AdminCli {
     static final int CONFLICT = 4;
     static final int USAGE = 64;
 
-    /** NIST SP 800-63B §5.1.1.2: memorized secrets chosen by a subscriber are at least 8 characters. */
-    static final int MIN_PASSWORD_LENGTH = 8;
-    /** Long enough for any passphrase, short enough that hashing it is no denial of service. */
-    static final int MAX_PASSWORD_LENGTH = 1024;
+    /** The user agent of every event the commands cause; the operator follows it. */
+    static final String USER_AGENT = "portcullis-cli";
+    /** Users listed per store read by {@code user list}: the memory it needs, whatever the number of users. */
+    static final int LIST_PAGE = 500;
 
     static final String USAGE_TEXT = """
             Usage: java -jar portcullis-server.jar [command]
@@ -84,10 +87,13 @@ final class AdminCli {
               --print-config | config print     print the effective settings, secrets redacted
               config check                      validate the settings; exit 2 naming a bad one
               user add NAME [--role ROLE]...    create a user; password from the terminal or one line of stdin
+              user list                         list every user: name, id, enabled, roles
               user show NAME                    show a user (never the password hash)
               user disable NAME                 disable a user and end its sessions
               user enable NAME                  enable a user
               user passwd NAME                  set a new password (terminal or stdin) and end its sessions
+              user roles NAME --role ROLE...    replace a user's roles (its next refreshed tokens carry them)
+              user delete NAME                  end a user's sessions and delete it
               sessions list NAME                list a user's active sessions
               sessions revoke --session ID      end one session
               sessions revoke --user NAME       end every session of a user
@@ -109,6 +115,8 @@ final class AdminCli {
     private final Clock clock;
     private final Console console;
     private final PasswordHasher hasher;
+    /** Whether long commands report progress on standard error: on a terminal only, so that logs stay clean. */
+    private boolean progress;
 
     AdminCli(Map<String, String> env, Path workingDir, InputStream in, PrintStream out, PrintStream err, Clock clock,
              Console console, PasswordHasher hasher) {
@@ -120,6 +128,13 @@ final class AdminCli {
         this.clock = clock;
         this.console = console;
         this.hasher = hasher;
+        this.progress = console != null;
+    }
+
+    /** Turns the progress line on or off, whatever the terminal (tests have none). */
+    AdminCli showProgress(boolean on) {
+        this.progress = on;
+        return this;
     }
 
     /** A command line that is wrong; its message says how. */
@@ -197,8 +212,8 @@ final class AdminCli {
 
     private Command command(Args args) {
         String operator = args.option("--operator").orElse(System.getProperty("user.name", "unknown"));
-        if (operator.isBlank() || operator.length() > 100) {
-            throw new UsageException("--operator must be 1 to 100 characters");
+        if (operator.isBlank() || operator.length() > 100 || operator.chars().anyMatch(Character::isISOControl)) {
+            throw new UsageException("--operator must be 1 to 100 characters without control characters");
         }
         if (args.is("db", "migrate")) {
             args.expectWords(2);
@@ -210,20 +225,30 @@ final class AdminCli {
         if (args.is("user", "add")) {
             args.expectWords(3);
             String name = username(args.word(2));
-            Set<String> roles = new LinkedHashSet<>(args.options("--role"));
+            Set<String> roles = roles(args);
             if (roles.isEmpty()) {
                 roles.add("user");
-            }
-            for (String r : roles) {
-                if (!r.matches("[A-Za-z0-9_.:-]{1,64}")) {
-                    throw new UsageException("a role is 1 to 64 letters, digits or _.:- : '" + r + "'");
-                }
             }
             args.rejectOthers("--role", "--operator");
             return a -> a.addUser(name, roles, operator);
         }
+        if (args.is("user", "roles")) {
+            args.expectWords(3);
+            String name = username(args.word(2));
+            Set<String> roles = roles(args);
+            if (roles.isEmpty()) {
+                throw new UsageException("user roles needs at least one --role ROLE (the new set; user show lists the current one)");
+            }
+            args.rejectOthers("--role", "--operator");
+            return a -> a.setRoles(name, roles, operator);
+        }
+        if (args.is("user", "list")) {
+            args.expectWords(2);
+            args.rejectOthers("--operator");
+            return Admin::listUsers;
+        }
         if (args.is("user", "show") || args.is("user", "disable") || args.is("user", "enable") || args.is("user", "passwd")
-                || args.is("sessions", "list")) {
+                || args.is("user", "delete") || args.is("sessions", "list")) {
             args.expectWords(3);
             args.rejectOthers("--operator");
             String name = username(args.word(2));
@@ -233,6 +258,7 @@ final class AdminCli {
                 case "user disable" -> a -> a.setEnabled(name, false, operator);
                 case "user enable" -> a -> a.setEnabled(name, true, operator);
                 case "user passwd" -> a -> a.changePassword(name, operator);
+                case "user delete" -> a -> a.deleteUser(name, operator);
                 default -> a -> a.listSessions(name);
             };
         }
@@ -286,6 +312,21 @@ final class AdminCli {
             return a -> a.exportAudit(from, to, user, types, format);
         }
         throw new UsageException("unknown command: " + String.join(" ", args.words) + "\n" + USAGE_TEXT);
+    }
+
+    private static Set<String> roles(Args args) {
+        Set<String> roles = new LinkedHashSet<>(args.options("--role"));
+        for (String r : roles) {
+            if (!r.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                throw new UsageException("a role is 1 to 64 letters, digits or _.:- : '" + r + "'");
+            }
+        }
+        return roles;
+    }
+
+    /** Who acts, as the engine's audit events record it. */
+    private static ClientInfo actor(String operator) {
+        return new ClientInfo("", USER_AGENT + " operator=" + operator);
     }
 
     private static Instant instant(Args args, String option) {
@@ -342,8 +383,7 @@ final class AdminCli {
         private void audit(AuditEventType type, String userId, String username, Optional<String> session, String action,
                            String operator) {
             AuditEvent.Builder b = AuditEvent.builder(type, clock.instant()).user(userId, username)
-                    .client(new org.portcullis.auth.api.ClientInfo("", "portcullis-cli"))
-                    .reason(action + " operator=" + operator);
+                    .client(actor(operator)).reason(action + " operator=" + operator);
             session.ifPresent(b::session);
             backend.stores().audit().record(b.build());
         }
@@ -379,30 +419,79 @@ final class AdminCli {
                 out.println("User " + name + " is already " + (enabled ? "enabled" : "disabled") + "; nothing changed.");
                 return OK;
             }
-            if (!backend.stores().users().setEnabled(u.id(), enabled)) {
+            int active = enabled ? 0 : service.sessions(u.id()).size();
+            // The facade writes the flag and its audit event in one transaction, then ends the sessions.
+            boolean exists = enabled ? service.enableUser(u.id(), actor(operator)) : service.disableUser(u.id(), actor(operator));
+            if (!exists) {
                 throw new UsageException("no user " + name, NOT_FOUND);
             }
-            audit(enabled ? AuditEventType.USER_ENABLED : AuditEventType.USER_DISABLED, u, Optional.empty(),
-                    enabled ? "user_enable" : "user_disable", operator);
-            int ended = enabled ? 0 : service.revokeAllSessions(u.id(), RevocationReason.REVOKED_BY_ADMIN);
-            out.println("User " + name + " " + (enabled ? "enabled." : "disabled; " + ended + " session(s) ended."));
+            out.println("User " + name + " " + (enabled ? "enabled." : "disabled; " + active + " session(s) ended."));
             return OK;
         }
 
         int changePassword(String name, String operator) {
             UserRecord u = user(name);
             char[] password = readNewPassword();
-            String hash = hasher.hash(new String(password));
-            Arrays.fill(password, '\0');
-            // Conditional on the hash we read: a concurrent change (by the user, or a rehash on login) wins, and we say so.
-            if (!backend.stores().users().updatePasswordHash(u.id(), u.passwordHash(), hash)) {
+            int active = service.sessions(u.id()).size();
+            boolean exists;
+            try {
+                // The facade writes the hash conditionally (a concurrent change wins) with its audit event, then
+                // ends every session: OWASP ASVS V3.3.3 / NIST SP 800-63B §6.1.2.3.
+                exists = service.setPassword(u.id(), new String(password), actor(operator));
+            } catch (IllegalStateException e) {
                 throw new UsageException("the password of " + name + " changed meanwhile; nothing written, run the command again",
                         CONFLICT);
+            } finally {
+                Arrays.fill(password, '\0');
             }
-            audit(AuditEventType.PASSWORD_CHANGED, u, Optional.empty(), "user_passwd", operator);
-            // OWASP ASVS V3.3.3 / NIST SP 800-63B §6.1.2.3: after a credential change, end the sessions it opened.
-            int ended = service.revokeAllSessions(u.id(), RevocationReason.REVOKED_BY_ADMIN);
-            out.println("Password of " + name + " changed; " + ended + " session(s) ended.");
+            if (!exists) {
+                throw new UsageException("no user " + name, NOT_FOUND);
+            }
+            out.println("Password of " + name + " changed; " + active + " session(s) ended.");
+            return OK;
+        }
+
+        int setRoles(String name, Set<String> roles, String operator) {
+            UserRecord u = user(name);
+            if (u.roles().equals(roles)) {
+                out.println("User " + name + " already has roles " + String.join(",", roles) + "; nothing changed.");
+                return OK;
+            }
+            if (!service.setRoles(u.id(), roles, actor(operator))) {
+                throw new UsageException("no user " + name, NOT_FOUND);
+            }
+            out.println("Roles of " + name + " set to " + String.join(",", roles)
+                    + "; access tokens issued before keep the old ones until they expire (revoke the sessions to end them now).");
+            return OK;
+        }
+
+        int deleteUser(String name, String operator) {
+            UserRecord u = user(name);
+            int active = service.sessions(u.id()).size();
+            if (!service.deleteUser(u.id(), actor(operator))) {
+                throw new UsageException("no user " + name, NOT_FOUND);
+            }
+            out.println("User " + name + " deleted; " + active + " session(s) ended.");
+            return OK;
+        }
+
+        int listUsers() {
+            // Keyset pages of LIST_PAGE users: constant memory, and no user is skipped or repeated while others are added.
+            out.println("username  id  enabled  roles");
+            long count = 0;
+            Optional<String> after = Optional.empty();
+            while (true) {
+                List<UserRecord> page = backend.stores().users().list(after, LIST_PAGE);
+                for (UserRecord u : page) {
+                    out.println(u.username() + "  " + u.id() + "  " + u.enabled() + "  " + String.join(",", new java.util.TreeSet<>(u.roles())));
+                    count++;
+                }
+                if (page.size() < LIST_PAGE) {
+                    break;
+                }
+                after = Optional.of(page.get(page.size() - 1).username());
+            }
+            out.println(count + " user(s).");
             return OK;
         }
 
@@ -453,7 +542,7 @@ final class AdminCli {
         int rotateKey(Duration lead, String operator) {
             String kid = service.rotateSigningKey(lead);
             AuditEvent event = AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant())
-                    .client(new org.portcullis.auth.api.ClientInfo("", "portcullis-cli"))
+                    .client(actor(operator))
                     .reason("keys_rotate kid=" + kid + " operator=" + operator).build();
             backend.stores().audit().record(event);
             out.println("New signing key " + kid + (lead.isZero() ? " signs from now." : " signs after " + Durations.format(lead) + "."));
@@ -467,7 +556,6 @@ final class AdminCli {
             }
             AuditLog log = backend.auditLog();
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            boolean progress = console != null;
             long written = 0;
             try {
                 if (format.equals("csv")) {
@@ -518,9 +606,10 @@ final class AdminCli {
                 throw new UncheckedIOException(e);
             }
         }
-        if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-            throw new UsageException("a password is " + MIN_PASSWORD_LENGTH + " to " + MAX_PASSWORD_LENGTH
-                    + " characters; nothing changed");
+        // NIST SP 800-63B §5.1.1.2: at least 8; the cap keeps the hashing work bounded. The engine's own limits.
+        if (password.length < PasswordCredential.MIN_NEW_PASSWORD_LENGTH || password.length > PasswordCredential.MAX_PASSWORD_LENGTH) {
+            throw new UsageException("a password is " + PasswordCredential.MIN_NEW_PASSWORD_LENGTH + " to "
+                    + PasswordCredential.MAX_PASSWORD_LENGTH + " characters; nothing changed");
         }
         return password;
     }

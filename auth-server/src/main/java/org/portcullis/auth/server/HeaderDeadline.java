@@ -1,5 +1,6 @@
 package org.portcullis.auth.server;
 
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -115,11 +116,12 @@ final class HeaderDeadline {
         }
     }
 
-    /** The HTTP connection on an endpoint, looking through TLS. */
+    /**
+     * The HTTP/1.1 connection on an endpoint, looking through TLS; {@code null} for HTTP/2, whose
+     * byte and message counts say nothing about a request's headers (frames of several streams, pings).
+     */
     private static Connection http(Connection c) {
-        if (c instanceof SslConnection ssl) {
-            return ssl.getSslEndPoint().getConnection();
-        }
-        return c;
+        Connection inner = c instanceof SslConnection ssl ? ssl.getSslEndPoint().getConnection() : c;
+        return inner instanceof HTTP2Connection ? null : inner;
     }
 }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import org.portcullis.auth.api.AuditLog;
+import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.store.jdbc.JdbcStores;
 import org.slf4j.Logger;
@@ -186,6 +187,11 @@ final class JdbcBackend implements Backend {
     @Override
     public Stores stores() {
         return jdbc.stores();
+    }
+
+    @Override
+    public ExternalIdentityStore externalIdentities() {
+        return jdbc.externalIdentities();
     }
 
     @Override

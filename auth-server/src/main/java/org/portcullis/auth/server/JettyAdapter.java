@@ -164,8 +164,10 @@ final class JettyAdapter extends Handler.Abstract {
 
         void collectBody() {
             HttpFields h = request.getHeaders();
-            if (!h.contains(HttpHeader.CONTENT_LENGTH) && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
-                // RFC 9112 §6.3: a request with neither has no body; nothing to wait for.
+            boolean http1 = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
+            if (http1 && !h.contains(HttpHeader.CONTENT_LENGTH) && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
+                // RFC 9112 §6.3: an HTTP/1.1 request with neither has no body; nothing to wait for. HTTP/2 frames
+                // its body with or without a Content-Length (RFC 9113 §8.1), so there the body is always read.
                 serve(false);
                 return;
             }

@@ -1,5 +1,9 @@
 package org.portcullis.auth.server;
 
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -18,16 +22,21 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Jetty 12 under the standalone server: one connector (HTTP/1.1, or HTTPS when a PKCS#12 keystore
  * is configured) serving {@link JettyAdapter}, with the transport limits of {@link ServerConfig}.
+ * With {@code http2} set, the same connector also speaks HTTP/2: over TLS the client picks h2 or
+ * http/1.1 by ALPN (RFC 7301; RFC 9113 §3.2), in plain text h2c by prior knowledge or by an
+ * HTTP/1.1 {@code Upgrade}. Clients that ask for neither keep HTTP/1.1.
  *
  * <ul>
  * <li>Header size: Jetty refuses a header block over {@code maxHeaderBytes} with a 431 problem
  *     ({@link Problem}); the handler applies the same cap to what reaches it.</li>
- * <li>Header timeout: {@link HeaderDeadline}. Body timeout: {@link JettyAdapter}. Idle timeout: the
- *     connector's.</li>
+ * <li>Header timeout: {@link HeaderDeadline}, on HTTP/1.1 connections (an HTTP/2 connection carries
+ *     its headers in frames and is bounded by the idle timeout and Jetty's HTTP/2 limits). Body
+ *     timeout: {@link JettyAdapter}. Idle timeout: the connector's.</li>
  * <li>Threads: {@code threads} workers for requests, plus one acceptor and the selectors, which
  *     parse headers as bytes arrive and never block on a slow client.</li>
  * <li>Stop: the connector closes first, requests in flight get up to {@link #STOP_GRACE} to finish
@@ -85,7 +94,21 @@ final class JettyTransport {
         boolean tls = config.tlsKeystore().isPresent();
         if (tls) {
             http.addCustomizer(new SecureRequestCustomizer());
-            connector = new ServerConnector(server, acceptors, selectors, new SslConnectionFactory(sslContext(config), "http/1.1"), h1);
+            SslContextFactory.Server ssl = sslContext(config);
+            if (config.http2()) {
+                ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", h1.getProtocol());
+                alpn.setDefaultProtocol(h1.getProtocol()); // a client without ALPN gets HTTP/1.1
+                // RFC 9113 §9.2.2: h2 refuses the cipher suites on its block list; prefer the ones it accepts.
+                ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+                ssl.setUseCipherSuitesOrder(true);
+                connector = new ServerConnector(server, acceptors, selectors, new SslConnectionFactory(ssl, alpn.getProtocol()),
+                        alpn, new HTTP2ServerConnectionFactory(http2Configuration(http, config)), h1);
+            } else {
+                connector = new ServerConnector(server, acceptors, selectors, new SslConnectionFactory(ssl, h1.getProtocol()), h1);
+            }
+        } else if (config.http2()) {
+            connector = new ServerConnector(server, acceptors, selectors, h1,
+                    new HTTP2CServerConnectionFactory(http2Configuration(http, config)));
         } else {
             connector = new ServerConnector(server, acceptors, selectors, h1);
         }
@@ -96,11 +119,7 @@ final class JettyTransport {
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new JettyAdapter(handler, config.maxBodyBytes(), config.bodyTimeout(), config.openApiEnabled())));
 
-        if (!tls && !isLoopback(config.host())) {
-            LOG.warn("listening with plain HTTP on {}, which is not a loopback address: tokens and passwords cross the "
-                    + "network unencrypted. Configure PORTCULLIS_TLS_KEYSTORE, or put a TLS proxy in front and listen "
-                    + "on localhost.", config.host());
-        }
+        plainHttpWarning(config).ifPresent(LOG::warn);
         try {
             server.start();
         } catch (Exception e) {
@@ -116,6 +135,31 @@ final class JettyTransport {
         HeaderDeadline deadline = new HeaderDeadline(connector, server.getScheduler(), config.headerTimeout());
         deadline.start();
         return new JettyTransport(server, connector, deadline, tls);
+    }
+
+    /**
+     * HTTP/2's copy of the HTTP configuration. Jetty refuses a header block over its limit on an
+     * HTTP/2 connection with a GOAWAY (RFC 9113 §10.5.1 allows treating it as a connection error),
+     * where HTTP/1.1 gets a 431 problem; so HTTP/2's limit is twice the library's cap, and a header
+     * block between the two reaches the handler, which answers its own 431 problem+json.
+     */
+    private static HttpConfiguration http2Configuration(HttpConfiguration http, ServerConfig config) {
+        HttpConfiguration h2 = new HttpConfiguration(http);
+        h2.setRequestHeaderSize(2 * config.maxHeaderBytes());
+        return h2;
+    }
+
+    /**
+     * The warning logged at start when the server listens with plain HTTP on an address other than
+     * loopback (RFC 6750 §5.3: bearer tokens only over TLS); empty when it does not.
+     */
+    static Optional<String> plainHttpWarning(ServerConfig config) {
+        if (config.tlsKeystore().isPresent() || isLoopback(config.host())) {
+            return Optional.empty();
+        }
+        return Optional.of("listening with plain HTTP on " + config.host() + ", which is not a loopback address: tokens and "
+                + "passwords cross the network unencrypted. Configure PORTCULLIS_TLS_KEYSTORE, or put a TLS proxy in front "
+                + "and listen on localhost.");
     }
 
     private static SslContextFactory.Server sslContext(ServerConfig config) {

@@ -1,10 +1,13 @@
 package org.portcullis.auth.server;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.PasswordHasher;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.http.AuthHttpHandler;
+import org.portcullis.auth.micrometer.PortcullisMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,12 +53,15 @@ public final class PortcullisServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String host;
+    /** The Prometheus listener, or {@code null} when {@code management.port} is not set. */
+    private final ManagementServer management;
 
-    private PortcullisServer(JettyTransport http, AuthService service, Backend backend, String host) {
+    private PortcullisServer(JettyTransport http, AuthService service, Backend backend, String host, ManagementServer management) {
         this.http = http;
         this.host = host;
         this.service = service;
         this.backend = backend;
+        this.management = management;
     }
 
     /**
@@ -124,8 +131,18 @@ public final class PortcullisServer implements AutoCloseable {
     static PortcullisServer start(ServerConfig config, Clock clock, PrintStream out, boolean cleanupJob,
                                   Backend backend, PasswordHasher hasher, SecureRandom random) {
         AuthSettings settings = config.engine();
-        AuthService service = Portcullis.builder().stores(backend.stores()).clock(clock).settings(settings)
-                .passwordHasher(hasher).startCleanupJob(cleanupJob).build();
+        // Metrics only when the management listener is on: the audit sink counts, the facade times.
+        PrometheusMeterRegistry registry = config.managementPort().isPresent() ? ManagementServer.registry() : null;
+        Stores stores = registry == null ? backend.stores() : PortcullisMetrics.instrument(backend.stores(), registry);
+        Portcullis.Builder builder = Portcullis.builder().stores(stores).clock(clock).settings(settings)
+                .passwordHasher(hasher).startCleanupJob(cleanupJob);
+        if (!config.openIdProviders().isEmpty()) {
+            config.openIdProviders().forEach(builder::openIdProvider);
+            builder.externalIdentities(backend.externalIdentities());
+        }
+        AuthService engine = builder.build();
+        AuthService service = registry == null ? engine : PortcullisMetrics.instrument(engine, registry);
+        ManagementServer management = null;
         try {
             DemoUser.seed(config, backend.stores().users(), hasher, random, out);
             AuthHttpHandler handler = AuthHttpHandler.builder(service)
@@ -133,13 +150,19 @@ public final class PortcullisServer implements AutoCloseable {
                     .maxBodyBytes(config.maxBodyBytes())
                     .maxHeaderBytes(config.maxHeaderBytes())
                     .build();
+            if (registry != null) {
+                management = ManagementServer.start(config.managementHost(), config.managementPort().orElseThrow(), registry);
+            }
             JettyTransport http = JettyTransport.start(config, handler);
-            PortcullisServer server = new PortcullisServer(http, service, backend, config.host());
+            PortcullisServer server = new PortcullisServer(http, service, backend, config.host(), management);
             Log.LOG.info("Portcullis listening on {} (database {}, access tokens live {})", server.uri(),
                     redactUrl(config.dbUrl()), Durations.format(settings.accessTokenLifetime()));
             out.println("Portcullis listening on " + server.uri());
             return server;
         } catch (RuntimeException e) {
+            if (management != null) {
+                management.close();
+            }
             service.close();
             throw e;
         }
@@ -154,6 +177,11 @@ public final class PortcullisServer implements AutoCloseable {
     public URI uri() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return URI.create((http.tls() ? "https://" : "http://") + h + ":" + port());
+    }
+
+    /** Where the management listener serves Prometheus metrics ({@code /metrics}), if it is on. */
+    public Optional<URI> managementUri() {
+        return Optional.ofNullable(management).map(ManagementServer::uri);
     }
 
     /** The engine behind the endpoints. */
@@ -174,6 +202,9 @@ public final class PortcullisServer implements AutoCloseable {
         try {
             http.stop();
         } finally {
+            if (management != null) {
+                management.close();
+            }
             service.close();
             backend.close();
             Log.LOG.info("Portcullis stopped");

@@ -3,6 +3,7 @@ package org.portcullis.auth.server;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.SessionLimitPolicy;
 import org.portcullis.auth.api.SigningAlgorithm;
+import org.portcullis.auth.core.OpenIdProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,8 +95,14 @@ public final class ServerConfig {
     static final Setting IDLE_TIMEOUT = Setting.of("idle-timeout", DURATION, "60s", "a silent connection is closed after this");
     static final Setting TLS_KEYSTORE = Setting.of("tls.keystore", PATH, null, "PKCS#12 keystore with the server's key and certificate; HTTPS when set");
     static final Setting TLS_KEYSTORE_PASSWORD = Setting.secret("tls.keystore-password", "the keystore's password");
+    static final Setting HTTP2 = Setting.of("http2", BOOLEAN, "false",
+            "offer HTTP/2 beside HTTP/1.1: h2 chosen by ALPN with TLS, h2c (prior knowledge or Upgrade) without");
     static final Setting OPENAPI_ENABLED = Setting.of("openapi.enabled", BOOLEAN, "true",
             "serve the OpenAPI document at GET /openapi.yaml, without a token");
+    static final Setting MANAGEMENT_PORT = Setting.of("management.port", INTEGER, null,
+            "port of the management listener, which serves Prometheus metrics at /metrics; unset: no listener, no metrics");
+    static final Setting MANAGEMENT_HOST = Setting.of("management.host", TEXT, "localhost",
+            "interface of the management listener; expose it to the scraper only");
 
     // --- the engine's settings (AuthSettings); defaults are the engine's own -------------------
     static final Setting ISSUER = engine("issuer", TEXT, ENGINE_DEFAULTS.issuer(), "the tokens' iss");
@@ -153,7 +160,7 @@ public final class ServerConfig {
     private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, KEK, DEMO_SEED, DEMO_USER,
             DEMO_PASSWORD, TRUSTED_PROXIES, THREADS, MAX_BODY_BYTES, MAX_HEADER_BYTES, HEADER_TIMEOUT, BODY_TIMEOUT,
             IDLE_TIMEOUT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
-            OPENAPI_ENABLED,
+            HTTP2, OPENAPI_ENABLED, MANAGEMENT_PORT, MANAGEMENT_HOST,
             ISSUER, AUDIENCE, ACCESS_TOKEN_LIFETIME, REFRESH_IDLE_TIMEOUT, ABSOLUTE_SESSION_LIFETIME, CLOCK_SKEW,
             REFRESH_GRACE_WINDOW, MAX_SESSIONS_PER_USER, SESSION_LIMIT_POLICY, MAX_TOKEN_BYTES, TOKEN_CACHE_SIZE,
             SESSION_STATUS_TTL, SIGNING_ALGORITHM, KEY_RELOAD_INTERVAL, THROTTLING_WINDOW, THROTTLING_PAIR_FREE_ATTEMPTS,
@@ -173,10 +180,12 @@ public final class ServerConfig {
     private final Map<Setting, Value> values;
     private final Path dataDirectory;
     private final AuthSettings engine;
+    private final List<OpenIdProvider> openIdProviders;
 
-    private ServerConfig(Map<Setting, Value> values, Path dataDirectory) {
+    private ServerConfig(Map<Setting, Value> values, Path dataDirectory, List<OpenIdProvider> openIdProviders) {
         this.values = Map.copyOf(values);
         this.dataDirectory = dataDirectory;
+        this.openIdProviders = openIdProviders;
         this.engine = buildEngine();
         validateServer();
     }
@@ -224,7 +233,7 @@ public final class ServerConfig {
             Value ks = values.get(TLS_KEYSTORE);
             values.put(TLS_KEYSTORE, new Value(dir.resolve(ks.text()).toString(), ks.origin(), ks.from()));
         }
-        return new ServerConfig(values, dataDir);
+        return new ServerConfig(values, dataDir, OidcSettings.read(env, file));
     }
 
     /** The defaults, for a server whose files live under {@code workingDir}. */
@@ -311,13 +320,13 @@ public final class ServerConfig {
         }
         List<String> unknown = new ArrayList<>();
         for (String name : env.keySet()) {
-            if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name)) {
+            if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name) && !OidcSettings.names(name)) {
                 unknown.add(name + " (environment)");
             }
         }
         for (String name : file.stringPropertyNames()) {
             boolean ours = name.startsWith(Setting.PROPERTY_PREFIX) || name.startsWith(Setting.ENV_PREFIX);
-            if (ours && !known.contains(name)) {
+            if (ours && !known.contains(name) && !OidcSettings.names(name)) {
                 unknown.add(name + " (properties file)");
             }
         }
@@ -463,6 +472,16 @@ public final class ServerConfig {
                     + DB_URL.label() + " never gets the demo user");
         }
         bool(OPENAPI_ENABLED);
+        bool(HTTP2);
+        if (required(MANAGEMENT_HOST).isBlank()) {
+            throw new IllegalArgumentException(MANAGEMENT_HOST.label() + " must not be blank");
+        }
+        managementPort().ifPresent(m -> {
+            if (m != 0 && m == port()) {
+                throw new IllegalArgumentException(MANAGEMENT_PORT.label() + " must differ from " + PORT.label()
+                        + ": the management port must not serve the API, nor the API port the metrics");
+            }
+        });
         integer(THREADS, 1, 512);
         integer(MAX_BODY_BYTES, 256, 64 * 1024 * 1024);
         integer(MAX_HEADER_BYTES, 1024, 1024 * 1024);
@@ -578,14 +597,34 @@ public final class ServerConfig {
         return text(TLS_KEYSTORE_PASSWORD).orElse("");
     }
 
+    /** Whether HTTP/2 is offered beside HTTP/1.1. */
+    public boolean http2() {
+        return bool(HTTP2);
+    }
+
     /** Whether GET /openapi.yaml serves the OpenAPI document. */
     public boolean openApiEnabled() {
         return bool(OPENAPI_ENABLED);
     }
 
+    /** The port of the management listener (Prometheus metrics), if it is on. */
+    public Optional<Integer> managementPort() {
+        return text(MANAGEMENT_PORT).map(t -> integer(MANAGEMENT_PORT, 0, 65_535));
+    }
+
+    /** The interface of the management listener. */
+    public String managementHost() {
+        return required(MANAGEMENT_HOST);
+    }
+
     /** The engine's settings. */
     public AuthSettings engine() {
         return engine;
+    }
+
+    /** The OpenID Connect providers whose ID tokens may be exchanged for a session ({@code PORTCULLIS_OIDC_<ID>_*}). */
+    public List<OpenIdProvider> openIdProviders() {
+        return openIdProviders;
     }
 
     /** Whether the database is an H2 file (the case where a key-encryption key may be generated). */
@@ -606,13 +645,13 @@ public final class ServerConfig {
         copy.put(DB_URL, new Value(url, Origin.COMPUTED, "withDatabase"));
         copy.put(DB_USER, new Value(Objects.requireNonNullElse(user, ""), Origin.COMPUTED, "withDatabase"));
         copy.put(DB_PASSWORD, new Value(Objects.requireNonNullElse(password, ""), Origin.COMPUTED, "withDatabase"));
-        return new ServerConfig(copy, dataDirectory);
+        return new ServerConfig(copy, dataDirectory, openIdProviders);
     }
 
     private ServerConfig with(Setting s, String text) {
         Map<Setting, Value> copy = new LinkedHashMap<>(values);
         copy.put(s, new Value(text, Origin.COMPUTED, "with"));
-        return new ServerConfig(copy, dataDirectory);
+        return new ServerConfig(copy, dataDirectory, openIdProviders);
     }
 
     // --- printing ----------------------------------------------------------------------------------

@@ -58,11 +58,15 @@ class AdminCliTest {
     }
 
     private Result cli(String stdin, String... args) {
+        return cli(false, stdin, args);
+    }
+
+    private Result cli(boolean progress, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = new AdminCli(env, dir, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                clock, null, TestUsers.HASHER).run(List.of(args));
+                clock, null, TestUsers.HASHER).showProgress(progress).run(List.of(args));
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -99,7 +103,7 @@ class AdminCliTest {
             assertThat(audit(AuditEventType.USER_CREATED)).singleElement().satisfies(e -> {
                 assertThat(e.username()).contains("carol");
                 assertThat(e.reason()).contains("operator=ann");
-                assertThat(e.userAgent()).isEqualTo("portcullis-cli");
+                assertThat(e.userAgent()).isEqualTo("portcullis-cli operator=ann");
             });
         }
 
@@ -141,8 +145,60 @@ class AdminCliTest {
                     .statusCode()).isEqualTo(403);
             assertThat(cli("", "user", "enable", ALICE).exit()).isZero();
             assertThat(client.login(ALICE, ALICE_PASSWORD)).containsKey("accessToken");
-            assertThat(audit(AuditEventType.USER_DISABLED)).hasSize(1);
+            assertThat(audit(AuditEventType.USER_DISABLED)).singleElement()
+                    .satisfies(e -> assertThat(e.userAgent()).isEqualTo("portcullis-cli operator=ann"));
             assertThat(audit(AuditEventType.USER_ENABLED)).hasSize(1);
+            assertThat(cli("", "user", "disable", "nobody").exit()).isEqualTo(AdminCli.NOT_FOUND);
+        }
+
+        @Test
+        @DisplayName("list prints every user, page after page, never a hash")
+        void list() {
+            assertThat(cli("a long enough password\n", "user", "add", "carol").exit()).isZero();
+            Result r = cli("", "user", "list");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("alice  u-alice  true  admin,user", "bob  u-bob  true  user", "carol", "3 user(s).")
+                    .doesNotContain("$");
+            assertThat(cli("", "user", "list", "extra").exit()).isEqualTo(AdminCli.USAGE);
+        }
+
+        @Test
+        @DisplayName("roles replaces the roles, the next refreshed token carries them, audited with the operator; bad input changes nothing")
+        void roles() {
+            Map<String, Object> pair = client.login(TestUsers.BOB, TestUsers.BOB_PASSWORD);
+            assertThat(cli("", "user", "roles", TestUsers.BOB, "--role", "a b").exit()).isEqualTo(AdminCli.USAGE);
+            assertThat(cli("", "user", "roles", TestUsers.BOB).exit()).isEqualTo(AdminCli.USAGE);
+            assertThat(cli("", "user", "roles", "nobody", "--role", "ops").exit()).isEqualTo(AdminCli.NOT_FOUND);
+            assertThat(cli("", "user", "show", TestUsers.BOB).out()).contains("roles:    user\n");
+            assertThat(audit(AuditEventType.ROLES_CHANGED)).isEmpty();
+
+            Result r = cli("", "user", "roles", TestUsers.BOB, "--role", "ops", "--role", "user", "--operator", "ann");
+            assertThat(r.exit()).as(r.err()).isZero();
+            Map<String, Object> refreshed = Client.json(client.refresh(pair.get("accessToken"), pair.get("refreshToken")));
+            Map<String, Object> me = Client.json(client.get("/user/me", (String) refreshed.get("accessToken")));
+            assertThat(me.get("roles")).isEqualTo(List.of("ops", "user"));
+            assertThat(audit(AuditEventType.ROLES_CHANGED)).singleElement().satisfies(e -> {
+                assertThat(e.userAgent()).isEqualTo("portcullis-cli operator=ann");
+                assertThat(e.username()).contains(TestUsers.BOB);
+            });
+        }
+
+        @Test
+        @DisplayName("delete ends the user's sessions and removes it, audited with the operator; a second delete is not found")
+        void delete() {
+            String token = (String) client.login(TestUsers.BOB, TestUsers.BOB_PASSWORD).get("accessToken");
+            Result r = cli("", "user", "delete", TestUsers.BOB, "--operator", "ann");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("1 session(s) ended");
+            clock.advance(server.service().settings().sessionStatusTtl().plusSeconds(1));
+            assertThat(client.get("/user/me", token).statusCode()).isEqualTo(401);
+            assertThat(client.post("/user/login", null, "{\"username\":\"bob\",\"password\":\"" + TestUsers.BOB_PASSWORD + "\"}")
+                    .statusCode()).isEqualTo(401);
+            assertThat(cli("", "user", "show", TestUsers.BOB).exit()).isEqualTo(AdminCli.NOT_FOUND);
+            assertThat(audit(AuditEventType.USER_DELETED)).singleElement()
+                    .satisfies(e -> assertThat(e.userAgent()).isEqualTo("portcullis-cli operator=ann"));
+            assertThat(cli("", "user", "delete", TestUsers.BOB).exit()).isEqualTo(AdminCli.NOT_FOUND);
+            assertThat(client.login(ALICE, ALICE_PASSWORD)).containsKey("accessToken");
         }
 
         @Test
@@ -155,7 +211,10 @@ class AdminCliTest {
             assertThat(client.post("/user/login", null, "{\"username\":\"alice\",\"password\":\"" + ALICE_PASSWORD + "\"}")
                     .statusCode()).isEqualTo(401);
             assertThat(client.login(ALICE, "the new password")).containsKey("accessToken");
-            assertThat(audit(AuditEventType.PASSWORD_CHANGED)).hasSize(1);
+            assertThat(audit(AuditEventType.PASSWORD_CHANGED)).singleElement()
+                    .satisfies(e -> assertThat(e.userAgent()).startsWith("portcullis-cli operator="));
+            assertThat(cli("short\n", "user", "passwd", ALICE).exit()).isEqualTo(AdminCli.USAGE);
+            assertThat(client.login(ALICE, "the new password")).containsKey("accessToken");
         }
     }
 
@@ -234,7 +293,13 @@ class AdminCliTest {
             Result r = cli("", "audit", "export", "--from", "2026-03-01T00:00:00Z", "--to", "2026-03-02T00:00:00Z",
                     "--format", "jsonl");
             assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).as("no progress line without a terminal").isEmpty();
             List<String> lines = r.out().lines().toList();
+            Result onTerminal = cli(true, "", "audit", "export", "--from", "2026-03-01T00:00:00Z", "--to", "2026-03-02T00:00:00Z",
+                    "--format", "jsonl");
+            assertThat(onTerminal.out()).isEqualTo(r.out());
+            assertThat(onTerminal.err()).as("the progress line goes to standard error, never into the export")
+                    .contains("\rexported " + lines.size() + " event(s)");
             assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
             for (String line : lines) {
                 Map<String, Object> event = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(line);

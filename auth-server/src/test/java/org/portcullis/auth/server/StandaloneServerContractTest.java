@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -26,10 +27,17 @@ class StandaloneServerContractTest extends HttpContractSuite {
     @TempDir
     static Path dir;
 
+    /** Settings of this leg beyond the test defaults. */
+    protected Map<String, String> settings() {
+        return Map.of();
+    }
+
     @Override
-    protected Target start(AuthHttpHandler unused) {
+    protected Target start(AuthHttpHandler unused) throws Exception {
+        // Each leg on its own database under the shared class directory.
+        Path home = Files.createDirectories(dir.resolve(getClass().getSimpleName()));
         PortcullisServer server = PortcullisServerEndToEndTest.startWithTestUsers(
-                PortcullisServerEndToEndTest.testConfig(dir, Map.of()),
+                PortcullisServerEndToEndTest.testConfig(home, settings()),
                 MutableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z")),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         URI uri = server.uri();

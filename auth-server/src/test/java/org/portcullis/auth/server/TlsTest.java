@@ -31,13 +31,17 @@ import static org.portcullis.auth.server.TestUsers.ALICE_PASSWORD;
 @DisplayName("TLS: with a PKCS#12 keystore configured the server speaks HTTPS only")
 class TlsTest {
 
-    private static final String STORE_PASSWORD = "test-keystore-password";
+    static final String STORE_PASSWORD = "test-keystore-password";
 
     @TempDir
     Path dir;
 
-    /** A keystore made here by the JDK's keytool: a fresh EC key and a self-signed certificate for 127.0.0.1. */
     private Path keystore() throws Exception {
+        return keystore(dir);
+    }
+
+    /** A keystore made in {@code dir} by the JDK's keytool: a fresh EC key and a self-signed certificate for 127.0.0.1. */
+    static Path keystore(Path dir) throws Exception {
         Path file = dir.resolve("server.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "portcullis", "-keyalg", "EC", "-groupname", "secp256r1",
@@ -52,6 +56,11 @@ class TlsTest {
 
     /** An HttpClient that trusts exactly the certificate in that keystore. */
     private static HttpClient trusting(Path keystore) throws Exception {
+        return HttpClient.newBuilder().sslContext(trustingContext(keystore)).build();
+    }
+
+    /** A TLS context that trusts exactly the certificate in that keystore. */
+    static SSLContext trustingContext(Path keystore) throws Exception {
         KeyStore server = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             server.load(in, STORE_PASSWORD.toCharArray());
@@ -64,7 +73,7 @@ class TlsTest {
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ctx).build();
+        return ctx;
     }
 
     @Test
@@ -111,7 +120,12 @@ class TlsTest {
 
     @Test
     @DisplayName("plain HTTP is warned about on any address but loopback")
-    void plainHttpWarning() {
+    void plainHttpWarning() throws Exception {
+        assertThat(JettyTransport.plainHttpWarning(PortcullisServerEndToEndTest.testConfig(dir, Map.of("PORTCULLIS_HOST", "0.0.0.0"))))
+                .hasValueSatisfying(w -> assertThat(w).contains("plain HTTP on 0.0.0.0", "PORTCULLIS_TLS_KEYSTORE"));
+        assertThat(JettyTransport.plainHttpWarning(PortcullisServerEndToEndTest.testConfig(dir, Map.of()))).isEmpty();
+        assertThat(JettyTransport.plainHttpWarning(PortcullisServerEndToEndTest.testConfig(dir, Map.of("PORTCULLIS_HOST", "0.0.0.0",
+                "PORTCULLIS_TLS_KEYSTORE", keystore().toString(), "PORTCULLIS_TLS_KEYSTORE_PASSWORD", STORE_PASSWORD)))).isEmpty();
         assertThat(JettyTransport.isLoopback("127.0.0.1")).isTrue();
         assertThat(JettyTransport.isLoopback("::1")).isTrue();
         assertThat(JettyTransport.isLoopback("localhost")).isTrue();

@@ -97,6 +97,14 @@ public abstract class HttpContractSuite {
     }
 
     /**
+     * The HTTP version the suite's client asks for. A leg that serves HTTP/2 overrides it; over
+     * plain text the client then upgrades (h2c) on its first request without a body.
+     */
+    protected HttpClient.Version httpVersion() {
+        return HttpClient.Version.HTTP_1_1;
+    }
+
+    /**
      * The handler every leg serves: the code of the "Route rules and CORS" section of each
      * docs/embedding page. A leg building its own handler (the standalone server) applies the same.
      */
@@ -117,13 +125,13 @@ public abstract class HttpContractSuite {
     }
 
     private final MutableClock clock = MutableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private HttpClient http;
     private AuthService service;
     private Target target;
 
     @BeforeAll
     void startTarget() throws Exception {
+        http = HttpClient.newBuilder().version(httpVersion()).connectTimeout(Duration.ofSeconds(10)).build();
         Stores stores = InMemoryStores.create(clock);
         TestUsers.seed(stores.users());
         service = Portcullis.builder().stores(stores).clock(clock).passwordHasher(TestUsers.HASHER)

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.portcullis.auth.api.AuditLog;
+import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.StoreTransactions;
 import org.portcullis.auth.api.StoreUnavailableException;
 import org.portcullis.auth.api.Stores;
@@ -56,6 +57,7 @@ public final class JdbcStores {
     private final Stores stores;
     private final JdbcAuditLog auditLog;
     private final SchemaMigrator migrator;
+    private final JdbcExternalIdentityStore externalIdentities;
 
     private JdbcStores(Builder b, JdbcDialect dialect) {
         this.dialect = dialect;
@@ -67,6 +69,7 @@ public final class JdbcStores {
         this.stores = new Stores(new JdbcUserStore(db), new JdbcSessionStore(db), new JdbcAttemptStore(db),
                 new JdbcSigningKeyStore(db, new KeyEncryption(b.kek, b.random)), auditLog, new JdbcTransactions(db));
         this.migrator = new SchemaMigrator(db);
+        this.externalIdentities = new JdbcExternalIdentityStore(db);
     }
 
     /**
@@ -96,6 +99,15 @@ public final class JdbcStores {
     /** The audit trail's query side: by user, type and time range, paged by cursor. */
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /**
+     * The links of external identities (OpenID provider subjects) to users, on the same database,
+     * for {@code Portcullis.builder().externalIdentities(...)}; table
+     * {@code portcullis_external_identities} (schema version 2).
+     */
+    public ExternalIdentityStore externalIdentities() {
+        return externalIdentities;
     }
 
     /** The transaction all stores join. */

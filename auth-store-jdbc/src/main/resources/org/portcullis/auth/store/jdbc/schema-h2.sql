@@ -1,4 +1,4 @@
--- Portcullis JDBC store, schema version 1, H2 2.x (embedded, file or in-memory).
+-- Portcullis JDBC store, schema version 2, H2 2.x (embedded, file or in-memory).
 -- Safe to run more than once: every statement is IF NOT EXISTS or guarded.
 -- JdbcStores.migrate() runs this script; an application that uses its own migration tool
 -- can copy it instead. Times are stored with microsecond precision.
@@ -89,3 +89,19 @@ CREATE INDEX IF NOT EXISTS portcullis_audit_type_ix ON portcullis_audit_events (
 INSERT INTO portcullis_schema_version (version, description, installed_at)
 SELECT 1, 'initial schema', CURRENT_TIMESTAMP
 WHERE NOT EXISTS (SELECT 1 FROM portcullis_schema_version WHERE version = 1);
+
+-- External identities (OpenID Connect login, schema version 2): one row per (provider, subject)
+-- linked to a local user. The primary key makes a link atomic: one external identity, one user.
+CREATE TABLE IF NOT EXISTS portcullis_external_identities (
+    provider  VARCHAR(255)  NOT NULL,
+    subject   VARCHAR(255)  NOT NULL,
+    user_id   VARCHAR(1024) NOT NULL,
+    linked_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    CONSTRAINT portcullis_external_identities_pk PRIMARY KEY (provider, subject)
+);
+CREATE INDEX IF NOT EXISTS portcullis_external_identities_user_ix ON portcullis_external_identities (user_id, linked_at);
+
+-- Schema version 2: every addition of this round (each block above names its feature).
+INSERT INTO portcullis_schema_version (version, description, installed_at)
+SELECT 2, 'version 2', CURRENT_TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM portcullis_schema_version WHERE version = 2);

@@ -54,10 +54,11 @@ final class JdbcContracts {
             try (HikariDataSource ds = Backend.pool(url, 1); Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 if (dialect == JdbcDialect.POSTGRESQL) {
                     s.execute("TRUNCATE portcullis_refresh_tokens, portcullis_sessions, portcullis_users, portcullis_attempts,"
-                            + " portcullis_signing_keys, portcullis_audit_events");
+                            + " portcullis_signing_keys, portcullis_audit_events, portcullis_external_identities");
                 } else {
                     for (String t : List.of("portcullis_refresh_tokens", "portcullis_sessions", "portcullis_users",
-                            "portcullis_attempts", "portcullis_signing_keys", "portcullis_audit_events")) {
+                            "portcullis_attempts", "portcullis_signing_keys", "portcullis_audit_events",
+                            "portcullis_external_identities")) {
                         s.execute("DELETE FROM " + t);
                     }
                 }

@@ -313,7 +313,7 @@ abstract class JdbcStoresSpec {
             JdbcStores fresh = JdbcStores.create(ds, Backend.newKek());
             assertThat(fresh.dialect()).isEqualTo(kind() == Backend.Kind.POSTGRESQL ? JdbcDialect.POSTGRESQL : JdbcDialect.H2);
             assertThat(fresh.installedSchemaVersion()).isEmpty();
-            assertThat(fresh.migrate()).isEqualTo(1);
+            assertThat(fresh.migrate()).isEqualTo(JdbcStores.SCHEMA_VERSION);
         } finally {
             TempDirs.delete(dir);
         }

@@ -30,7 +30,7 @@ import org.portcullis.auth.api.StoreUnavailableException;
  *
  * <p>An implementer extends one of the concrete suites ({@link SessionStoreContract},
  * {@link UserStoreContract}, {@link AttemptStoreContract}, {@link SigningKeyStoreContract},
- * {@link AuditLogContract}), overrides {@link #createStore}, and inherits every check. Optional
+ * {@link AuditLogContract}, {@link ExternalIdentityStoreContract}), overrides {@link #createStore}, and inherits every check. Optional
  * capabilities are declared by overriding a hook; a check whose capability is not declared is
  * reported as skipped (aborted by an assumption), never silently left out.
  *

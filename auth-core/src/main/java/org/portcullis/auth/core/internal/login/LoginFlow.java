@@ -11,6 +11,7 @@ import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.Credential;
 import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.ExternalAssertion;
 import org.portcullis.auth.api.Identity;
 import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.RevocationReason;
@@ -43,9 +44,11 @@ public final class LoginFlow {
     private final SessionReads sessions;
     private final SessionWrites writes;
     private final Audit audit;
+    private final ExternalLogin external;
 
     public LoginFlow(AuthSettings settings, Clock clock, Throttle throttle, CredentialVerifier verifier,
-                     AccessTokens tokens, SessionReads sessions, SessionWrites writes, Audit audit) {
+                     AccessTokens tokens, SessionReads sessions, SessionWrites writes, Audit audit,
+                     ExternalLogin external) {
         this.settings = settings;
         this.clock = clock;
         this.throttle = throttle;
@@ -54,9 +57,15 @@ public final class LoginFlow {
         this.sessions = sessions;
         this.writes = writes;
         this.audit = audit;
+        this.external = external;
     }
 
     public TokenPair login(Credential credential, ClientInfo client) {
+        if (credential instanceof ExternalAssertion assertion) {
+            // Throttled per (provider, subject) and per source inside, never per provider.
+            ExternalLogin.Outcome outcome = external.login(assertion, client);
+            return startSession(outcome.identity(), client, outcome.auditReason());
+        }
         String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
         if (credential instanceof PasswordCredential pc && !pc.withinLimits()) {
             // Nothing to hash or look up: an empty or oversized input is simply wrong.
@@ -70,7 +79,7 @@ public final class LoginFlow {
         Identity identity = credential instanceof PasswordCredential
                 ? throttle.serialised(username, () -> checkCredential(credential, username, client))
                 : checkCredential(credential, username, client);
-        return startSession(identity, client);
+        return startSession(identity, client, "");
     }
 
     private Identity checkCredential(Credential credential, String username, ClientInfo client) {
@@ -102,7 +111,7 @@ public final class LoginFlow {
         }
     }
 
-    private TokenPair startSession(Identity identity, ClientInfo client) {
+    private TokenPair startSession(Identity identity, ClientInfo client, String reason) {
         Instant now = clock.instant();
         if (settings.maxSessionsPerUser() > 0) {
             enforceLimit(identity, client, now);
@@ -114,7 +123,7 @@ public final class LoginFlow {
                 identity.roles(), now, idle, absolute, client);
         AccessTokens.Issued access = tokens.issue(session, identity.claims(), now);
         writes.create(session, Digests.sha256Base64Url(refreshToken),
-                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client));
+                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client).reason(reason));
         return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
                 session.expiresAt(), session.id());
     }

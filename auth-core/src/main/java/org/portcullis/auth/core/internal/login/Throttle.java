@@ -128,6 +128,31 @@ public final class Throttle {
         }
     }
 
+    /**
+     * How long an attempt from this source must wait, judged by the per-source counter alone: for
+     * attempts that name no trustworthy account yet, such as an ID token before its signature is
+     * checked.
+     */
+    public Optional<Duration> sourceRetryAfter(String ip, Instant now) {
+        if (ip.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<AttemptState> st = store.find("ip:" + SourceKeys.of(ip), now);
+        Duration wait = st.isPresent() ? waitFor(st.get(), cfg.ipFreeAttempts(), now) : Duration.ZERO;
+        return wait.isZero() ? Optional.empty() : Optional.of(wait);
+    }
+
+    /**
+     * Counts a failure against its source only: a forged or misdirected ID token names whatever
+     * subject its sender likes, so counting it against that subject would let anyone lock the
+     * subject out (NIST SP 800-63B §5.2.2 asks to limit the attacker, not the victim).
+     */
+    public void recordSourceFailure(String ip, Instant now) {
+        if (!ip.isEmpty()) {
+            store.recordFailure("ip:" + SourceKeys.of(ip), now, cfg.window());
+        }
+    }
+
     private static String accountKey(String username) {
         return "account:" + UserRecord.normalize(username);
     }

@@ -97,6 +97,8 @@ class BrokenStoresAreCaughtTest {
                 spi("UserStore", MutantSuites.Users.class, 0, UserMutants.reference(), UserMutants.all()),
                 spi("AttemptStore", MutantSuites.Attempts.class, 0, AttemptMutants.reference(), AttemptMutants.all()),
                 spi("AuditLog", MutantSuites.Audit.class, 0, AuditMutants.reference(), AuditMutants.all()),
-                spi("SigningKeyStore", MutantSuites.Keys.class, 1, KeyMutants.reference(), KeyMutants.all()));
+                spi("SigningKeyStore", MutantSuites.Keys.class, 1, KeyMutants.reference(), KeyMutants.all()),
+                spi("ExternalIdentityStore", MutantSuites.ExternalIdentities.class, 0, ExternalIdentityMutants.reference(),
+                        ExternalIdentityMutants.all()));
     }
 }

@@ -5,11 +5,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.portcullis.auth.api.AttemptStore;
 import org.portcullis.auth.api.AuditLog;
+import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.SessionStore;
 import org.portcullis.auth.api.SigningKeyStore;
 import org.portcullis.auth.api.UserStore;
 import org.portcullis.auth.store.tck.AttemptStoreContract;
 import org.portcullis.auth.store.tck.AuditLogContract;
+import org.portcullis.auth.store.tck.ExternalIdentityStoreContract;
 import org.portcullis.auth.store.tck.MutableClock;
 import org.portcullis.auth.store.tck.SessionStoreContract;
 import org.portcullis.auth.store.tck.SigningKeyStoreContract;
@@ -80,6 +82,31 @@ final class MutantSuites {
 
         @Override
         protected void makeUnavailable(UserStore store) {
+            disk.down = true;
+        }
+    }
+
+    @ExtendWith(OnlyUnderMutationHarness.class)
+    static class ExternalIdentities extends ExternalIdentityStoreContract {
+        private final ReferenceExternalIdentityStore.Disk disk = new ReferenceExternalIdentityStore.Disk();
+
+        @Override
+        protected ExternalIdentityStore createStore(MutableClock clock) {
+            return MutantSuites.<ReferenceExternalIdentityStore.Disk, ExternalIdentityStore>mutant().open().apply(disk, clock);
+        }
+
+        @Override
+        protected Optional<ExternalIdentityStore> reopen(ExternalIdentityStore store) {
+            return Optional.of(createStore(clock));
+        }
+
+        @Override
+        protected boolean canMakeUnavailable() {
+            return true;
+        }
+
+        @Override
+        protected void makeUnavailable(ExternalIdentityStore store) {
             disk.down = true;
         }
     }

@@ -1,0 +1,13 @@
+package org.portcullis.auth.core.internal.oidc;
+
+import java.util.Optional;
+
+/**
+ * The claims of an ID token that passed every check, as far as login uses them.
+ *
+ * @param subject       the provider's {@code sub}
+ * @param email         the {@code email} claim, if any
+ * @param emailVerified whether {@code email_verified} is true
+ */
+public record VerifiedIdToken(String subject, Optional<String> email, boolean emailVerified) {
+}
