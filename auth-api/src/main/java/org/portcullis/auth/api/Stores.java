@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param signingKeys  signing keys
  * @param audit        the audit sink (an {@link AuditLog} when the backend can be queried)
  * @param transactions how to group a session change with its audit event
+ * @param invalidations how other nodes' revocations reach this node's caches at once;
+ *                      {@link InvalidationFeed#NONE} for a single-process store
  */
 public record Stores(UserStore users, SessionStore sessions, AttemptStore attempts, SigningKeyStore signingKeys,
-                     AuditSink audit, StoreTransactions transactions) {
+                     AuditSink audit, StoreTransactions transactions, InvalidationFeed invalidations) {
 
     public Stores {
         Objects.requireNonNull(users, "users");
@@ -23,5 +25,12 @@ public record Stores(UserStore users, SessionStore sessions, AttemptStore attemp
         Objects.requireNonNull(signingKeys, "signingKeys");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(transactions, "transactions");
+        Objects.requireNonNull(invalidations, "invalidations");
+    }
+
+    /** Stores without an invalidation feed ({@link InvalidationFeed#NONE}): one node, or staleness bounds only. */
+    public Stores(UserStore users, SessionStore sessions, AttemptStore attempts, SigningKeyStore signingKeys,
+                  AuditSink audit, StoreTransactions transactions) {
+        this(users, sessions, attempts, signingKeys, audit, transactions, InvalidationFeed.NONE);
     }
 }

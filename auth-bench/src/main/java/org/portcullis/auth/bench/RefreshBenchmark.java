@@ -5,13 +5,16 @@ import java.util.Set;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.PasswordCredential;
+import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.api.UserRecord;
@@ -19,26 +22,49 @@ import org.portcullis.auth.core.PasswordHasher;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.store.memory.InMemoryStores;
 
-/** A full refresh (verify, look up, rotate, sign, audit) on the in-memory store, with the default EdDSA key. */
+/**
+ * A full refresh (check the presented access token, look up and rotate the refresh token, sign,
+ * audit) on the in-memory store, per signing algorithm (EdDSA is the default). Each thread keeps
+ * its own session and refreshes it over and over, as a client does; run with {@code -t N} for the
+ * scaling curve (the threads share one engine and one store).
+ */
 @State(Scope.Thread)
 public class RefreshBenchmark extends MicrosecondBenchmark {
 
     private AuthService auth;
     private TokenPair pair;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        Clock clock = Clock.systemUTC();
-        Stores stores = InMemoryStores.create(clock);
-        PasswordHasher cheap = PasswordHasher.withParameters(64, 1, 1);
-        stores.users().create(new UserRecord("u1", "alice", cheap.hash("pw"), Set.of(), true));
-        auth = Portcullis.builder().stores(stores).clock(clock).passwordHasher(cheap).startCleanupJob(false).build();
-        pair = auth.login(new PasswordCredential("alice", "pw"), ClientInfo.UNKNOWN);
+    /** One engine and store for all the threads of a run. */
+    @State(Scope.Benchmark)
+    public static class Engine {
+        @Param({"EdDSA", "RS256", "ES256", "HS256"})
+        public String algorithm;
+
+        AuthService auth;
+        Stores stores;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Clock clock = Clock.systemUTC();
+            stores = InMemoryStores.create(clock);
+            PasswordHasher cheap = PasswordHasher.withParameters(64, 1, 1);
+            stores.users().create(new UserRecord("u1", "alice", cheap.hash("pw"), Set.of(), true));
+            AuthSettings settings = AuthSettings.builder()
+                    .signingAlgorithm(SigningAlgorithm.valueOf(algorithm)).build();
+            auth = Portcullis.builder().stores(stores).clock(clock).settings(settings).passwordHasher(cheap)
+                    .startCleanupJob(false).build();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            auth.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        auth.close();
+    @Setup(Level.Trial)
+    public void setUp(Engine engine) {
+        auth = engine.auth;
+        pair = auth.login(new PasswordCredential("alice", "pw"), ClientInfo.UNKNOWN);
     }
 
     @Benchmark

@@ -13,6 +13,7 @@ import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.CredentialVerifier;
 import org.portcullis.auth.api.ExternalIdentityStore;
+import org.portcullis.auth.api.InvalidationFeed;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.DefaultAuthService;
@@ -29,6 +30,7 @@ import org.portcullis.auth.core.internal.session.SessionReads;
 import org.portcullis.auth.core.internal.session.SessionWrites;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 import org.portcullis.auth.core.internal.token.KeyRing;
+import org.portcullis.auth.core.internal.validate.CacheInvalidation;
 import org.portcullis.auth.core.internal.validate.SessionStatus;
 import org.portcullis.auth.core.internal.validate.Validator;
 
@@ -152,7 +154,9 @@ public final class Portcullis {
 
         /**
          * Builds the service. Nothing is read from the stores yet; the first signing key is
-         * generated and published on first use if the key store has none.
+         * generated and published on first use if the key store has none. The service subscribes
+         * to the stores' {@link InvalidationFeed} (on PostgreSQL a listening connection of its own,
+         * opened in the background) until {@link AuthService#close()}.
          *
          * @throws IllegalStateException when the stores are missing, a custom verifier and a hasher are both set,
          *         or an OpenID provider is set without an external-identity store
@@ -194,13 +198,17 @@ public final class Portcullis {
             LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit, external);
             AccountOps accounts = new AccountOps(stores.users(), passwords, throttle, writes, stores.transactions(),
                     audit, clock);
-            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, reads, writes, audit);
-            Validator validator = new Validator(tokens, status, settings, clock);
+            Validator validator = new Validator(tokens, keys, status, settings, clock);
+            RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, validator, reads, writes, audit);
             SessionOps ops = new SessionOps(reads, writes, audit, clock);
             Optional<AuditLog> auditLog = stores.audit() instanceof AuditLog log ? Optional.of(log) : Optional.empty();
             SessionCleanup cleanup = new SessionCleanup(writes, stores.attempts(), auditLog, settings.cleanup(), audit, clock);
+            // Other nodes' revocations reach this node's caches through the store's feed, if it has one;
+            // the staleness bounds above hold either way.
+            InvalidationFeed.Subscription invalidations = stores.invalidations()
+                    .subscribe(new CacheInvalidation(status, validator));
             return new DefaultAuthService(settings, keys, login, refresh, validator, ops, accounts, cleanup, reads,
-                    schedule ? scheduler : null);
+                    schedule ? scheduler : null, invalidations);
         }
     }
 }

@@ -387,6 +387,23 @@ class HostileTokenTest extends AliceSignedIn {
         }
 
         @Test
+        @DisplayName("after a token is cached, the same text with a lone surrogate, a Latin-1 letter or a wide "
+                + "character in place of one of its characters is refused, never a hit")
+        void cachedTokenRespeltOutsideAscii() {
+            String token = pair.accessToken();
+            f.auth.validate(token);
+            int sig = token.lastIndexOf('.') + 1;
+            for (int i : List.of(0, token.indexOf('.'), sig, token.length() - 1)) {
+                char original = token.charAt(i);
+                for (char r : List.of('\ud800', '\u00e9', (char) (original + 0x100))) {
+                    String respelt = token.substring(0, i) + r + token.substring(i + 1);
+                    assertThat(codeOf(respelt)).as("position %d, U+%04X", i, (int) r).isEqualTo(ErrorCode.TOKEN_INVALID);
+                }
+            }
+            assertThat(f.auth.validate(token).userId()).isEqualTo(aliceId);
+        }
+
+        @Test
         @DisplayName("invalid UTF-8 in the header or the payload is refused, not replaced (RFC 8725 §3.7, RFC 7515 §5.2 step 3)")
         void invalidUtf8() throws Exception {
             byte[][] bad = {{(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}};

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuthPrincipal;
+import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
@@ -60,6 +62,36 @@ class RefreshTest {
             assertThat(f.auth.validate(second.accessToken()).sessionId()).isEqualTo(first.sessionId());
             assertThat(f.events(AuditEventType.TOKEN_REFRESHED)).hasSize(1);
             assertThat(session(first.sessionId()).refreshCount()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("the access token a refresh issues is known here without a signature check, and reads exactly "
+                + "as on a node that verifies it")
+        void issuedTokenIsKnown() {
+            TokenPair first = aliceLogsIn();
+            f.clock.advance(Duration.ofMinutes(5));
+            TokenPair second = refresh(first);
+            ValidationStats stats = Portcullis.validationStats(f.auth).orElseThrow();
+            long firstSights = stats.firstSightCount();
+            AuthPrincipal here = f.auth.validate(second.accessToken());
+            assertThat(stats.firstSightCount()).isEqualTo(firstSights);
+            try (AuthService verifying = Portcullis.builder().stores(f.stores).clock(f.clock)
+                    .settings(f.settings.toBuilder().tokenCacheSize(0).build()).passwordHasher(Fixture.FAST)
+                    .startCleanupJob(false).build()) {
+                assertThat(here).isEqualTo(verifying.validate(second.accessToken()));
+            }
+        }
+
+        @Test
+        @DisplayName("a refresh presenting a known access token with one character of its signature changed is refused")
+        void respeltKnownToken() {
+            TokenPair first = aliceLogsIn();
+            TokenPair second = refresh(first);
+            String token = second.accessToken();
+            int i = token.lastIndexOf('.') + 5;
+            String altered = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+            assertThat(refreshFails(altered, second.refreshToken())).isEqualTo(ErrorCode.TOKEN_INVALID);
+            assertThat(refresh(second).sessionId()).isEqualTo(first.sessionId());
         }
 
         @Test

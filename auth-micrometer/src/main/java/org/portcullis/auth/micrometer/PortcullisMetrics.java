@@ -93,7 +93,7 @@ public final class PortcullisMetrics {
     public static Stores instrument(Stores stores, MeterRegistry registry) {
         Objects.requireNonNull(stores, "stores");
         return new Stores(stores.users(), stores.sessions(), stores.attempts(), stores.signingKeys(),
-                instrument(stores.audit(), registry), stores.transactions());
+                instrument(stores.audit(), registry), stores.transactions(), stores.invalidations());
     }
 
     /**

@@ -57,6 +57,8 @@ final class JettyAdapter extends Handler.Abstract {
     static final String LIVE = "/health/live";
     /** Readiness probe path. */
     static final String READY = "/health/ready";
+    /** Bytes past the body cap that an HTTP/2 request may send and have read and discarded before its 413. */
+    static final long DISCARD_LIMIT = 1 << 20;
     /** Where the OpenAPI document is served. */
     static final String OPENAPI = "/openapi.yaml";
     /** Its media type (RFC 9512). */
@@ -152,6 +154,8 @@ final class JettyAdapter extends Handler.Abstract {
         private final Response response;
         private final Callback callback;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        /** Bytes past the cap read and thrown away (HTTP/2 only, see {@link #read}). */
+        private long discarded;
         /** Set once, by whoever gets here first: the complete body, a failure, or the body deadline. */
         private final AtomicBoolean decided = new AtomicBoolean();
         private volatile Scheduler.Task deadline;
@@ -164,8 +168,7 @@ final class JettyAdapter extends Handler.Abstract {
 
         void collectBody() {
             HttpFields h = request.getHeaders();
-            boolean http1 = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
-            if (http1 && !h.contains(HttpHeader.CONTENT_LENGTH) && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
+            if (http1() && !h.contains(HttpHeader.CONTENT_LENGTH) && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
                 // RFC 9112 §6.3: an HTTP/1.1 request with neither has no body; nothing to wait for. HTTP/2 frames
                 // its body with or without a Content-Length (RFC 9113 §8.1), so there the body is always read.
                 serve(false);
@@ -197,14 +200,23 @@ final class JettyAdapter extends Handler.Abstract {
                 byte[] part = new byte[take];
                 bytes.get(part);
                 body.write(part, 0, take);
+                discarded += bytes.remaining();
                 boolean last = chunk.isLast();
                 chunk.release();
-                if (last || body.size() > maxBodyBytes) {
-                    // Past the cap the rest is left unread: the answer says 413 and the connection closes.
+                boolean overCap = body.size() > maxBodyBytes;
+                if (last || (overCap && (http1() || discarded > DISCARD_LIMIT))) {
+                    // HTTP/1.1: past the cap the rest is left unread; the answer says 413 and the connection
+                    // closes. HTTP/2 cannot close one stream that way, and a sender blocked on flow control
+                    // (RFC 9113 §5.2) would wait for window the server never gives; so there the rest is read
+                    // and thrown away, up to DISCARD_LIMIT, before the 413 (past it Jetty resets the stream).
                     serve(!last);
                     return;
                 }
             }
+        }
+
+        private boolean http1() {
+            return request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
         }
 
         private void expired() {
@@ -234,8 +246,8 @@ final class JettyAdapter extends Handler.Abstract {
             response.setStatus(answer.status());
             HttpFields.Mutable out = response.getHeaders();
             answer.headers().forEach(out::put);
-            if (unreadBody) {
-                out.put(HttpHeader.CONNECTION, "close");
+            if (unreadBody && http1()) {
+                out.put(HttpHeader.CONNECTION, "close"); // RFC 9113 §8.2.2: no connection-specific header in HTTP/2
             }
             byte[] bytes = answer.body();
             if (bytes.length == 0) {

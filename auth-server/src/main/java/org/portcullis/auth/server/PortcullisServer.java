@@ -161,7 +161,9 @@ public final class PortcullisServer implements AutoCloseable {
             return server;
         } catch (RuntimeException e) {
             if (management != null) {
-                management.close();
+                management.close(); // closes the registry too
+            } else if (registry != null) {
+                registry.close();
             }
             service.close();
             throw e;

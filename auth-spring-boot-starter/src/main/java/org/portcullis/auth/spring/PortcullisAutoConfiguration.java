@@ -106,7 +106,7 @@ public class PortcullisAutoConfiguration {
                                 ObjectProvider<AuditSink> audit) {
         return new Stores(users.getIfAvailable(backend::users), sessions.getIfAvailable(backend::sessions),
                 attempts.getIfAvailable(backend::attempts), keys.getIfAvailable(backend::signingKeys),
-                audit.getIfAvailable(backend::audit), backend.transactions());
+                audit.getIfAvailable(backend::audit), backend.transactions(), backend.invalidations());
     }
 
     /**

@@ -10,6 +10,7 @@ import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.Credential;
+import org.portcullis.auth.api.InvalidationFeed;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SigningKey;
@@ -45,13 +46,16 @@ public final class DefaultAuthService implements AuthService {
     private final SessionReads health;
     private final AccountOps accounts;
     private final CleanupScheduler.Scheduled scheduled;
+    private final InvalidationFeed.Subscription invalidations;
 
     /**
-     * @param scheduler runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
+     * @param scheduler     runs the cleanup job every {@code settings.cleanup().interval()}; {@code null} for no job
+     * @param invalidations the subscription to the stores' invalidation feed, closed by {@link #close()}
      */
     public DefaultAuthService(AuthSettings settings, KeyRing keys, LoginFlow login, RefreshFlow refresh,
                               Validator validator, SessionOps sessions, AccountOps accounts, SessionCleanup cleanup,
-                              SessionReads health, CleanupScheduler scheduler) {
+                              SessionReads health, CleanupScheduler scheduler, InvalidationFeed.Subscription invalidations) {
+        this.invalidations = Objects.requireNonNull(invalidations, "invalidations");
         this.settings = settings;
         this.keys = keys;
         this.login = login;
@@ -189,6 +193,7 @@ public final class DefaultAuthService implements AuthService {
         if (scheduled != null) {
             scheduled.cancel();
         }
+        invalidations.close();
     }
 
     private static ClientInfo orUnknown(ClientInfo c) {

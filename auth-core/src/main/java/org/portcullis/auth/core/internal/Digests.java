@@ -29,6 +29,13 @@ public final class Digests {
         return md.digest(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** SHA-256 of {@code bytes}. */
+    public static byte[] sha256(byte[] bytes) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(bytes);
+    }
+
     /** base64url(SHA-256(s)), the form in which refresh tokens reach a store. */
     public static String sha256Base64Url(String s) {
         return B64URL.encodeToString(sha256(s));

@@ -37,10 +37,16 @@ final class Db {
 
     private final Jdbi jdbi;
     private final JdbcDialect dialect;
+    private final boolean notify;
 
-    Db(Jdbi jdbi, JdbcDialect dialect) {
+    /**
+     * @param notify whether revoking writes announce themselves on the invalidation channel
+     *               ({@code pg_notify}); only honoured on PostgreSQL
+     */
+    Db(Jdbi jdbi, JdbcDialect dialect, boolean notify) {
         this.jdbi = jdbi;
         this.dialect = dialect;
+        this.notify = notify && dialect == JdbcDialect.POSTGRESQL;
     }
 
     JdbcDialect dialect() {
@@ -62,6 +68,23 @@ final class Db {
             return jdbi.inTransaction(work);
         } catch (JdbiException e) {
             throw translate(operation, e);
+        }
+    }
+
+    /**
+     * Announces {@code payload} (see {@link InvalidationMessages}) to every node listening, on
+     * {@code h}, inside the transaction of the write it describes: PostgreSQL delivers a
+     * notification only when its transaction commits, and never when it rolls back, so no node
+     * hears of a revocation that did not happen, nor before it can read it. Nothing on H2, or
+     * when the feed is switched off.
+     */
+    void announce(Handle h, String payload) {
+        if (notify) {
+            h.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :payload)) n")
+                    .bind("channel", InvalidationMessages.CHANNEL)
+                    .bind("payload", payload)
+                    .mapTo(Integer.class)
+                    .one();
         }
     }
 

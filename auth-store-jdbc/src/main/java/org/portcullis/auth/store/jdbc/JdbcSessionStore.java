@@ -183,13 +183,18 @@ final class JdbcSessionStore implements SessionStore {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(now, "now");
-        return db.withHandle("sessions.revoke", h -> h
-                .createUpdate("UPDATE portcullis_sessions SET revoked_at = :now, revocation_reason = :reason"
-                        + " WHERE id = :id AND revoked_at IS NULL")
-                .bind("now", Db.ts(now))
-                .bind("reason", reason.name())
-                .bind("id", sessionId)
-                .execute()) == 1;
+        return db.inTransaction("sessions.revoke", h -> {
+            boolean revoked = h.createUpdate("UPDATE portcullis_sessions SET revoked_at = :now, revocation_reason = :reason"
+                            + " WHERE id = :id AND revoked_at IS NULL")
+                    .bind("now", Db.ts(now))
+                    .bind("reason", reason.name())
+                    .bind("id", sessionId)
+                    .execute() == 1;
+            if (revoked) {
+                db.announce(h, InvalidationMessages.session(sessionId));
+            }
+            return revoked;
+        });
     }
 
     @Override
@@ -213,12 +218,17 @@ final class JdbcSessionStore implements SessionStore {
             if (locked.isEmpty()) {
                 return List.of();
             }
-            return h.createQuery(update)
+            List<String> revoked = h.createQuery(update)
                     .bind("now", Db.ts(now))
                     .bind("reason", reason.name())
                     .bindArray("ids", String.class, locked)
                     .mapTo(String.class)
                     .list();
+            if (!revoked.isEmpty()) {
+                // One message for the user, however many sessions: a list of ids could outgrow a payload.
+                db.announce(h, InvalidationMessages.user(userId));
+            }
+            return revoked;
         });
     }
 

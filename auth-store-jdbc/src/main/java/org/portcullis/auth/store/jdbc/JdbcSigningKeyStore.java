@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import org.jdbi.v3.core.Handle;
 import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.SigningKeyStore;
@@ -39,7 +40,7 @@ final class JdbcSigningKeyStore implements SigningKeyStore {
     public boolean create(SigningKey key) {
         Objects.requireNonNull(key, "key");
         byte[] sealed = encryption.seal(key.kid(), key.algorithm(), key.privateKey());
-        return db.inTransaction("signingKeys.create", h -> db.insertIfAbsent(h,
+        return db.inTransaction("signingKeys.create", h -> announced(h, db.insertIfAbsent(h,
                 "INSERT INTO portcullis_signing_keys (kid, algorithm, public_key, encrypted_private_key, created_at,"
                         + " activates_at, retires_at, expires_at)"
                         + " VALUES (:kid, :alg, :pub, :priv, :created, :activates, :retires, :expires)",
@@ -50,20 +51,32 @@ final class JdbcSigningKeyStore implements SigningKeyStore {
                         .bind("created", Db.ts(key.createdAt()))
                         .bind("activates", Db.ts(key.activatesAt()))
                         .bind("retires", Db.ts(key.retiresAt().orElse(null)))
-                        .bind("expires", Db.ts(key.expiresAt().orElse(null)))) == 1);
+                        .bind("expires", Db.ts(key.expiresAt().orElse(null)))) == 1));
     }
 
     @Override
     public boolean update(SigningKey key) {
         Objects.requireNonNull(key, "key");
         // Only the schedule changes; the material and algorithm of a kid are fixed when it is added.
-        return db.withHandle("signingKeys.update", h -> h
+        return db.inTransaction("signingKeys.update", h -> announced(h, h
                 .createUpdate("UPDATE portcullis_signing_keys SET retires_at = :retires, expires_at = :expires"
                         + " WHERE kid = :kid")
                 .bind("retires", Db.ts(key.retiresAt().orElse(null)))
                 .bind("expires", Db.ts(key.expiresAt().orElse(null)))
                 .bind("kid", key.kid())
-                .execute()) == 1;
+                .execute() == 1));
+    }
+
+    /**
+     * Tells the other nodes to reload their keys when {@code changed}: a key published, retired
+     * or withdrawn reaches them at once rather than at their next scheduled reload. Purged keys
+     * could no longer verify anyway, so a purge announces nothing.
+     */
+    private boolean announced(Handle h, boolean changed) {
+        if (changed) {
+            db.announce(h, InvalidationMessages.KEYS);
+        }
+        return changed;
     }
 
     @Override

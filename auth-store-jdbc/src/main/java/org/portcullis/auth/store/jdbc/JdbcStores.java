@@ -14,6 +14,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.ExternalIdentityStore;
+import org.portcullis.auth.api.InvalidationFeed;
 import org.portcullis.auth.api.StoreTransactions;
 import org.portcullis.auth.api.StoreUnavailableException;
 import org.portcullis.auth.api.Stores;
@@ -43,6 +44,14 @@ import org.portcullis.auth.api.Stores;
  * connection per call, or share one per transaction. Store methods called inside
  * {@code stores().transactions().inTransaction(...)} on the same thread join that transaction.
  *
+ * <p><b>Revocations across nodes.</b> On PostgreSQL, every write that ends sessions or changes
+ * keys (revoke, revoke-all, enable/disable a user, key publish/retire) sends a {@code NOTIFY} on
+ * channel {@code portcullis_invalidation} in its own transaction, and {@code stores().invalidations()}
+ * is a feed that {@code LISTEN}s on one connection of {@code dataSource} while an engine is
+ * subscribed, so other nodes evict their cached view within milliseconds of the commit. On H2 (one
+ * process) there is no feed: {@link InvalidationFeed#NONE}. {@link Builder#invalidationFeed(boolean)}
+ * switches it off, for a PostgreSQL-compatible database without {@code LISTEN/NOTIFY}.
+ *
  * <p><b>Failures.</b> Any database failure surfaces as {@link StoreUnavailableException}, whose
  * message and cause never contain statement parameters (token hashes) or row values.
  *
@@ -64,10 +73,13 @@ public final class JdbcStores {
         Jdbi jdbi = Jdbi.create(b.dataSource);
         // Jdbi's exception messages name bound parameters by default; ours must not (they may be token hashes).
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        Db db = new Db(jdbi, dialect);
+        boolean push = b.invalidationFeed && dialect == JdbcDialect.POSTGRESQL;
+        Db db = new Db(jdbi, dialect, push);
         this.auditLog = new JdbcAuditLog(db);
         this.stores = new Stores(new JdbcUserStore(db), new JdbcSessionStore(db), new JdbcAttemptStore(db),
-                new JdbcSigningKeyStore(db, new KeyEncryption(b.kek, b.random)), auditLog, new JdbcTransactions(db));
+                new JdbcSigningKeyStore(db, new KeyEncryption(b.kek, b.random)), auditLog, new JdbcTransactions(db),
+                push ? PostgresInvalidationFeed.create(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource)
+                        : InvalidationFeed.NONE);
         this.migrator = new SchemaMigrator(db);
         this.externalIdentities = new JdbcExternalIdentityStore(db);
     }
@@ -157,6 +169,8 @@ public final class JdbcStores {
         private final SecretKey kek;
         private JdbcDialect dialect;
         private SecureRandom random;
+        private boolean invalidationFeed = true;
+        private DataSource listenerDataSource;
 
         private Builder(DataSource dataSource, SecretKey kek) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -172,6 +186,28 @@ public final class JdbcStores {
         /** Where nonces for key encryption come from; default a new {@link SecureRandom}. */
         public Builder secureRandom(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Whether, on PostgreSQL, revoking writes send {@code NOTIFY} and the stores offer an
+         * {@link InvalidationFeed} that listens for them; default {@code true}. Switch it off on a
+         * PostgreSQL-compatible engine that lacks {@code LISTEN/NOTIFY} (CockroachDB, for one):
+         * revocations then reach other nodes within {@code sessionStatusTtl}. No effect on H2.
+         */
+        public Builder invalidationFeed(boolean enabled) {
+            this.invalidationFeed = enabled;
+            return this;
+        }
+
+        /**
+         * Where the invalidation feed takes its one long-lived listening connection from; default
+         * the stores' own {@code DataSource}. Give a direct (unpooled, or session-pooled) source
+         * when the stores' pool runs through a transaction-pooling proxy such as PgBouncer, which
+         * does not keep a {@code LISTEN} on one server session.
+         */
+        public Builder listenerDataSource(DataSource dataSource) {
+            this.listenerDataSource = Objects.requireNonNull(dataSource, "dataSource");
             return this;
         }
 

@@ -79,11 +79,16 @@ final class JdbcUserStore implements UserStore {
     @Override
     public boolean setEnabled(String userId, boolean enabled) {
         Objects.requireNonNull(userId, "userId");
-        return db.withHandle("users.setEnabled", h -> h
-                .createUpdate("UPDATE portcullis_users SET enabled = :enabled WHERE id = :id")
-                .bind("enabled", enabled)
-                .bind("id", userId)
-                .execute()) == 1;
+        return db.inTransaction("users.setEnabled", h -> {
+            boolean found = h.createUpdate("UPDATE portcullis_users SET enabled = :enabled WHERE id = :id")
+                    .bind("enabled", enabled)
+                    .bind("id", userId)
+                    .execute() == 1;
+            if (found) {
+                db.announce(h, InvalidationMessages.user(userId));
+            }
+            return found;
+        });
     }
 
     @Override

@@ -33,6 +33,25 @@ class InMemorySessionStoreTest {
     }
 
     @Test
+    @DisplayName("sessions that send equal user agents share one stored copy, with the text and the rest unchanged")
+    void sharesUserAgents() {
+        var store = new InMemorySessionStore(clock);
+        String agent = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/133.0";
+        Session a = Session.start("s1", "u1", "u1", Set.of("user"), T0, T0.plusSeconds(3600), T0.plusSeconds(7200),
+                new ClientInfo("192.0.2.1", new String(agent.toCharArray())));
+        Session b = Session.start("s2", "u2", "u2", Set.of("user"), T0, T0.plusSeconds(3600), T0.plusSeconds(7200),
+                new ClientInfo("192.0.2.2", new String(agent.toCharArray())));
+        store.create(a, "h1");
+        store.create(b, "h2");
+
+        Session storedA = store.find("s1").orElseThrow();
+        Session storedB = store.find("s2").orElseThrow();
+        assertThat(storedA).isEqualTo(a);
+        assertThat(storedB).isEqualTo(b);
+        assertThat(storedB.client().userAgent()).isSameAs(storedA.client().userAgent());
+    }
+
+    @Test
     @DisplayName("makes room for a new session by dropping sessions that are over when full")
     void dropsOverSessionsWhenFull() {
         var small = new InMemorySessionStore(clock, 2, Duration.ofDays(1));

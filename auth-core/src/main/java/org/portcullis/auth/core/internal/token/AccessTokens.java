@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
@@ -64,8 +65,14 @@ public final class AccessTokens {
         this.longestLifetime = most.getNano() == 0 ? most : Duration.ofSeconds(most.getSeconds() + 1);
     }
 
-    /** A freshly signed token and its claims. */
-    public record Issued(String token, Instant issuedAt, Instant expiresAt) {
+    /**
+     * A freshly signed token and its claims.
+     *
+     * @param verified what {@link #verify} will read from {@code token}, known without verifying it
+     *                 because we just signed exactly that; empty when the token carries extra
+     *                 claims (their JSON round trip may change their Java types)
+     */
+    public record Issued(String token, Instant issuedAt, Instant expiresAt, Optional<Verified> verified) {
         @Override
         public String toString() {
             return "Issued[expiresAt=" + expiresAt + ", token=***]";
@@ -84,6 +91,7 @@ public final class AccessTokens {
         if (exp.isAfter(session.absoluteExpiresAt())) {
             exp = session.absoluteExpiresAt();
         }
+        String jti = randomId();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
         extraClaims.forEach((k, v) -> {
             if (!REGISTERED.contains(k)) {
@@ -98,7 +106,7 @@ public final class AccessTokens {
                 .audience(settings.audience())
                 .subject(session.userId())
                 .claim("sid", session.id())
-                .jwtID(randomId())
+                .jwtID(jti)
                 .issueTime(Date.from(iat))
                 .notBeforeTime(Date.from(iat))
                 .expirationTime(Date.from(expSec))
@@ -111,7 +119,12 @@ public final class AccessTokens {
         } catch (JOSEException e) {
             throw new StoreUnavailableException("signing failed with key " + key.key().kid(), e);
         }
-        return new Issued(jwt.serialize(), iat, expSec);
+        // The principal checkClaims builds from these claims: nbf is iat, no extra claims.
+        Optional<Verified> verified = extraClaims.isEmpty()
+                ? Optional.of(new Verified(new AuthPrincipal(session.userId(), session.username(), session.roles(),
+                        session.id(), jti, iat, expSec, Map.of()), iat))
+                : Optional.empty();
+        return new Issued(jwt.serialize(), iat, expSec, verified);
     }
 
     /**

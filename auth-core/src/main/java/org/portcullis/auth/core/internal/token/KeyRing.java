@@ -156,6 +156,18 @@ public final class KeyRing {
         }
     }
 
+    /**
+     * Forgets what was read (another node changed the keys): the next use reads the store again,
+     * whatever the reload interval. Waits for a reload in progress, so that a read which started
+     * before the change cannot be taken as fresh afterwards.
+     */
+    public void invalidate() {
+        synchronized (lock) {
+            snapshot = new Snapshot(snapshot.byKid, Instant.MIN);
+            lastRead = Instant.MIN;
+        }
+    }
+
     private Snapshot freshSnapshot(Instant now) {
         Snapshot s = snapshot;
         if (usable(s, now)) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -16,6 +17,12 @@ import org.portcullis.auth.core.internal.Tickers;
  * at most {@code ttl}: that is the bound on how late another node's revocation takes effect here.
  * Revocations made on this node are written into the view at once. Expiry instants are kept,
  * so expiry is exact whatever the ttl. With a ttl of zero every check reads the store.
+ *
+ * <p>Another node's revocation can also arrive early, through the store's
+ * {@link org.portcullis.auth.api.InvalidationFeed}: {@link #evictSession}, {@link #evictUser} and
+ * {@link #evictAll} drop entries so that the next check reads the store. A check whose store read
+ * may have overlapped an eviction does not keep what it read (see {@link #evictions}), so an
+ * eviction is never undone by a read that started before the revoking write committed.
  * Thread-safe.
  */
 public final class SessionStatus {
@@ -38,12 +45,22 @@ public final class SessionStatus {
 
     private final SessionStore store;
     private final Cache<String, Status> cache;
+    /**
+     * Counts evictions. A check notes it before it may read the store and compares after: if an
+     * eviction ran in between, the entry it may have loaded is dropped again. Either the eviction
+     * counted before that second look (the check drops its entry) or after it (the entry was in
+     * the cache before the eviction began, which then drops it).
+     */
+    private final AtomicLong evictions = new AtomicLong();
 
     public SessionStatus(SessionStore store, Duration ttl, long maxSize, Clock clock) {
         this.store = store;
         this.cache = ttl.isZero() ? null : Caffeine.newBuilder()
                 .maximumSize(Math.max(1, maxSize))
                 .expireAfterWrite(ttl)
+                // Upkeep on the calling thread, amortised over calls: the default hands it to the
+                // common pool, waking a thread per write (a refresh paid that several times).
+                .executor(Runnable::run)
                 .ticker(Tickers.of(clock))
                 .build();
     }
@@ -55,7 +72,14 @@ public final class SessionStatus {
      * decision rests on).
      */
     public boolean isActive(String sid, String userId, Instant now) {
-        Status s = cache == null ? load(sid) : cache.get(sid, this::load);
+        if (cache == null) {
+            return load(sid).activeAt(userId, now);
+        }
+        long seen = evictions.get();
+        Status s = cache.get(sid, this::load);
+        if (evictions.get() != seen) {
+            cache.asMap().remove(sid, s);
+        }
         return s.activeAt(userId, now);
     }
 
@@ -63,6 +87,33 @@ public final class SessionStatus {
     public void revoked(String sid) {
         if (cache != null) {
             cache.put(sid, Status.REVOKED);
+        }
+    }
+
+    /** Forgets what is known of session {@code sid} (another node revoked it): the next check reads the store. */
+    public void evictSession(String sid) {
+        if (cache != null) {
+            evictions.incrementAndGet();
+            cache.invalidate(sid);
+        }
+    }
+
+    /**
+     * Forgets every session of user {@code userId} (another node revoked them all, or disabled the
+     * user). Walks the cache: meant for rare events, not for every request.
+     */
+    public void evictUser(String userId) {
+        if (cache != null) {
+            evictions.incrementAndGet();
+            cache.asMap().values().removeIf(s -> s.userId.equals(userId));
+        }
+    }
+
+    /** Forgets everything (messages about other nodes' revocations may have been lost). */
+    public void evictAll() {
+        if (cache != null) {
+            evictions.incrementAndGet();
+            cache.invalidateAll();
         }
     }
 

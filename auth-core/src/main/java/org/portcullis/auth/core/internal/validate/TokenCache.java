@@ -1,6 +1,6 @@
 package org.portcullis.auth.core.internal.validate;
 
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -16,13 +16,32 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  * by the SHA-256 of the token, not the token: the cache holds no bearer secret, and a lookup's
  * timing says nothing about a token's characters. An entry leaves when its token expires (plus
  * skew), by the injected clock. Thread-safe.
+ *
+ * <p>Why a hit is for exactly the string that was verified, although a lookup hashes the string
+ * without first checking its characters (that scan cost as much as the hash on a long RS256
+ * token): the key is SHA-256 over the string's ISO-8859-1 bytes, and only verified tokens are
+ * put, which are in the compact JWS alphabet ({@code A-Z a-z 0-9 - _ .}, RFC 7515 §7.1), all ASCII:
+ * {@link Validator} refuses any other character before verifying.
+ * Encoding maps each of those characters to its own byte, every other Latin-1 character to a byte
+ * of 0x80 or above, and every character past Latin-1 to {@code '?'}: neither kind of byte occurs in
+ * an admitted token. So a string whose bytes equal an admitted token's bytes consists of the same
+ * ASCII characters, one byte each: it is that token. Two different strings then share a key only
+ * through a SHA-256 collision.
  */
 final class TokenCache {
 
+    /** The 32 digest bytes as four longs: a compact key with a cheap {@code equals}. */
     private record Key(long a, long b, long c, long d) {
-        static Key of(String token) {
-            ByteBuffer bb = ByteBuffer.wrap(Digests.sha256(token));
-            return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
+        static Key of(byte[] digest) {
+            return new Key(longAt(digest, 0), longAt(digest, 8), longAt(digest, 16), longAt(digest, 24));
+        }
+
+        private static long longAt(byte[] b, int off) {
+            long v = 0;
+            for (int i = off; i < off + 8; i++) {
+                v = (v << 8) | (b[i] & 0xFF);
+            }
+            return v;
         }
     }
 
@@ -32,6 +51,9 @@ final class TokenCache {
         long skewNanos = skew.toNanos();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
+                // Upkeep on the calling thread, amortised over calls: the default hands it to the
+                // common pool, waking a thread per write (a refresh paid that several times).
+                .executor(Runnable::run)
                 .ticker(Tickers.of(clock))
                 .expireAfter(new Expiry<Key, AccessTokens.Verified>() {
                     @Override
@@ -56,21 +78,30 @@ final class TokenCache {
                 .build();
     }
 
+    /** The cache key of any string; see the class comment for why it needs no character check. */
     Object keyOf(String token) {
-        return Key.of(token);
+        return Key.of(Digests.sha256(token.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     AccessTokens.Verified get(Object key) {
         return cache.getIfPresent((Key) key);
     }
 
+    /** Admits a token that {@link Validator} verified (so, in the compact JWS alphabet). */
     void put(Object key, AccessTokens.Verified v) {
         cache.put((Key) key, v);
+    }
+
+    void remove(Object key) {
+        cache.invalidate((Key) key);
+    }
+
+    void clear() {
+        cache.invalidateAll();
     }
 
     long size() {
         cache.cleanUp();
         return cache.estimatedSize();
     }
-
 }

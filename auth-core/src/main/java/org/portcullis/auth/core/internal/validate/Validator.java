@@ -2,6 +2,7 @@ package org.portcullis.auth.core.internal.validate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.portcullis.auth.api.AuthException;
@@ -10,11 +11,15 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.core.ValidationStats;
 import org.portcullis.auth.core.internal.token.AccessTokens;
+import org.portcullis.auth.core.internal.token.KeyRing;
 
 /**
  * The hot path: validate an access token. A token seen before is found by its hash and not
  * verified again; its expiry is still checked against the clock and its session's status against
- * {@link SessionStatus}, so expiry and revocation apply at once on this node. Thread-safe.
+ * {@link SessionStatus}, so expiry and revocation apply at once on this node. When the signing
+ * keys change elsewhere ({@link #signingKeysChanged}) the verified tokens are forgotten, so a
+ * token signed with a key that was withdrawn is checked again against the keys as they now are.
+ * Thread-safe.
  */
 public final class Validator implements ValidationStats {
 
@@ -26,9 +31,13 @@ public final class Validator implements ValidationStats {
     private final LongAdder repeats = new LongAdder();
     private final LongAdder firstSights = new LongAdder();
     private final LongAdder firstSightNanos = new LongAdder();
+    private final KeyRing keys;
+    /** Counts key changes; a verification that overlapped one does not keep its result (as in {@link SessionStatus}). */
+    private final AtomicLong keyChanges = new AtomicLong();
 
-    public Validator(AccessTokens tokens, SessionStatus sessions, AuthSettings settings, Clock clock) {
+    public Validator(AccessTokens tokens, KeyRing keys, SessionStatus sessions, AuthSettings settings, Clock clock) {
         this.tokens = tokens;
+        this.keys = keys;
         this.sessions = sessions;
         this.settings = settings;
         this.clock = clock;
@@ -46,21 +55,20 @@ public final class Validator implements ValidationStats {
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
-        // The cache is keyed by SHA-256 of the string's UTF-8 bytes, which is one-to-one only on
-        // well-formed text; a compact JWS is ASCII (RFC 7515 §7.1), so anything else is refused
-        // before the lookup and a hit is for exactly this string.
-        if (!isCompactAlphabet(token)) {
-            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
-        }
         AccessTokens.Verified v;
         if (cache == null) {
             v = verify(token);
         } else {
+            // A hit is for exactly this string (TokenCache says why), so it needs no scan of its own.
             Object key = cache.keyOf(token);
             v = cache.get(key);
             if (v == null) {
+                long seen = keyChanges.get();
                 v = verify(token);
                 cache.put(key, v);
+                if (keyChanges.get() != seen) {
+                    cache.remove(key);
+                }
             } else {
                 repeats.increment();
             }
@@ -77,8 +85,51 @@ public final class Validator implements ValidationStats {
         return p;
     }
 
-    /** A signature check, counted and timed for {@link ValidationStats}. */
+    /**
+     * The signing keys changed in the store (another node published, retired or withdrew one):
+     * the key ring reads the store again on its next use, and every verified token is forgotten,
+     * so that none signed with a withdrawn key is answered from the cache. Costs one signature
+     * check per token in use, once; key changes are rare.
+     */
+    public void signingKeysChanged() {
+        keys.invalidate();
+        keyChanges.incrementAndGet();
+        if (cache != null) {
+            cache.clear();
+        }
+    }
+
+    /**
+     * For refresh (DESIGN: the access token's signature, issuer and audience must verify, its
+     * expiry is ignored): what the token says. A token this node verified or issued and still
+     * holds in the cache is not verified again, as for {@link #validate}; any other is fully
+     * checked but not cached, since it may be expired. Session status is the caller's business.
+     *
+     * @throws AuthException TOKEN_MISSING or TOKEN_INVALID
+     */
+    public AccessTokens.Verified verifyIgnoringExpiry(String token) {
+        if (cache != null && token != null && !token.isEmpty() && token.length() <= settings.maxTokenBytes()) {
+            AccessTokens.Verified v = cache.get(cache.keyOf(token));
+            if (v != null) {
+                return v;
+            }
+        }
+        return tokens.verify(token, true);
+    }
+
+    /** Notes a token this node just issued, so that neither its validation nor its refresh here verifies it. */
+    public void issued(AccessTokens.Issued issued) {
+        if (cache != null && issued.verified().isPresent()) {
+            cache.put(cache.keyOf(issued.token()), issued.verified().get());
+        }
+    }
+
+    /** A first sight: the full check, counted and timed for {@link ValidationStats}. */
     private AccessTokens.Verified verify(String token) {
+        // A compact JWS is base64url and dots (RFC 7515 §7.1): anything else is refused before parsing.
+        if (!isCompactAlphabet(token)) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
+        }
         // nanoTime measures elapsed time only; it is not a reading of the wall clock.
         long start = System.nanoTime();
         try {
@@ -109,6 +160,7 @@ public final class Validator implements ValidationStats {
         return firstSightNanos.sum();
     }
 
+    /** base64url characters and the dots between segments (RFC 7515 §2, §7.1). */
     private static boolean isCompactAlphabet(String token) {
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);

@@ -1,0 +1,70 @@
+package org.portcullis.auth.core.internal.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.portcullis.auth.api.AuthPrincipal;
+import org.portcullis.auth.core.internal.token.AccessTokens;
+
+/**
+ * The token cache's key carries the proof that a hit is for exactly the string verified: the hit
+ * path hashes without checking characters, so the encoding under the hash must keep every string
+ * that is not an admitted token away from that token's key.
+ */
+@DisplayName("token cache key")
+class TokenCacheKeyTest {
+
+    /** A compact-JWS-shaped string using every character of the alphabet. */
+    private static final String TOKEN = "eyJhbGciOiJFZERTQSJ9.ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz_0123456789"
+            + ".c2lnbmF0dXJl";
+
+    private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final TokenCache cache = new TokenCache(100, Duration.ofSeconds(30), Clock.fixed(now, ZoneOffset.UTC));
+    private final AccessTokens.Verified verified = new AccessTokens.Verified(new AuthPrincipal("u1", "alice", Set.of(),
+            "s1", "j1", now, now.plusSeconds(600), Map.of()), now);
+
+    @Test
+    @DisplayName("the same text in another String object hits")
+    void sameText() {
+        cache.put(cache.keyOf(TOKEN), verified);
+        assertThat(cache.get(cache.keyOf(new String(TOKEN.toCharArray())))).isSameAs(verified);
+    }
+
+    @Test
+    @DisplayName("no one-character change hits: not an ASCII swap, not '?', not Latin-1, not a lone surrogate, "
+            + "not a character whose low byte is the original")
+    void oneCharacterChanges() {
+        cache.put(cache.keyOf(TOKEN), verified);
+        for (int i = 0; i < TOKEN.length(); i++) {
+            char original = TOKEN.charAt(i);
+            // '?' is what ISO-8859-1 encoding writes for a character past Latin-1; 0xE9 is é;
+            // original + 0x100 has the original's low byte (a truncating encoder would collide).
+            List<Character> replacements = List.of(original == 'A' ? 'B' : 'A', '?', '\u00e9', '\ud800', '\udc00',
+                    (char) (original + 0x100), '\u0000');
+            for (char r : replacements) {
+                String altered = TOKEN.substring(0, i) + r + TOKEN.substring(i + 1);
+                assertThat(cache.get(cache.keyOf(altered))).as("position %d, U+%04X", i, (int) r).isNull();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a prefix, a suffix or an inserted character never hits")
+    void lengthChanges() {
+        cache.put(cache.keyOf(TOKEN), verified);
+        assertThat(cache.get(cache.keyOf(TOKEN.substring(1)))).isNull();
+        assertThat(cache.get(cache.keyOf(TOKEN.substring(0, TOKEN.length() - 1)))).isNull();
+        assertThat(cache.get(cache.keyOf(TOKEN + "\ud800"))).isNull();
+        assertThat(cache.get(cache.keyOf("\u00e9" + TOKEN))).isNull();
+        assertThat(cache.get(cache.keyOf(TOKEN + "="))).isNull();
+    }
+}
