@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param clockSkew               tolerance for {@code exp}, {@code nbf} and {@code iat}; default 30 seconds
  * @param refreshGraceWindow      how long a replay of the immediately preceding refresh token is treated as an
  *                                honest retry rather than reuse; 0 means strict; default 5 seconds
- * @param maxSessionsPerUser      most active sessions per user; 0 means no limit (the default)
+ * @param maxSessionsPerUser      most active sessions per user; 0 means no limit; default 100, so that one account
+ *                                cannot fill a store that every user shares
  * @param sessionLimitPolicy      what happens at the limit; default {@link SessionLimitPolicy#EVICT_OLDEST}
  * @param maxTokenBytes           longer access tokens are rejected before parsing; default 8192
  * @param tokenCacheSize          most verified tokens remembered per node; default 100,000
@@ -36,9 +37,11 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
     /**
      * Throttling of failed logins. Failures are counted per (username, IP) pair, per IP and per
      * username in fixed windows; past a counter's free attempts every further attempt under it
-     * waits {@code baseDelay × 2^(failures − free)}, capped at {@code maxDelay}. The per-username
-     * allowance is the largest, so that an attacker elsewhere cannot easily lock the real user
-     * out (OWASP ASVS V2.2.1; the aspnetcore#6836 lesson) while password spraying is still slowed.
+     * waits {@code baseDelay × 2^(failures − free)}, capped at {@code maxDelay}. A <em>known
+     * device</em> (one that presents the device token of an earlier successful login of the account)
+     * is judged only by its own failures on that account, so an attacker elsewhere cannot lock the
+     * real user out (OWASP ASVS V2.2.1; the aspnetcore#6836 lesson); unknown devices are capped at
+     * {@code accountMaxFailures} consecutive failures per account (NIST SP 800-63B §5.2.2).
      *
      * <p>Build with {@link #builder()} (starting from the defaults) or {@link #toBuilder()}; each
      * builder method names its setting and default. Immutable and thread-safe; equal when every
@@ -55,6 +58,8 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         private final int stuffingDistinctUsernames;
         private final int accountMaxFailures;
         private final Duration accountWindow;
+        private final Duration deviceTokenLifetime;
+        private final int stuffingGlobalFailures;
 
         private Throttling(Builder b) {
             requirePositive(b.window, "throttling.window");
@@ -69,6 +74,8 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             requireAtLeast(b.stuffingDistinctUsernames, 2, "throttling.stuffingDistinctUsernames");
             requireAtLeast(b.accountMaxFailures, 0, "throttling.accountMaxFailures");
             requirePositive(b.accountWindow, "throttling.accountWindow");
+            requirePositive(b.deviceTokenLifetime, "throttling.deviceTokenLifetime");
+            requireAtLeast(b.stuffingGlobalFailures, 2, "throttling.stuffingGlobalFailures");
             this.window = b.window;
             this.pairFreeAttempts = b.pairFreeAttempts;
             this.ipFreeAttempts = b.ipFreeAttempts;
@@ -78,6 +85,8 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             this.stuffingDistinctUsernames = b.stuffingDistinctUsernames;
             this.accountMaxFailures = b.accountMaxFailures;
             this.accountWindow = b.accountWindow;
+            this.deviceTokenLifetime = b.deviceTokenLifetime;
+            this.stuffingGlobalFailures = b.stuffingGlobalFailures;
         }
 
         /** The defaults listed on the {@link Builder} methods. */
@@ -95,7 +104,8 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             return new Builder().window(window).pairFreeAttempts(pairFreeAttempts).ipFreeAttempts(ipFreeAttempts)
                     .userFreeAttempts(userFreeAttempts).baseDelay(baseDelay).maxDelay(maxDelay)
                     .stuffingDistinctUsernames(stuffingDistinctUsernames).accountMaxFailures(accountMaxFailures)
-                    .accountWindow(accountWindow);
+                    .accountWindow(accountWindow).deviceTokenLifetime(deviceTokenLifetime)
+                    .stuffingGlobalFailures(stuffingGlobalFailures);
         }
 
         /** The counting window. */
@@ -119,11 +129,17 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         /** Failures from one IP across this many usernames within a window flag credential stuffing. */
         public int stuffingDistinctUsernames() { return stuffingDistinctUsernames; }
 
-        /** The hard cap on consecutive failures per username; 0 when off. */
+        /** The hard cap on consecutive failures per username from unknown devices; 0 when off. */
         public int accountMaxFailures() { return accountMaxFailures; }
 
         /** The window of {@link #accountMaxFailures()}. */
         public Duration accountWindow() { return accountWindow; }
+
+        /** How long a device token keeps a device known. */
+        public Duration deviceTokenLifetime() { return deviceTokenLifetime; }
+
+        /** Failures from all sources within a window that flag credential stuffing. */
+        public int stuffingGlobalFailures() { return stuffingGlobalFailures; }
 
         /**
          * The same settings plus the consecutive-failure cap per username (NIST SP 800-63B §5.2.2);
@@ -142,13 +158,16 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
                     && ipFreeAttempts == t.ipFreeAttempts && userFreeAttempts == t.userFreeAttempts
                     && baseDelay.equals(t.baseDelay) && maxDelay.equals(t.maxDelay)
                     && stuffingDistinctUsernames == t.stuffingDistinctUsernames
-                    && accountMaxFailures == t.accountMaxFailures && accountWindow.equals(t.accountWindow);
+                    && accountMaxFailures == t.accountMaxFailures && accountWindow.equals(t.accountWindow)
+                    && deviceTokenLifetime.equals(t.deviceTokenLifetime)
+                    && stuffingGlobalFailures == t.stuffingGlobalFailures;
         }
 
         @Override
         public int hashCode() {
             return Objects.hash(window, pairFreeAttempts, ipFreeAttempts, userFreeAttempts, baseDelay, maxDelay,
-                    stuffingDistinctUsernames, accountMaxFailures, accountWindow);
+                    stuffingDistinctUsernames, accountMaxFailures, accountWindow, deviceTokenLifetime,
+                    stuffingGlobalFailures);
         }
 
         @Override
@@ -156,7 +175,9 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             return "Throttling[window=" + window + ", pairFreeAttempts=" + pairFreeAttempts + ", ipFreeAttempts="
                     + ipFreeAttempts + ", userFreeAttempts=" + userFreeAttempts + ", baseDelay=" + baseDelay
                     + ", maxDelay=" + maxDelay + ", stuffingDistinctUsernames=" + stuffingDistinctUsernames
-                    + ", accountMaxFailures=" + accountMaxFailures + ", accountWindow=" + accountWindow + "]";
+                    + ", accountMaxFailures=" + accountMaxFailures + ", accountWindow=" + accountWindow
+                    + ", deviceTokenLifetime=" + deviceTokenLifetime + ", stuffingGlobalFailures="
+                    + stuffingGlobalFailures + "]";
         }
 
         /** Builds {@link Throttling}; {@link #build()} validates and names any bad setting. Not thread-safe. */
@@ -168,8 +189,10 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             private Duration baseDelay = Duration.ofSeconds(1);
             private Duration maxDelay = Duration.ofMinutes(15);
             private int stuffingDistinctUsernames = 10;
-            private int accountMaxFailures = 0;
+            private int accountMaxFailures = 100;
             private Duration accountWindow = Duration.ofHours(24);
+            private Duration deviceTokenLifetime = Duration.ofDays(90);
+            private int stuffingGlobalFailures = 500;
 
             private Builder() {
             }
@@ -193,23 +216,38 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             public Builder maxDelay(Duration v) { maxDelay = v; return this; }
 
             /**
-             * Failures from one IP across this many usernames within a window flag credential
-             * stuffing; default 10, at least 2.
+             * Failures from one IP across this many usernames within a window flag password spraying
+             * (audited as {@code CREDENTIAL_STUFFING_SUSPECTED}, reason {@code pattern=spraying;…});
+             * default 10, at least 2.
              */
             public Builder stuffingDistinctUsernames(int v) { stuffingDistinctUsernames = v; return this; }
 
             /**
-             * A hard cap on consecutive failures per username, from anywhere, within
-             * {@link #accountWindow}: once reached, every login of that username is refused until
-             * the window closes, and only a successful login resets the count. NIST SP 800-63B
-             * §5.2.2 asks for at most 100; but a cap lets anyone who knows a username lock its
-             * owner out (aspnetcore#6836), so it is off by default (0) and the growing per-username
-             * delay slows spraying instead.
+             * A hard cap on consecutive failures per username from <em>unknown</em> devices within
+             * {@link #accountWindow}: once reached, every login of that username from an unknown
+             * device is refused until the window closes or a known device logs in, and any
+             * successful login resets the count. NIST SP 800-63B §5.2.2 asks for at most 100.
+             * Known devices are never refused by it, so the cap cannot lock the owner out
+             * (aspnetcore#6836). Default 100; 0 turns it off.
              */
             public Builder accountMaxFailures(int v) { accountMaxFailures = v; return this; }
 
-            /** The window of {@link #accountMaxFailures}; default 24 hours. */
+            /** The window of {@link #accountMaxFailures}, the longest an unknown device waits once the cap is reached; default 24 hours. */
             public Builder accountWindow(Duration v) { accountWindow = v; return this; }
+
+            /**
+             * How long a device token, issued at each successful password login from a device that
+             * had none, keeps that device known to the account; default 90 days.
+             */
+            public Builder deviceTokenLifetime(Duration v) { deviceTokenLifetime = v; return this; }
+
+            /**
+             * Failed logins from all sources together within a window that flag credential stuffing
+             * (audited once per window as {@code CREDENTIAL_STUFFING_SUSPECTED}, reason
+             * {@code pattern=stuffing;…}); while at that level, every source is slowed from its
+             * second failure. Default 500, at least 2.
+             */
+            public Builder stuffingGlobalFailures(int v) { stuffingGlobalFailures = v; return this; }
 
             /**
              * Validates and builds.
@@ -402,7 +440,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         private Duration absoluteSessionLifetime = Duration.ofDays(30);
         private Duration clockSkew = Duration.ofSeconds(30);
         private Duration refreshGraceWindow = Duration.ofSeconds(5);
-        private int maxSessionsPerUser = 0;
+        private int maxSessionsPerUser = 100;
         private SessionLimitPolicy sessionLimitPolicy = SessionLimitPolicy.EVICT_OLDEST;
         private int maxTokenBytes = 8192;
         private long tokenCacheSize = 100_000;
@@ -436,7 +474,10 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         /** Refresh grace window; default 5 seconds, 0 for strict, at most 60 seconds. */
         public Builder refreshGraceWindow(Duration v) { refreshGraceWindow = v; return this; }
 
-        /** Session limit per user (0 = none) and what to do at the limit. */
+        /**
+         * Session limit per user (0 = none) and what to do at the limit; default 100 and
+         * {@link SessionLimitPolicy#EVICT_OLDEST} (the evicted session is audited {@code SESSION_LIMIT_EVICTED}).
+         */
         public Builder maxSessionsPerUser(int max, SessionLimitPolicy policy) {
             maxSessionsPerUser = max;
             sessionLimitPolicy = policy;

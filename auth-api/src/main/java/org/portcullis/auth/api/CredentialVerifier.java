@@ -47,6 +47,26 @@ public interface CredentialVerifier {
     boolean isStillAllowed(String userId);
 
     /**
+     * Whether the credential a login just verified still stands, asked after that login's session
+     * was written and before its tokens are returned. An account change (password reset, disable,
+     * delete) that lands while a login is verifying the old credential revokes the sessions that
+     * exist at that moment, which does not yet include the login's own; this second look, made
+     * after the session exists, closes that gap: on {@code false} the engine revokes the new
+     * session and the login fails (OWASP ASVS V3.3.1, V3.3.3; NIST SP 800-63B §6.1.2.3). Either
+     * the account change sees the new session and revokes it, or this call sees the change.
+     *
+     * <p>The default asks {@link #isStillAllowed}. A verifier that sets
+     * {@link Identity#credentialVersion()} also compares it with the credential's version now.
+     *
+     * @param identity what {@link #verify} returned for the login
+     * @return {@code true} if the login may complete
+     * @throws StoreUnavailableException when the backing store cannot be reached (the login then fails closed)
+     */
+    default boolean isStillCurrent(Identity identity) {
+        return isStillAllowed(identity.userId());
+    }
+
+    /**
      * The account's roles as they stand now, asked at every refresh after {@link #isStillAllowed}
      * answered {@code true}: the refreshed access token carries them, so that a change of roles
      * reaches the user's tokens within one access-token lifetime instead of at the session's end.

@@ -1,14 +1,20 @@
 package org.portcullis.auth.api;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A username and password. {@link #toString()} never prints the password.
+ * A username and password, and the device token the client received at an earlier login, if
+ * any. {@link #toString()} prints neither the password nor the device token.
  *
- * @param username as typed; verifiers normalise it (see {@link UserStore#findByUsername})
- * @param password the plaintext password; never logged, never stored
+ * @param username    as typed; verifiers normalise it (see {@link UserStore#findByUsername})
+ * @param password    the plaintext password; never logged, never stored
+ * @param deviceToken the opaque token of {@link TokenPair#deviceToken()} from an earlier successful
+ *                    login of this account on this device; it makes the device <em>known</em>, so
+ *                    that failures elsewhere never throttle it (see {@code docs/security.md})
  */
-public record PasswordCredential(String username, String password) implements Credential {
+public record PasswordCredential(String username, String password, Optional<String> deviceToken)
+        implements Credential {
 
     /** Longest accepted username, in characters. */
     public static final int MAX_USERNAME_LENGTH = 256;
@@ -23,9 +29,24 @@ public record PasswordCredential(String username, String password) implements Cr
      */
     public static final int MIN_NEW_PASSWORD_LENGTH = 8;
 
+    /** Longest device token looked at; ours are 43 characters, anything longer is ignored. */
+    public static final int MAX_DEVICE_TOKEN_LENGTH = 128;
+
     public PasswordCredential {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(deviceToken, "deviceToken");
+    }
+
+    /** A username and password from a device without a device token. */
+    public PasswordCredential(String username, String password) {
+        this(username, password, Optional.empty());
+    }
+
+    /** A copy that presents {@code deviceToken} ({@code null} or empty for none). */
+    public PasswordCredential withDeviceToken(String deviceToken) {
+        return new PasswordCredential(username, password,
+                deviceToken == null || deviceToken.isEmpty() ? Optional.empty() : Optional.of(deviceToken));
     }
 
     /**
@@ -55,6 +76,7 @@ public record PasswordCredential(String username, String password) implements Cr
 
     @Override
     public String toString() {
-        return "PasswordCredential[username=" + username + ", password=***]";
+        return "PasswordCredential[username=" + username + ", password=***"
+                + (deviceToken.isPresent() ? ", deviceToken=***" : "") + "]";
     }
 }

@@ -17,5 +17,7 @@ public enum RevocationReason {
     /** The account was disabled or deleted. */
     ACCOUNT_DISABLED,
     /** The account's password changed (OWASP ASVS V3.3.3). */
-    PASSWORD_CHANGED
+    PASSWORD_CHANGED,
+    /** The account's password, enabled flag or existence changed while the login that opened it was verifying. */
+    ACCOUNT_CHANGED
 }

@@ -3,6 +3,7 @@ package org.portcullis.auth.api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What login and refresh return. {@link #toString()} never prints either token.
@@ -13,9 +14,12 @@ import java.util.Objects;
  * @param expiresAt        when the access token expires
  * @param refreshExpiresAt when the refresh token expires if unused (idle limit, capped by the absolute limit)
  * @param sessionId        the session both tokens belong to
+ * @param deviceToken      on a password login only: the opaque device token that makes this client a
+ *                         <em>known device</em> of the account; the client sends it back with its next
+ *                         logins ({@link PasswordCredential#deviceToken()}). The server keeps only its hash.
  */
 public record TokenPair(String accessToken, String refreshToken, Instant issuedAt, Instant expiresAt,
-                        Instant refreshExpiresAt, String sessionId) {
+                        Instant refreshExpiresAt, String sessionId, Optional<String> deviceToken) {
 
     public TokenPair {
         Objects.requireNonNull(accessToken, "accessToken");
@@ -24,6 +28,19 @@ public record TokenPair(String accessToken, String refreshToken, Instant issuedA
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(refreshExpiresAt, "refreshExpiresAt");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(deviceToken, "deviceToken");
+    }
+
+    /** A pair without a device token (what a refresh returns). */
+    public TokenPair(String accessToken, String refreshToken, Instant issuedAt, Instant expiresAt,
+                     Instant refreshExpiresAt, String sessionId) {
+        this(accessToken, refreshToken, issuedAt, expiresAt, refreshExpiresAt, sessionId, Optional.empty());
+    }
+
+    /** A copy carrying {@code deviceToken}. */
+    public TokenPair withDeviceToken(String deviceToken) {
+        return new TokenPair(accessToken, refreshToken, issuedAt, expiresAt, refreshExpiresAt, sessionId,
+                Optional.of(deviceToken));
     }
 
     /** Always {@code Bearer} (RFC 6750). */
@@ -39,6 +56,7 @@ public record TokenPair(String accessToken, String refreshToken, Instant issuedA
     @Override
     public String toString() {
         return "TokenPair[sessionId=" + sessionId + ", expiresAt=" + expiresAt
-                + ", refreshExpiresAt=" + refreshExpiresAt + ", accessToken=***, refreshToken=***]";
+                + ", refreshExpiresAt=" + refreshExpiresAt + ", accessToken=***, refreshToken=***"
+                + (deviceToken.isPresent() ? ", deviceToken=***" : "") + "]";
     }
 }

@@ -20,7 +20,7 @@ class AuthSettingsTest {
         assertThat(s.refreshGraceWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.signingAlgorithm()).isEqualTo(SigningAlgorithm.EdDSA);
         assertThat(s.cleanup().auditRetention()).isEqualTo(Duration.ofDays(365));
-        assertThat(s.maxSessionsPerUser()).isZero();
+        assertThat(s.maxSessionsPerUser()).isEqualTo(100);
     }
 
     @Test
@@ -76,17 +76,24 @@ class AuthSettingsTest {
         assertThat(t.baseDelay()).isEqualTo(Duration.ofSeconds(1));
         assertThat(t.maxDelay()).isEqualTo(Duration.ofMinutes(15));
         assertThat(t.stuffingDistinctUsernames()).isEqualTo(10);
-        assertThat(t.accountMaxFailures()).isZero();
+        // NIST SP 800-63B §5.2.2 by default: at most 100 consecutive failures from unknown devices.
+        assertThat(t.accountMaxFailures()).isEqualTo(100);
         assertThat(t.accountWindow()).isEqualTo(Duration.ofHours(24));
+        assertThat(t.deviceTokenLifetime()).isEqualTo(Duration.ofDays(90));
+        assertThat(t.stuffingGlobalFailures()).isEqualTo(500);
         AuthSettings.Cleanup c = AuthSettings.Cleanup.defaults();
         assertThat(c.interval()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.batchSize()).isEqualTo(1000);
         assertThat(c.revokedRetention()).isEqualTo(Duration.ofDays(1));
 
-        AuthSettings.Throttling capped = t.toBuilder().accountMaxFailures(100).accountWindow(Duration.ofHours(2)).build();
+        AuthSettings.Throttling capped = t.toBuilder().accountMaxFailures(30).accountWindow(Duration.ofHours(2))
+                .deviceTokenLifetime(Duration.ofDays(30)).stuffingGlobalFailures(50).build();
         assertThat(capped).isNotEqualTo(t);
         assertThat(capped.toBuilder().build()).isEqualTo(capped).hasSameHashCodeAs(capped);
-        assertThat(capped.toString()).contains("accountMaxFailures=100");
+        assertThat(capped.toString()).contains("accountMaxFailures=30", "deviceTokenLifetime=PT720H",
+                "stuffingGlobalFailures=50");
+        assertThat(t.toBuilder().deviceTokenLifetime(Duration.ofDays(30)).build()).isNotEqualTo(t);
+        assertThat(t.toBuilder().stuffingGlobalFailures(50).build()).isNotEqualTo(t);
         AuthSettings.Cleanup quick = c.toBuilder().batchSize(3).interval(Duration.ZERO).build();
         assertThat(quick.toBuilder().build()).isEqualTo(quick).hasSameHashCodeAs(quick).isNotEqualTo(c);
     }

@@ -128,6 +128,8 @@ public final class AuthClient {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("username", username);
         body.put("password", password);
+        // A known device is never throttled by failures elsewhere on the account (docs/security.md).
+        holder.deviceToken().ifPresent(d -> body.put("deviceToken", d));
         return login(body);
     }
 
@@ -174,9 +176,11 @@ public final class AuthClient {
             throw Problem.of(response, clock).toException("login", false);
         }
         Tokens tokens = Json.tokens(response.body(), sentAt);
+        Optional<String> device = Json.optionalText(Json.object(response.body(), "token response"), "deviceToken");
         lock.lock();
         try {
             holder.set(tokens);
+            device.ifPresent(holder::setDeviceToken);
         } finally {
             lock.unlock();
         }

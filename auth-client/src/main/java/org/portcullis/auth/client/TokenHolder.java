@@ -30,6 +30,20 @@ public interface TokenHolder {
     /** Forgets the tokens (after logout, or when the session is gone). */
     void clear();
 
+    /**
+     * The device token of this client's last successful login, if one is kept. It outlives the
+     * session: {@link #clear()} does not forget it, so that the next login presents it and the
+     * server treats this client as a known device of the account (whose logins failures elsewhere
+     * never throttle). The default keeps none; a holder that persists tokens should persist this too.
+     */
+    default Optional<String> deviceToken() {
+        return Optional.empty();
+    }
+
+    /** Keeps the device token a login answered with. Never called with {@code null}. The default drops it. */
+    default void setDeviceToken(String deviceToken) {
+    }
+
     /** A new holder that keeps tokens in memory only; thread-safe. */
     static TokenHolder inMemory() {
         return new InMemoryTokenHolder();

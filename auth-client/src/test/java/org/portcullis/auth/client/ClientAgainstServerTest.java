@@ -123,6 +123,32 @@ class ClientAgainstServerTest {
         }
 
         @Test
+        @DisplayName("the holder keeps the login's device token across a logout, and the next login presents it: the client is a known device, let in while its account is under attack")
+        void deviceToken() {
+            TokenHolder holder = TokenHolder.inMemory();
+            AuthClient mine = clientWith(holder);
+            mine.login(USER, PASSWORD);
+            String device = holder.deviceToken().orElseThrow();
+            mine.logout();
+            assertThat(holder.get()).isEmpty();
+            assertThat(holder.deviceToken()).contains(device);
+            // Wrong passwords from this very address: an unknown device here now waits (its pair counter).
+            AuthClient attacker = clientWith(TokenHolder.inMemory());
+            for (int i = 0; i < 60; i++) {
+                try {
+                    attacker.login(USER, "wrong-" + i);
+                } catch (AuthClientException expected) {
+                    // INVALID_CREDENTIALS, then THROTTLED
+                }
+                clock.advance(Duration.ofSeconds(1));
+            }
+            assertThatThrownBy(() -> clientWith(TokenHolder.inMemory()).login(USER, PASSWORD))
+                    .satisfies(e -> assertThat(((AuthClientException) e).code()).isEqualTo("THROTTLED"));
+            assertThat(mine.login(USER, PASSWORD).sessionId()).isNotBlank();
+            assertThat(holder.deviceToken()).contains(device);
+        }
+
+        @Test
         @DisplayName("sessions() lists the client's session and marks it current")
         void sessions() {
             Tokens mine = client.login(USER, PASSWORD);

@@ -32,6 +32,7 @@ final class Representations {
         m.put("expiresAt", pair.expiresAt());
         m.put("refreshExpiresAt", pair.refreshExpiresAt());
         m.put("sessionId", pair.sessionId());
+        pair.deviceToken().ifPresent(d -> m.put("deviceToken", d));
         return m;
     }
 

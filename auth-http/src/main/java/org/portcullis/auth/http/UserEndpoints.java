@@ -29,7 +29,7 @@ final class UserEndpoints {
     private static final int MAX_PROVIDER_LENGTH = 255;
     private static final int MAX_NONCE_LENGTH = 512;
     private static final Set<String> LOGIN_MEMBERS =
-            Set.of("username", "userName", "password", "provider", "idToken", "nonce");
+            Set.of("username", "userName", "password", "deviceToken", "provider", "idToken", "nonce");
 
     /** One admitted call: the request, the caller ({@code null} on an anonymous endpoint), and the path below a prefix route. */
     record Call(AuthHttpRequest request, AuthPrincipal caller, String tail) {
@@ -79,7 +79,10 @@ final class UserEndpoints {
             // NIST SP 800-63B §5.1.1.2 asks for at least 64; the cap keeps megabytes away from the hasher.
             return malformed("The password is longer than " + PasswordCredential.MAX_PASSWORD_LENGTH + " characters.");
         }
-        TokenPair pair = service.login(new PasswordCredential(username, password), clients.apply(call.request()));
+        // The device token of an earlier login, if the client kept one; the engine ignores one that is
+        // malformed, unknown or another account's, so it is passed on as given.
+        TokenPair pair = service.login(new PasswordCredential(username, password).withDeviceToken(m.get("deviceToken")),
+                clients.apply(call.request()));
         return Responses.json(200, Representations.tokenResponse(pair));
     }
 

@@ -59,10 +59,26 @@ class AuthHttpHandlerTest {
             assertThat(r.header("Cache-Control")).contains("no-store");
             Map<String, Object> body = map(r);
             assertThat(body).containsOnlyKeys("accessToken", "refreshToken", "tokenType", "expiresIn", "expiresAt",
-                    "refreshExpiresAt", "sessionId");
+                    "refreshExpiresAt", "sessionId", "deviceToken");
             assertThat(body).containsEntry("tokenType", "Bearer").containsEntry("expiresIn", 1200);
             assertThat(Instant.parse((String) body.get("expiresAt"))).isEqualTo(f.clock.instant().plus(Duration.ofMinutes(20)));
             assertThat((String) body.get("refreshExpiresAt")).endsWith("Z");
+            assertThat((String) body.get("deviceToken")).matches("[A-Za-z0-9_-]{43}");
+        }
+
+        @Test
+        @DisplayName("takes the deviceToken member back in later login bodies: a known device keeps its token")
+        void deviceTokenRoundTrip() {
+            String device = (String) map(f.send(call("POST", "/user/login")
+                    .json("{\"username\":\"alice\",\"password\":\"" + ALICE_PASSWORD + "\"}"))).get("deviceToken");
+            AuthHttpResponse again = f.send(call("POST", "/user/login").json("{\"username\":\"alice\",\"password\":\""
+                    + ALICE_PASSWORD + "\",\"deviceToken\":\"" + device + "\"}"));
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(map(again)).containsEntry("deviceToken", device);
+            AuthHttpResponse junk = f.send(call("POST", "/user/login").json("{\"username\":\"alice\",\"password\":\""
+                    + ALICE_PASSWORD + "\",\"deviceToken\":\"\\u0000not-ours\"}"));
+            assertThat(junk.status()).isEqualTo(200);
+            assertThat((String) map(junk).get("deviceToken")).isNotEqualTo(device).matches("[A-Za-z0-9_-]{43}");
         }
 
         @Test

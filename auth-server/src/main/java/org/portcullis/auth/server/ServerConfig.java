@@ -145,9 +145,14 @@ public final class ServerConfig {
     static final Setting THROTTLING_STUFFING_DISTINCT_USERNAMES = engine("throttling.stuffing-distinct-usernames", INTEGER,
             ENGINE_DEFAULTS.throttling().stuffingDistinctUsernames(), "usernames failed from one IP in a window that flag credential stuffing");
     static final Setting THROTTLING_ACCOUNT_MAX_FAILURES = engine("throttling.account-max-failures", INTEGER,
-            ENGINE_DEFAULTS.throttling().accountMaxFailures(), "hard cap of failures per username in the account window; 0 is off");
+            ENGINE_DEFAULTS.throttling().accountMaxFailures(),
+            "hard cap of consecutive failures per username from unknown devices in the account window (NIST SP 800-63B 5.2.2); 0 is off");
     static final Setting THROTTLING_ACCOUNT_WINDOW = engine("throttling.account-window", DURATION,
             ENGINE_DEFAULTS.throttling().accountWindow(), "the window of the hard cap");
+    static final Setting THROTTLING_DEVICE_TOKEN_LIFETIME = engine("throttling.device-token-lifetime", DURATION,
+            ENGINE_DEFAULTS.throttling().deviceTokenLifetime(), "how long a device token keeps a device known to its account");
+    static final Setting THROTTLING_STUFFING_GLOBAL_FAILURES = engine("throttling.stuffing-global-failures", INTEGER,
+            ENGINE_DEFAULTS.throttling().stuffingGlobalFailures(), "failures from all sources in a window that flag credential stuffing");
     static final Setting CLEANUP_INTERVAL = engine("cleanup.interval", DURATION, ENGINE_DEFAULTS.cleanup().interval(),
             "time between cleanup runs; 0 disables the job");
     static final Setting CLEANUP_BATCH_SIZE = engine("cleanup.batch-size", INTEGER, ENGINE_DEFAULTS.cleanup().batchSize(),
@@ -166,6 +171,7 @@ public final class ServerConfig {
             SESSION_STATUS_TTL, SIGNING_ALGORITHM, KEY_RELOAD_INTERVAL, THROTTLING_WINDOW, THROTTLING_PAIR_FREE_ATTEMPTS,
             THROTTLING_IP_FREE_ATTEMPTS, THROTTLING_USER_FREE_ATTEMPTS, THROTTLING_BASE_DELAY, THROTTLING_MAX_DELAY,
             THROTTLING_STUFFING_DISTINCT_USERNAMES, THROTTLING_ACCOUNT_MAX_FAILURES, THROTTLING_ACCOUNT_WINDOW,
+            THROTTLING_DEVICE_TOKEN_LIFETIME, THROTTLING_STUFFING_GLOBAL_FAILURES,
             CLEANUP_INTERVAL, CLEANUP_BATCH_SIZE, CLEANUP_REVOKED_RETENTION, CLEANUP_AUDIT_RETENTION);
 
     /** What {@link #describe()} says the default database URL comes from; also how {@link #isDefaultDatabase()} knows it. */
@@ -405,6 +411,8 @@ public final class ServerConfig {
                     .stuffingDistinctUsernames(integer(THROTTLING_STUFFING_DISTINCT_USERNAMES, 2, Integer.MAX_VALUE))
                     .accountMaxFailures(integer(THROTTLING_ACCOUNT_MAX_FAILURES, 0, Integer.MAX_VALUE))
                     .accountWindow(duration(THROTTLING_ACCOUNT_WINDOW))
+                    .deviceTokenLifetime(duration(THROTTLING_DEVICE_TOKEN_LIFETIME))
+                    .stuffingGlobalFailures(integer(THROTTLING_STUFFING_GLOBAL_FAILURES, 2, Integer.MAX_VALUE))
                     .build();
             AuthSettings.Cleanup cleanup = AuthSettings.Cleanup.builder()
                     .interval(duration(CLEANUP_INTERVAL))

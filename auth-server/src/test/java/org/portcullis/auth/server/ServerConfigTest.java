@@ -205,6 +205,8 @@ class ServerConfigTest {
             env.put("PORTCULLIS_THROTTLING_STUFFING_DISTINCT_USERNAMES", "4");
             file.append("portcullis.throttling.account-max-failures=100\n");
             env.put("PORTCULLIS_THROTTLING_ACCOUNT_WINDOW", "12h");
+            file.append("portcullis.throttling.device-token-lifetime=30d\n");
+            env.put("PORTCULLIS_THROTTLING_STUFFING_GLOBAL_FAILURES", "80");
             file.append("portcullis.cleanup.interval=0s\n");
             env.put("PORTCULLIS_CLEANUP_BATCH_SIZE", "50");
             file.append("portcullis.cleanup.revoked-retention=3d\n");
@@ -229,6 +231,7 @@ class ServerConfigTest {
             assertThat(e.throttling()).isEqualTo(org.portcullis.auth.api.AuthSettings.Throttling.builder().window(m.multipliedBy(5))
                     .pairFreeAttempts(3).ipFreeAttempts(7).userFreeAttempts(9).baseDelay(java.time.Duration.ofSeconds(2))
                     .maxDelay(m).stuffingDistinctUsernames(4).accountMaxFailures(100).accountWindow(java.time.Duration.ofHours(12))
+                    .deviceTokenLifetime(java.time.Duration.ofDays(30)).stuffingGlobalFailures(80)
                     .build());
             assertThat(e.cleanup()).isEqualTo(org.portcullis.auth.api.AuthSettings.Cleanup.builder().interval(java.time.Duration.ZERO)
                     .batchSize(50).revokedRetention(java.time.Duration.ofDays(3)).auditRetention(java.time.Duration.ofDays(90)).build());

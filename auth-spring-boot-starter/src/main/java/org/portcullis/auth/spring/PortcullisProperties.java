@@ -99,10 +99,14 @@ public class PortcullisProperties {
         private Duration maxDelay;
         /** Failures from one address across this many usernames flag credential stuffing. Default 10. */
         private Integer stuffingDistinctUsernames;
-        /** Hard cap on consecutive failures per username (0 = off, the default: a cap lets anyone lock an owner out). */
+        /** Hard cap on consecutive failures per username from unknown devices (NIST SP 800-63B §5.2.2). Default 100; 0 = off. */
         private Integer accountMaxFailures;
         /** Window of the account cap. Default 24h. */
         private Duration accountWindow;
+        /** How long a device token keeps a device known to its account. Default 90d. */
+        private Duration deviceTokenLifetime;
+        /** Failures from all sources within a window that flag credential stuffing. Default 500. */
+        private Integer stuffingGlobalFailures;
 
         public Duration getWindow() { return window; }
         public void setWindow(Duration v) { window = v; }
@@ -122,6 +126,10 @@ public class PortcullisProperties {
         public void setAccountMaxFailures(Integer v) { accountMaxFailures = v; }
         public Duration getAccountWindow() { return accountWindow; }
         public void setAccountWindow(Duration v) { accountWindow = v; }
+        public Duration getDeviceTokenLifetime() { return deviceTokenLifetime; }
+        public void setDeviceTokenLifetime(Duration v) { deviceTokenLifetime = v; }
+        public Integer getStuffingGlobalFailures() { return stuffingGlobalFailures; }
+        public void setStuffingGlobalFailures(Integer v) { stuffingGlobalFailures = v; }
     }
 
     /** The cleanup job. */
@@ -284,6 +292,8 @@ public class PortcullisProperties {
         set(throttling.stuffingDistinctUsernames, t::stuffingDistinctUsernames);
         set(throttling.accountMaxFailures, t::accountMaxFailures);
         set(throttling.accountWindow, t::accountWindow);
+        set(throttling.deviceTokenLifetime, t::deviceTokenLifetime);
+        set(throttling.stuffingGlobalFailures, t::stuffingGlobalFailures);
         b.throttling(t.build());
         AuthSettings.Cleanup.Builder c = AuthSettings.Cleanup.builder();
         set(cleanup.interval, c::interval);

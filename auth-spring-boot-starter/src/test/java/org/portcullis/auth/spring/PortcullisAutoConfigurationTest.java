@@ -148,6 +148,7 @@ class PortcullisAutoConfigurationTest {
                     "portcullis.throttling.base-delay=2s", "portcullis.throttling.max-delay=10m",
                     "portcullis.throttling.stuffing-distinct-usernames=7",
                     "portcullis.throttling.account-max-failures=100", "portcullis.throttling.account-window=12h",
+                    "portcullis.throttling.device-token-lifetime=30d", "portcullis.throttling.stuffing-global-failures=80",
                     "portcullis.cleanup.interval=0s", "portcullis.cleanup.batch-size=200",
                     "portcullis.cleanup.revoked-retention=2h", "portcullis.cleanup.audit-retention=90d")
                     .run(ctx -> {
@@ -159,7 +160,8 @@ class PortcullisAutoConfigurationTest {
                                 AuthSettings.Throttling.builder().window(Duration.ofMinutes(5)).pairFreeAttempts(3)
                                         .ipFreeAttempts(30).userFreeAttempts(60).baseDelay(Duration.ofSeconds(2))
                                         .maxDelay(Duration.ofMinutes(10)).stuffingDistinctUsernames(7)
-                                        .accountMaxFailures(100).accountWindow(Duration.ofHours(12)).build(),
+                                        .accountMaxFailures(100).accountWindow(Duration.ofHours(12))
+                                        .deviceTokenLifetime(Duration.ofDays(30)).stuffingGlobalFailures(80).build(),
                                 AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(200)
                                         .revokedRetention(Duration.ofHours(2)).auditRetention(Duration.ofDays(90)).build()));
                         assertThat(ctx.getBean(AuthService.class).settings()).isEqualTo(s);

@@ -194,6 +194,12 @@ public final class DefaultAuthService implements AuthService {
             scheduled.cancel();
         }
         invalidations.close();
+        try {
+            cleanup.flush();
+        } catch (RuntimeException ex) {
+            // Closing must not fail because the audit store is gone; the counts are then lost.
+            LOG.warn("pending audit summaries not written on close: {}", ex.toString());
+        }
     }
 
     private static ClientInfo orUnknown(ClientInfo c) {

@@ -40,7 +40,9 @@ import org.portcullis.auth.api.StoreUnavailableException;
  *   <li>Every rotated-away hash of a session is kept until the session is purged, as the
  *       {@link SessionStore} contract requires: forgetting old hashes would turn a replayed
  *       stolen token into an "unknown token" instead of reuse (RFC 9700 §4.14.2). A session's
- *       history is bounded by its absolute lifetime divided by the access-token lifetime.</li>
+ *       history is bounded by the engine, which ends a session after a fixed number of rotations
+ *       (three times its absolute lifetime divided by the access-token lifetime, at least 1,000;
+ *       6,480 with the defaults), not by this store.</li>
  *   <li>A user agent is stored once however many sessions send it (up to
  *       {@value #USER_AGENTS_KEPT} distinct ones, the most frequent kept).</li>
  *   <li>Housekeeping without a thread: every {@value #SWEEP_EVERY_CREATES} creations (or an

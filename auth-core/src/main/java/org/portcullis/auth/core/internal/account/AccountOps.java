@@ -73,6 +73,7 @@ public final class AccountOps {
             return exists;
         });
         if (changed && !enabled) {
+            throttle.forgetDevices(u.username(), clock.instant());
             revokeAll(u, RevocationReason.ACCOUNT_DISABLED, Optional.empty(), actor);
         }
         return changed;
@@ -110,6 +111,8 @@ public final class AccountOps {
             return existed;
         });
         if (deleted) {
+            // A later account of the same name must not inherit this one's known devices.
+            throttle.forgetDevices(u.username(), clock.instant());
             revokeAll(u, RevocationReason.ACCOUNT_DISABLED, Optional.empty(), actor);
         }
         return deleted;
@@ -125,6 +128,9 @@ public final class AccountOps {
                 return false;
             }
             if (writeHash(user.get(), newHash, actor, "by_admin")) {
+                // An administrator resets a password when the account may be in other hands:
+                // the devices that held it are no longer trusted either.
+                throttle.forgetDevices(user.get().username(), clock.instant());
                 revokeAll(user.get(), RevocationReason.PASSWORD_CHANGED, Optional.empty(), actor);
                 return true;
             }
@@ -147,7 +153,10 @@ public final class AccountOps {
         String username = caller.username();
         UserRecord changed = throttle.serialised(username, () -> {
             Instant now = clock.instant();
-            Optional<Duration> wait = throttle.retryAfter(username, client.ip(), now);
+            // Judged as an unknown device: a session is no device token, and a stolen access token
+            // must not buy a faster way to guess the password than the login endpoint.
+            Throttle.Attempt attempt = throttle.attempt(username, client.ip(), Optional.empty(), now);
+            Optional<Duration> wait = throttle.retryAfter(attempt, now);
             if (wait.isPresent()) {
                 audit.record(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
                         .user(caller.userId(), username).session(caller.sessionId()).reason("password_change"));
@@ -160,12 +169,12 @@ public final class AccountOps {
             }
             UserRecord u = found.get();
             if (!hasher.verify(currentPassword, u.passwordHash())) {
-                throttle.recordFailure(username, client.ip(), now);
+                throttle.recordFailure(attempt, now);
                 audit.record(audit.event(AuditEventType.PASSWORD_CHANGED, client).failure()
                         .user(u.id(), u.username()).session(caller.sessionId()).reason("bad_password"));
                 throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "bad_password");
             }
-            throttle.recordSuccess(username, client.ip());
+            throttle.recordSuccess(attempt);
             if (!writeHash(u, hasher.hash(newPassword), client, "by_user")) {
                 // Changed between our read and our write: the password just checked is no longer current.
                 throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "changed_meanwhile");

@@ -98,7 +98,7 @@ public final class ExternalLogin {
         IdTokenVerifier verifier = verifiers.get(assertion.provider());
         if (verifier == null) {
             throttle.recordSourceFailure(client.ip(), now);
-            fail(provider, Optional.empty(), client, "unknown_provider");
+            failUnattributed(provider, Optional.empty(), client, "unknown_provider");
             throw AuthException.of(verifiers.isEmpty() ? ErrorCode.UNSUPPORTED_CREDENTIAL : ErrorCode.INVALID_CREDENTIALS,
                     "unknown_provider");
         }
@@ -115,7 +115,7 @@ public final class ExternalLogin {
                 });
             }
             throttle.recordSourceFailure(client.ip(), now);
-            fail(provider, rejected.subject(), client, rejected.reason());
+            failUnattributed(provider, rejected.subject(), client, rejected.reason());
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, rejected.reason());
         }
         String key = subjectKey(provider, token.subject());
@@ -128,21 +128,27 @@ public final class ExternalLogin {
                 throw failure(key, provider, Optional.of(token.subject()), client, "account_disabled",
                         ErrorCode.ACCOUNT_DISABLED);
             }
-            throttle.recordSuccess(key, client.ip());
+            throttle.recordSuccess(subjectAttempt(key, client));
             return new Outcome(Identity.of(user.id(), user.username(), user.roles()),
                     describe(provider, Optional.of(token.subject())));
         });
     }
 
     private void checkSubjectThrottle(String key, String provider, Optional<String> subject, ClientInfo client) {
-        Optional<Duration> wait = throttle.retryAfter(key, client.ip(), clock.instant());
+        Optional<Duration> wait = throttle.retryAfter(subjectAttempt(key, client), clock.instant());
         if (wait.isPresent()) {
             throttled(provider, subject, client, wait.get());
         }
     }
 
+    /** An attempt on an external subject: never from a known device (device tokens are for passwords). */
+    private Throttle.Attempt subjectAttempt(String key, ClientInfo client) {
+        return throttle.attempt(key, client.ip(), Optional.empty(), clock.instant());
+    }
+
     private void throttled(String provider, Optional<String> subject, ClientInfo client, Duration wait) {
-        audit.record(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
+        // A throttled attempt does no work; its record is summarised per source and window too.
+        audit.recordUnattributed(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
                 .username(label(provider, subject))
                 .reason("retry_after_s=" + (wait.toMillis() + 999) / 1000 + ";" + describe(provider, subject)));
         throw AuthException.throttled(wait, "throttled");
@@ -150,9 +156,19 @@ public final class ExternalLogin {
 
     private AuthException failure(String key, String provider, Optional<String> subject, ClientInfo client,
                                   String reason, ErrorCode code) {
-        throttle.recordFailure(key, client.ip(), clock.instant());
+        throttle.recordFailure(subjectAttempt(key, client), clock.instant());
         fail(provider, subject, client, reason);
         return AuthException.of(code, reason);
+    }
+
+    /**
+     * A token that is not ours to trust (garbage, another audience, an unknown provider): summarised
+     * per source and window, so that such input cannot grow the audit trail without bound.
+     */
+    private void failUnattributed(String provider, Optional<String> subject, ClientInfo client, String reason) {
+        audit.recordUnattributed(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
+                .username(label(provider, subject))
+                .reason(reason + ";" + describe(provider, subject)));
     }
 
     private void fail(String provider, Optional<String> subject, ClientInfo client, String reason) {

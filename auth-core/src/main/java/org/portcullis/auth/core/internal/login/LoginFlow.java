@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.ClientInfo;
@@ -32,6 +33,9 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  * limit → new session and tokens, each outcome audited. Thread-safe.
  */
 public final class LoginFlow {
+
+    /** The default verifier's reason for a username it does not know. */
+    private static final String UNKNOWN_USER = "unknown_user";
 
     /** Refresh tokens carry 256 bits of randomness (RFC 9700 §4.14 asks for unguessable tokens). */
     public static final int REFRESH_TOKEN_BYTES = 32;
@@ -69,45 +73,71 @@ public final class LoginFlow {
         String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
         if (credential instanceof PasswordCredential pc && !pc.withinLimits()) {
             // Nothing to hash or look up: an empty or oversized input is simply wrong.
-            audit.record(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
+            audit.recordUnattributed(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
                     .username(clip(username)).reason("input_rejected"));
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "input_rejected");
         }
-        // Password guesses on one username go one at a time (see Throttle#serialised). Other
-        // credentials name a provider, not a person, as their subject: serialising them would
-        // queue every login through that provider behind one another.
-        Identity identity = credential instanceof PasswordCredential
-                ? throttle.serialised(username, () -> checkCredential(credential, username, client))
-                : checkCredential(credential, username, client);
-        return startSession(identity, client, "");
+        if (!(credential instanceof PasswordCredential pc)) {
+            // Other credentials name a provider, not a person, as their subject: serialising them
+            // would queue every login through that provider behind one another.
+            return startSession(checkCredential(credential, username, Optional.empty(), client), client, "");
+        }
+        // Password guesses on one username go one at a time (see Throttle#serialised).
+        Checked checked = throttle.serialised(username, () -> {
+            Throttle.Attempt attempt = throttle.attempt(username, client.ip(), pc.deviceToken(), clock.instant());
+            Identity identity = checkCredential(credential, username, Optional.of(attempt), client);
+            return new Checked(identity, throttle.deviceTokenFor(attempt, clock.instant()).or(() -> pc.deviceToken()));
+        });
+        TokenPair pair = startSession(checked.identity, client, "");
+        return checked.deviceToken.map(pair::withDeviceToken).orElse(pair);
     }
 
-    private Identity checkCredential(Credential credential, String username, ClientInfo client) {
+    /** Who the credential proved, and the device token the client is to keep. */
+    private record Checked(Identity identity, Optional<String> deviceToken) {
+    }
+
+    private Identity checkCredential(Credential credential, String username, Optional<Throttle.Attempt> attempt,
+                                     ClientInfo client) {
         Instant now = clock.instant();
-        Optional<Duration> wait = throttle.retryAfter(username, client.ip(), now);
+        Throttle.Attempt a = attempt.orElseGet(() -> throttle.attempt(username, client.ip(), Optional.empty(), now));
+        Optional<Duration> wait = throttle.retryAfter(a, now);
         if (wait.isPresent()) {
-            audit.record(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
-                    .username(username).reason("retry_after_s=" + seconds(wait.get())));
+            // A throttled attempt does no work; its record must not be work either (one per source and window).
+            audit.recordUnattributed(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
+                    .username(username).reason((a.fromKnownDevice() ? "known_device;" : "")
+                            + "retry_after_s=" + seconds(wait.get())));
             throw AuthException.throttled(wait.get(), "throttled");
         }
         Identity identity;
         try {
             identity = verifier.verify(credential);
         } catch (AuthException failure) {
-            onFailure(username, client, failure, now);
+            onFailure(username, a, client, failure, now);
             throw failure;
         }
-        throttle.recordSuccess(username, client.ip());
+        throttle.recordSuccess(a);
         return identity;
     }
 
-    private void onFailure(String username, ClientInfo client, AuthException failure, Instant now) {
-        Throttle.Failure f = throttle.recordFailure(username, client.ip(), now);
-        audit.record(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
-                .username(username).reason(failure.reason()));
-        if (f.stuffingSuspected()) {
+    private void onFailure(String username, Throttle.Attempt a, ClientInfo client, AuthException failure, Instant now) {
+        Throttle.Failure f = throttle.recordFailure(a, now);
+        AuditEvent.Builder failed = audit.event(AuditEventType.LOGIN_FAILED, client).failure()
+                .username(username).reason(failure.reason());
+        if (UNKNOWN_USER.equals(failure.reason())) {
+            // No account behind it: summarised per source, so guessing names cannot flood the trail.
+            audit.recordUnattributed(failed);
+        } else {
+            audit.record(failed);
+        }
+        if (f.sprayingSuspected()) {
+            // One source, many usernames: password spraying (OWASP ASVS V2.2.1).
             audit.record(audit.event(AuditEventType.CREDENTIAL_STUFFING_SUSPECTED, client).failure()
-                    .reason("distinct_usernames=" + f.distinctUsernamesFromIp()));
+                    .reason("pattern=spraying;distinct_usernames=" + f.distinctUsernamesFromSource()));
+        }
+        if (f.stuffingSuspected()) {
+            // Failures from everywhere at once: credential stuffing from many sources.
+            audit.record(audit.event(AuditEventType.CREDENTIAL_STUFFING_SUSPECTED, client).failure()
+                    .reason("pattern=stuffing;failures=" + f.failuresEverywhere()));
         }
     }
 
@@ -124,8 +154,24 @@ public final class LoginFlow {
         AccessTokens.Issued access = tokens.issue(session, identity.claims(), now);
         writes.create(session, Digests.sha256Base64Url(refreshToken),
                 audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client).reason(reason));
+        requireStillCurrent(identity, session, client);
         return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
                 session.expiresAt(), session.id());
+    }
+
+    /**
+     * A password reset, disable or delete that landed while this login was verifying revoked the
+     * sessions that existed then, not this one: look again now that it exists, and end it if the
+     * account changed (OWASP ASVS V3.3.1, V3.3.3). Either the change's revocation sees this
+     * session, or this look sees the change.
+     */
+    private void requireStillCurrent(Identity identity, Session session, ClientInfo client) {
+        if (verifier.isStillCurrent(identity)) {
+            return;
+        }
+        writes.revoke(session.id(), RevocationReason.ACCOUNT_CHANGED, clock.instant(),
+                audit.about(AuditEventType.SESSION_REVOKED, session, client).reason("account_changed_during_login"));
+        throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "account_changed_during_login");
     }
 
     private void enforceLimit(Identity identity, ClientInfo client, Instant now) {

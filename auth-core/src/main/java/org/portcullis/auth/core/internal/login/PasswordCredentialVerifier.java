@@ -1,5 +1,7 @@
 package org.portcullis.auth.core.internal.login;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +18,7 @@ import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.api.UserStore;
 import org.portcullis.auth.core.PasswordHasher;
+import org.portcullis.auth.core.internal.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +64,29 @@ public final class PasswordCredentialVerifier implements CredentialVerifier {
         if (!user.enabled()) {
             throw AuthException.of(ErrorCode.ACCOUNT_DISABLED, "account_disabled");
         }
-        if (hasher.needsRehash(user.passwordHash())) {
-            rehash(user, pc.password());
+        String verifiedHash = user.passwordHash();
+        if (hasher.needsRehash(verifiedHash)) {
+            verifiedHash = rehash(user, pc.password());
         }
-        return Identity.of(user.id(), user.username(), user.roles());
+        return Identity.of(user.id(), user.username(), user.roles()).withCredentialVersion(version(verifiedHash));
+    }
+
+    /**
+     * The user still exists, is enabled and has the password hash the login verified (compared as
+     * digests, in constant time): a password reset, a disable or a delete that raced the login
+     * ends it (see {@link CredentialVerifier#isStillCurrent}).
+     */
+    @Override
+    public boolean isStillCurrent(Identity identity) {
+        Optional<UserRecord> now = users.findById(identity.userId());
+        if (now.isEmpty() || !now.get().enabled()) {
+            return false;
+        }
+        if (identity.credentialVersion().isEmpty()) {
+            return true; // an identity another path proved (an identity provider): no password to compare
+        }
+        return MessageDigest.isEqual(version(now.get().passwordHash()).getBytes(StandardCharsets.US_ASCII),
+                identity.credentialVersion().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The user exists in the {@link UserStore} and is enabled; a store failure propagates (fail closed). */
@@ -79,13 +101,20 @@ public final class PasswordCredentialVerifier implements CredentialVerifier {
         return users.findById(userId).map(UserRecord::roles);
     }
 
-    private void rehash(UserRecord user, String password) {
+    /** @return the hash the user now has: the new one, or the old one when a concurrent change won */
+    private String rehash(UserRecord user, String password) {
         String newHash = hasher.hash(password);
         if (users.updatePasswordHash(user.id(), user.passwordHash(), newHash)) {
             audit.record(AuditEvent.builder(AuditEventType.PASSWORD_REHASHED, clock.instant())
                     .user(user.id(), user.username()).reason(hasher.toString()).build());
-        } else {
-            LOG.debug("rehash of user {} skipped: the hash changed meanwhile", user.id());
+            return newHash;
         }
+        LOG.debug("rehash of user {} skipped: the hash changed meanwhile", user.id());
+        return user.passwordHash();
+    }
+
+    /** A digest of the stored hash, so the identity never carries the hash itself. */
+    private static String version(String passwordHash) {
+        return Digests.sha256Base64Url(passwordHash);
     }
 }

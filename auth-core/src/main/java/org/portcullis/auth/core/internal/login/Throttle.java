@@ -5,73 +5,146 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import org.portcullis.auth.api.AttemptState;
 import org.portcullis.auth.api.AttemptStore;
+import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.UserRecord;
+import org.portcullis.auth.core.internal.SourceKeys;
 
 /**
- * Failed-login throttling with a growing delay, counted per (username, IP) pair, per IP and per
- * username (OWASP ASVS V2.2.1: anti-automation; NIST SP 800-63B §5.2.2: rate limiting). Each
- * counter allows some free failures; past them an attempt under that counter must wait
- * {@code baseDelay × 2^(failures − free)} after the latest failure, capped at {@code maxDelay}.
- * The check comes before any password hashing, so a throttled attempt costs no Argon2 work.
+ * Failed-login throttling with a growing delay (OWASP ASVS V2.2.1: anti-automation; NIST SP 800-63B
+ * §5.2.2: rate limiting). Each counter allows some free failures; past them an attempt under that
+ * counter must wait {@code baseDelay × 2^(failures − free)} after the latest failure, capped at
+ * {@code maxDelay}. The check comes before any password hashing, so a throttled attempt costs no
+ * Argon2 work.
  *
- * <p>Usernames are counted in normalised form whether or not they exist; addresses by
- * {@link SourceKeys} (one key per IPv4 address, per IPv6 /64). Thread-safe: all counts
- * live in the {@link AttemptStore}.
+ * <p>Which counters judge an attempt depends on where it comes from:
+ * <ul>
+ *   <li>A <em>known device</em> (it presents a live device token of the account, see
+ *       {@link KnownDevices}) is judged only by its own failures on that account, one counter per
+ *       (device, account): whatever others do to the account, its owner keeps logging in
+ *       (aspnetcore#6836).</li>
+ *   <li>Any other attempt is counted per (username, source) pair, per source and per username, and
+ *       against the account cap: after {@code accountMaxFailures} consecutive failures from unknown
+ *       devices (100 by default, NIST SP 800-63B §5.2.2) unknown devices are refused for that account
+ *       until its window closes or a known device logs in.</li>
+ * </ul>
+ * Two attack shapes are recognised besides: one source failing across many usernames (password
+ * spraying, {@code stuffingDistinctUsernames} in a window) and failures from everywhere adding up to
+ * {@code stuffingGlobalFailures} in a window (credential stuffing from many sources). Each is reported
+ * once per window for the audit trail; while the second lasts, a source's first failure already
+ * starts its delay.
+ *
+ * <p>Usernames are counted in normalised form whether or not they exist; sources by
+ * {@link SourceKeys} (one key per IPv4 address, per IPv6 /64). Thread-safe: all counts live in the
+ * {@link AttemptStore}.
  *
  * <p>Checking, verifying and counting are three steps, so simultaneous attempts would all pass the
  * check before any of their failures is counted: 32 guesses sent at once got 32 password checks
  * where 5 were allowed. {@link #serialised} runs the steps of attempts on one username one at a
  * time on this node, so a burst is limited per node as a sequence would be (across N nodes sharing
- * the store, at most N attempts overlap). Attempts on different usernames do not wait for each
- * other, not even from one IP, so that many users behind one address are not queued behind each
- * other's hashing; the per-IP count can therefore be overrun by one burst as wide as the server's
- * request threads, once per delay.
+ * the store, at most N attempts overlap). An attempt waits at most {@link #SERIAL_WAIT} for its turn
+ * and is then refused as throttled, so that a flood on one username never parks the server's worker
+ * threads for long. Attempts on different usernames never wait for each other.
  */
 public final class Throttle {
 
-    private static final int STRIPES = 256;
+    /** The longest an attempt waits for the attempt before it on the same username (wall time). */
+    public static final Duration SERIAL_WAIT = Duration.ofSeconds(1);
 
     private final AttemptStore store;
     private final AuthSettings.Throttling cfg;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final KnownDevices devices;
+    /** One gate per username with an attempt in flight on this node; a gate leaves with its last user. */
+    private final ConcurrentHashMap<String, Gate> gates = new ConcurrentHashMap<>();
+
+    private static final class Gate {
+        final ReentrantLock lock = new ReentrantLock();
+        int holders;
+    }
 
     public Throttle(AttemptStore store, AuthSettings.Throttling cfg) {
         this.store = store;
         this.cfg = cfg;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
+        this.devices = new KnownDevices(store, cfg.deviceTokenLifetime());
+    }
+
+    /**
+     * One login attempt as the throttle sees it.
+     *
+     * @param user   the normalised username
+     * @param source the source key of the client address, {@code ""} when unknown
+     * @param device the (device, account) counter key when the client presented a live device token
+     *               of this account
+     */
+    public record Attempt(String user, String source, Optional<String> device) {
+        public boolean fromKnownDevice() {
+            return device.isPresent();
         }
+    }
+
+    /** Works out who is attempting: reads the device record, computes no hash. */
+    public Attempt attempt(String username, String ip, Optional<String> deviceToken, Instant now) {
+        return new Attempt(UserRecord.normalize(username), ip.isEmpty() ? "" : SourceKeys.of(ip),
+                devices.recognise(username, deviceToken, now));
     }
 
     /**
      * Runs one whole attempt (check, credential check, counting) while no other attempt on the
      * same normalised username runs on this node (OWASP ASVS V2.2.1; NIST SP 800-63B §5.2.2:
      * the limit must hold for simultaneous attempts too).
+     *
+     * @throws AuthException {@link org.portcullis.auth.api.ErrorCode#THROTTLED} (retry after one
+     *         second, reason {@code busy}) when the turn does not come within {@link #SERIAL_WAIT}
      */
     public <T> T serialised(String username, Supplier<T> attempt) {
-        ReentrantLock lock = stripes[Math.floorMod(UserRecord.normalize(username).hashCode(), STRIPES)];
-        lock.lock();
+        String user = UserRecord.normalize(username);
+        Gate gate = gates.compute(user, (k, g) -> {
+            Gate held = g == null ? new Gate() : g;
+            held.holders++;
+            return held;
+        });
         try {
-            return attempt.get();
+            boolean turn;
+            try {
+                turn = gate.lock.tryLock(SERIAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                turn = false;
+            }
+            if (!turn) {
+                throw AuthException.throttled(Duration.ofSeconds(1), "busy");
+            }
+            try {
+                return attempt.get();
+            } finally {
+                gate.lock.unlock();
+            }
         } finally {
-            lock.unlock();
+            gates.computeIfPresent(user, (k, g) -> --g.holders == 0 ? null : g);
         }
     }
 
-    /** What a failure led to. */
-    public record Failure(boolean stuffingSuspected, int distinctUsernamesFromIp) {
+    /** How many usernames have an attempt in flight or waiting on this node (for tests). */
+    int gatesInUse() {
+        return gates.size();
+    }
+
+    /** What a failure led to: the attack shapes it revealed, each reported once per window. */
+    public record Failure(boolean sprayingSuspected, int distinctUsernamesFromSource, boolean stuffingSuspected,
+                          int failuresEverywhere) {
     }
 
     /** How long this attempt must wait, if at all. */
-    public Optional<Duration> retryAfter(String username, String ip, Instant now) {
+    public Optional<Duration> retryAfter(Attempt a, Instant now) {
         Duration worst = Duration.ZERO;
-        for (Counter c : counters(username, ip)) {
+        for (Counter c : counters(a, now)) {
             Optional<AttemptState> st = store.find(c.key, now);
             if (st.isPresent()) {
                 Duration wait = waitFor(st.get(), c.free, now);
@@ -80,8 +153,8 @@ public final class Throttle {
                 }
             }
         }
-        if (cfg.accountMaxFailures() > 0) {
-            Optional<AttemptState> acct = store.find(accountKey(username), now);
+        if (!a.fromKnownDevice() && cfg.accountMaxFailures() > 0) {
+            Optional<AttemptState> acct = store.find(accountKey(a.user), now);
             if (acct.isPresent() && acct.get().failures() >= cfg.accountMaxFailures()) {
                 // NIST SP 800-63B §5.2.2: no more than the cap of consecutive failures; wait out the window.
                 Duration wait = Duration.between(now, acct.get().windowEnd());
@@ -93,40 +166,63 @@ public final class Throttle {
         return worst.isZero() ? Optional.empty() : Optional.of(worst);
     }
 
-    /** Counts a failed attempt under every counter; reports suspected credential stuffing. */
-    public Failure recordFailure(String username, String ip, Instant now) {
-        boolean newPairForIp = false;
-        for (Counter c : counters(username, ip)) {
+    /** Counts a failed attempt under every counter that judges it; reports the attack shapes it completes. */
+    public Failure recordFailure(Attempt a, Instant now) {
+        if (a.fromKnownDevice()) {
+            // A known device's failures are its own business: they neither feed nor trip the
+            // account-wide counters, so nobody can use them against the owner either.
+            store.recordFailure(a.device.get() + "|fails", now, cfg.window());
+            return new Failure(false, 0, false, 0);
+        }
+        boolean newPairForSource = false;
+        for (Counter c : counters(a, now)) {
             AttemptState st = store.recordFailure(c.key, now, cfg.window());
             if (c.pair && st.failures() == 1) {
-                newPairForIp = true;
+                newPairForSource = true;
             }
         }
         if (cfg.accountMaxFailures() > 0) {
-            store.recordFailure(accountKey(username), now, cfg.accountWindow());
+            store.recordFailure(accountKey(a.user), now, cfg.accountWindow());
         }
-        if (newPairForIp && !ip.isEmpty()) {
-            // One more distinct username failed from this IP in the window.
-            AttemptState distinct = store.recordFailure("ipusers:" + SourceKeys.of(ip), now, cfg.window());
-            return new Failure(distinct.failures() == cfg.stuffingDistinctUsernames(), distinct.failures());
+        int everywhere = store.recordFailure(GLOBAL_KEY, now, cfg.window()).failures();
+        boolean stuffing = everywhere == cfg.stuffingGlobalFailures();
+        if (newPairForSource && !a.source.isEmpty()) {
+            // One more distinct username failed from this source in the window.
+            AttemptState distinct = store.recordFailure("ipusers:" + a.source, now, cfg.window());
+            return new Failure(distinct.failures() == cfg.stuffingDistinctUsernames(), distinct.failures(),
+                    stuffing, everywhere);
         }
-        return new Failure(false, 0);
+        return new Failure(false, 0, stuffing, everywhere);
     }
 
     /**
-     * Forgets the pair's failures (and the consecutive-failure count of the account cap, when on)
-     * after a successful login. The per-IP and per-username counters stay: one good login must not
-     * wipe out the evidence of an attack from the same place.
+     * After a successful login: forgets the pair's failures (the device's, for a known device) and
+     * the consecutive-failure count of the account cap. The per-source and per-username counters
+     * stay: one good login must not wipe out the evidence of an attack from the same place.
      */
-    public void recordSuccess(String username, String ip) {
-        if (!ip.isEmpty()) {
-            store.reset(pairKey(UserRecord.normalize(username), SourceKeys.of(ip)));
+    public void recordSuccess(Attempt a) {
+        if (a.fromKnownDevice()) {
+            store.reset(a.device.get() + "|fails");
+        } else if (!a.source.isEmpty()) {
+            store.reset(pairKey(a.user, a.source));
         }
         if (cfg.accountMaxFailures() > 0) {
             // The cap counts consecutive failures: the owner getting in ends the run.
-            store.reset(accountKey(username));
+            store.reset(accountKey(a.user));
         }
     }
+
+    /** A new device token for a successful login that did not come from a known device. */
+    public Optional<String> deviceTokenFor(Attempt a, Instant now) {
+        return a.fromKnownDevice() ? Optional.empty() : devices.issue(a.user, now);
+    }
+
+    /** Makes every device token of the account issued so far unknown (the account was taken over, say). */
+    public void forgetDevices(String username, Instant now) {
+        devices.revokeAll(username, now);
+    }
+
+    private static final String GLOBAL_KEY = "global:failures";
 
     /**
      * How long an attempt from this source must wait, judged by the per-source counter alone: for
@@ -138,7 +234,7 @@ public final class Throttle {
             return Optional.empty();
         }
         Optional<AttemptState> st = store.find("ip:" + SourceKeys.of(ip), now);
-        Duration wait = st.isPresent() ? waitFor(st.get(), cfg.ipFreeAttempts(), now) : Duration.ZERO;
+        Duration wait = st.isPresent() ? waitFor(st.get(), sourceFreeAttempts(now), now) : Duration.ZERO;
         return wait.isZero() ? Optional.empty() : Optional.of(wait);
     }
 
@@ -153,8 +249,8 @@ public final class Throttle {
         }
     }
 
-    private static String accountKey(String username) {
-        return "account:" + UserRecord.normalize(username);
+    private static String accountKey(String user) {
+        return "account:" + user;
     }
 
     Duration waitFor(AttemptState st, int free, Instant now) {
@@ -173,19 +269,30 @@ public final class Throttle {
     private record Counter(String key, int free, boolean pair) {
     }
 
-    private List<Counter> counters(String username, String ip) {
-        String user = UserRecord.normalize(username);
+    private List<Counter> counters(Attempt a, Instant now) {
+        if (a.fromKnownDevice()) {
+            return List.of(new Counter(a.device.get() + "|fails", cfg.pairFreeAttempts(), false));
+        }
         List<Counter> list = new ArrayList<>(3);
-        list.add(new Counter("user:" + user, cfg.userFreeAttempts(), false));
-        if (!ip.isEmpty()) {
-            String source = SourceKeys.of(ip);
-            list.add(new Counter("ip:" + source, cfg.ipFreeAttempts(), false));
-            list.add(new Counter(pairKey(user, source), cfg.pairFreeAttempts(), true));
+        list.add(new Counter("user:" + a.user, cfg.userFreeAttempts(), false));
+        if (!a.source.isEmpty()) {
+            list.add(new Counter("ip:" + a.source, sourceFreeAttempts(now), false));
+            list.add(new Counter(pairKey(a.user, a.source), cfg.pairFreeAttempts(), true));
         }
         return list;
     }
 
-    private static String pairKey(String user, String ip) {
-        return "pair:" + ip + "|" + user;
+    /**
+     * While failures from everywhere are at the credential-stuffing level, a source gets no free
+     * failures beyond its first: each source of the wave is slowed from its second attempt.
+     */
+    private int sourceFreeAttempts(Instant now) {
+        Optional<AttemptState> everywhere = store.find(GLOBAL_KEY, now);
+        return everywhere.isPresent() && everywhere.get().failures() >= cfg.stuffingGlobalFailures()
+                ? 1 : cfg.ipFreeAttempts();
+    }
+
+    private static String pairKey(String user, String source) {
+        return "pair:" + source + "|" + user;
     }
 }

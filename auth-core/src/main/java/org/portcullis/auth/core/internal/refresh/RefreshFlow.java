@@ -58,6 +58,8 @@ public final class RefreshFlow {
     private final SessionWrites writes;
     private final Audit audit;
     private final Duration grace;
+    /** See {@link #maxRotations(AuthSettings)}. */
+    private final long maxRotations;
     /** Predecessor hash → the pair that replaced it, for replays within the grace window. */
     private final Cache<String, TokenPair> successors;
 
@@ -72,6 +74,7 @@ public final class RefreshFlow {
         this.writes = writes;
         this.audit = audit;
         this.grace = settings.refreshGraceWindow();
+        this.maxRotations = maxRotations(settings);
         this.successors = grace.isZero() ? null : Caffeine.newBuilder()
                 .expireAfterWrite(grace)
                 // Upkeep on the calling thread, amortised over calls: the default hands it to the
@@ -110,7 +113,9 @@ public final class RefreshFlow {
         Session session = match.session();
         // The user too, not only the session: a token must not speak for a session of someone else.
         if (!session.id().equals(caller.sessionId()) || !session.userId().equals(caller.userId())) {
-            fail(client, Optional.of(caller), "session_mismatch");
+            // Both tokens are real: a row of its own, naming the caller.
+            audit.record(audit.event(AuditEventType.REFRESH_FAILED, client).failure().reason("session_mismatch")
+                    .user(caller.userId(), caller.username()).session(caller.sessionId()));
             throw AuthException.of(ErrorCode.SESSION_MISMATCH);
         }
         if (!session.isActiveAt(now)) {
@@ -120,6 +125,9 @@ public final class RefreshFlow {
         // keep refreshing until the absolute lifetime (30 days by default); OWASP ASVS V3.3.1.
         if (!verifier.isStillAllowed(session.userId())) {
             throw endForDisabledAccount(session, client, now);
+        }
+        if (match.state() == RefreshTokenMatch.State.CURRENT && session.refreshCount() >= maxRotations) {
+            throw endForRotationLimit(session, client, now);
         }
         return switch (match.state()) {
             case CURRENT -> rotate(session, verifier.currentRoles(session.userId()).orElse(session.roles()), hash,
@@ -169,6 +177,29 @@ public final class RefreshFlow {
         return AuthException.of(ErrorCode.TOKEN_REVOKED, "account_disabled");
     }
 
+    /**
+     * A store keeps every rotated-away hash of a session until the session is purged, so that a
+     * replayed old token is recognised as reuse (RFC 9700 §4.14.2). Nothing else bounds how often
+     * a session is refreshed, so without a limit one client refreshing in a loop would grow that
+     * history, and the store, without end (OWASP ASVS V11.1.4). A session that has been rotated
+     * {@link #maxRotations} times ends, and the user logs in again.
+     */
+    private AuthException endForRotationLimit(Session session, ClientInfo client, Instant now) {
+        writes.revoke(session.id(), RevocationReason.SESSION_LIMIT, now, failed(client, session, "rotation_limit"));
+        return AuthException.of(ErrorCode.TOKEN_REVOKED, "rotation_limit");
+    }
+
+    /**
+     * Rotations a session may have: three times what refreshing once per access-token lifetime for
+     * its whole absolute lifetime needs (6,480 with the defaults, 20 minutes and 30 days), and at
+     * least 1,000.
+     */
+    public static long maxRotations(AuthSettings settings) {
+        long needed = settings.absoluteSessionLifetime().toSeconds()
+                / Math.max(1, settings.accessTokenLifetime().toSeconds());
+        return Math.max(1_000, 3 * needed);
+    }
+
     /** The error for a session that can no longer be refreshed, after recording REFRESH_FAILED. */
     private AuthException inactive(Session session, ClientInfo client, Instant now) {
         if (session.revokedAt().isPresent()) {
@@ -215,10 +246,15 @@ public final class RefreshFlow {
         return audit.about(AuditEventType.REFRESH_FAILED, session, client).failure().reason(reason);
     }
 
+    /**
+     * A refresh that failed before any session was found: a bad access token, or a refresh token
+     * that is malformed or unknown. Summarised per source and window, so that garbage cannot grow
+     * the trail without bound.
+     */
     private void fail(ClientInfo client, Optional<AuthPrincipal> caller, String reason) {
         var ev = audit.event(AuditEventType.REFRESH_FAILED, client).failure().reason(reason);
         caller.ifPresent(p -> ev.user(p.userId(), p.username()).session(p.sessionId()));
-        audit.record(ev);
+        audit.recordUnattributed(ev);
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -40,8 +40,16 @@ public final class SessionCleanup {
         this.clock = clock;
     }
 
+    /** Writes every pending summary of unattributed failures (on close). */
+    public void flush() {
+        audit.flushSummaries(true);
+    }
+
     /** Runs one pass; returns how many sessions it deleted. */
     public int purge() {
+        // Summaries of unattributed failures whose window has closed, so that they reach the trail
+        // even when no further failure of their source arrives.
+        audit.flushSummaries(false);
         Instant now = clock.instant();
         Instant revokedBefore = now.minus(cfg.revokedRetention());
         int total = 0;

@@ -1,4 +1,4 @@
-package org.portcullis.auth.core.internal.login;
+package org.portcullis.auth.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.portcullis.auth.core.internal.login;
+package org.portcullis.auth.core.internal;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -17,12 +17,13 @@ import org.portcullis.auth.api.net.IpLiteral;
  * spelling such as {@code 010.0.0.1}) is counted as given, lower-cased. Nothing here resolves a host
  * name. Stateless.
  */
-final class SourceKeys {
+public final class SourceKeys {
 
     private SourceKeys() {
     }
 
-    static String of(String ip) {
+    /** The counting key of {@code ip}. */
+    public static String of(String ip) {
         Optional<InetAddress> literal = IpLiteral.parse(ip);
         if (literal.isEmpty()) {
             return ip.strip().toLowerCase(Locale.ROOT);
