@@ -142,6 +142,21 @@ final class OidcSettings {
         };
     }
 
+    /** The provider's settings as properties-file lines, for {@code --print-config} (none of them is a secret). */
+    static String describe(OpenIdProvider p) {
+        StringBuilder sb = new StringBuilder();
+        line(sb, p.id(), Key.ISSUER, p.issuer());
+        line(sb, p.id(), Key.CLIENT_IDS, String.join(",", new java.util.TreeSet<>(p.clientIds())));
+        line(sb, p.id(), Key.DISCOVERY_URL, p.discoveryUrl().toString());
+        line(sb, p.id(), Key.JIT, Boolean.toString(p.justInTimeUsers()));
+        line(sb, p.id(), Key.LINK_BY_VERIFIED_EMAIL, Boolean.toString(p.linkByVerifiedEmail()));
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String id, Key key, String value) {
+        sb.append(key.property(id)).append(" = ").append(value).append("    # ").append(key.env(id)).append('\n');
+    }
+
     static String label(String id, Key key) {
         return key.property(id) + " (" + key.env(id) + ")";
     }

@@ -683,6 +683,7 @@ public final class ServerConfig {
             };
             sb.append(s.property()).append(" = ").append(shown).append("    # ").append(s.env()).append("; ").append(origin).append('\n');
         }
+        openIdProviders.forEach(p -> sb.append(OidcSettings.describe(p)));
         return sb.toString();
     }
 

@@ -76,6 +76,17 @@ class OidcSettingsTest {
     }
 
     @Test
+    @DisplayName("--print-config shows each provider's effective settings")
+    void described() {
+        String printed = ServerConfig.load(Map.of("PORTCULLIS_OIDC_CORP_ISSUER", "https://sso.example.com",
+                "PORTCULLIS_OIDC_CORP_CLIENT_IDS", "b,a"), dir).describe();
+        assertThat(printed).contains("portcullis.oidc.corp.issuer = https://sso.example.com    # PORTCULLIS_OIDC_CORP_ISSUER\n")
+                .contains("portcullis.oidc.corp.client-ids = a,b    # PORTCULLIS_OIDC_CORP_CLIENT_IDS\n")
+                .contains("portcullis.oidc.corp.jit = false")
+                .contains("portcullis.oidc.corp.discovery-url = https://sso.example.com/.well-known/openid-configuration");
+    }
+
+    @Test
     @DisplayName("a misspelt provider setting is an unknown setting, not silently ignored")
     void typo() {
         assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_OIDC_X_ISSUR", "https://x.example"), dir))

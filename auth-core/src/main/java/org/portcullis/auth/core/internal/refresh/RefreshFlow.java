@@ -143,6 +143,7 @@ public final class RefreshFlow {
         Session rotated = session.rotated(now, idle);
         // The roles as they stand now, not as they were at login (the store keeps the login's):
         // a change of roles reaches the session's tokens at its next refresh.
+        long keyEpoch = validator.keyEpoch();
         AccessTokens.Issued access = tokens.issue(rotated.withRoles(roles), Map.of(), now);
         TokenPair pair = new TokenPair(access.token(), next, access.issuedAt(), access.expiresAt(),
                 rotated.expiresAt(), session.id());
@@ -150,7 +151,7 @@ public final class RefreshFlow {
                 audit.about(AuditEventType.TOKEN_REFRESHED, session, client).reason("generation=" + rotated.refreshCount()));
         switch (result) {
             case ROTATED -> {
-                validator.issued(access);
+                validator.issued(access, keyEpoch);
                 if (successors != null) {
                     successors.put(hash, pair);
                 }

@@ -117,10 +117,23 @@ public final class Validator implements ValidationStats {
         return tokens.verify(token, true);
     }
 
-    /** Notes a token this node just issued, so that neither its validation nor its refresh here verifies it. */
-    public void issued(AccessTokens.Issued issued) {
+    /** A stamp to take before signing a token that is then passed to {@link #issued}. */
+    public long keyEpoch() {
+        return keyChanges.get();
+    }
+
+    /**
+     * Notes a token this node just issued, so that neither its validation nor its refresh here
+     * verifies it. As in {@link #validate}: if the signing keys changed since {@code keyEpoch}
+     * (taken before signing), the token's key may have been withdrawn, and the entry is dropped.
+     */
+    public void issued(AccessTokens.Issued issued, long keyEpoch) {
         if (cache != null && issued.verified().isPresent()) {
-            cache.put(cache.keyOf(issued.token()), issued.verified().get());
+            Object key = cache.keyOf(issued.token());
+            cache.put(key, issued.verified().get());
+            if (keyChanges.get() != keyEpoch) {
+                cache.remove(key);
+            }
         }
     }
 
