@@ -39,4 +39,15 @@ public interface ExternalIdentityStore {
      * @return whether there was one
      */
     boolean unlink(String provider, String subject);
+
+    /**
+     * Removes the link of this external identity only while it still names {@code expectedUserId},
+     * as one atomic step: a caller that found a link to a deleted user, or that claimed a link and
+     * now gives it up, must never remove a link that a concurrent login has meanwhile made for
+     * another user.
+     *
+     * @return whether a link to {@code expectedUserId} was there and is now removed; {@code false},
+     *         changing nothing, when there is none or it names another user
+     */
+    boolean unlink(String provider, String subject, String expectedUserId);
 }

@@ -49,6 +49,26 @@ public record PasswordCredential(String username, String password, Optional<Stri
                 deviceToken == null || deviceToken.isEmpty() ? Optional.empty() : Optional.of(deviceToken));
     }
 
+    /**
+     * Whether a username can name an account at all: not blank, at most
+     * {@link #MAX_USERNAME_LENGTH} characters, and free of U+0000. No store may hold a NUL in a
+     * text value (PostgreSQL refuses it outright), so a username that carries one is refused
+     * before any store is asked, the same way on every store, instead of surfacing as a store
+     * failure. The engine answers such a login like any other wrong credential.
+     */
+    public static boolean isWellFormedUsername(String username) {
+        if (username == null) {
+            return false;
+        }
+        String u = username.strip();
+        return !u.isEmpty() && username.length() <= MAX_USERNAME_LENGTH && username.indexOf('\0') < 0;
+    }
+
+    /** Whether both parts are within the accepted limits: a {@linkplain #isWellFormedUsername well-formed username} and a password of 1 to {@link #MAX_PASSWORD_LENGTH} characters. */
+    public boolean withinLimits() {
+        return isWellFormedUsername(username) && !password.isEmpty() && password.length() <= MAX_PASSWORD_LENGTH;
+    }
+
     @Override
     public String subjectHint() {
         return username;

@@ -136,7 +136,10 @@ public final class AuthClient {
     /**
      * Logs in with an ID token from an OpenID Connect provider the server trusts
      * ({@code POST /user/login} with {@code {"provider","idToken"}}) and holds the new tokens, as
-     * {@link #login(String, String)} does. The ID token is sent once and not kept.
+     * {@link #login(String, String)} does. The ID token is sent once and not kept; the server
+     * exchanges each ID token once only, so a retry needs a fresh one. A token that carries a
+     * {@code nonce} claim is refused by this overload: use
+     * {@link #loginWithProvider(String, String, Optional)} with the nonce.
      *
      * @param provider the provider's id as configured on the server, such as {@code google}
      * @param idToken  the ID token the provider issued to this application
@@ -153,7 +156,11 @@ public final class AuthClient {
     /**
      * Logs in with an ID token, sending the nonce this application put in its authentication
      * request: the server then refuses a token that does not carry exactly that nonce (OpenID
-     * Connect Core §3.1.3.7 step 11), which stops a token captured elsewhere from being replayed.
+     * Connect Core §3.1.3.7 step 11). The server also refuses a token that carries a nonce when
+     * none is sent, and, for a provider configured with {@code requireNonce}, any login without
+     * one. The nonce binds the token to this application's sign-in, checked by this application
+     * against the nonce it stored; it does not stop a replay by someone who holds a copy of the
+     * token (the nonce can be read from the token): the server's single use of each ID token does.
      *
      * @param nonce the nonce sent to the provider, if one was
      * @see #loginWithProvider(String, String)

@@ -42,7 +42,8 @@ class ProviderLoginTest {
                 "PORTCULLIS_HOST", "127.0.0.1", "PORTCULLIS_PORT", "0", "PORTCULLIS_DEMO_SEED", "false",
                 "PORTCULLIS_OIDC_CORP_ISSUER", idp.issuer(),
                 "PORTCULLIS_OIDC_CORP_CLIENT_IDS", "cli",
-                "PORTCULLIS_OIDC_CORP_JIT", "true"), dir);
+                "PORTCULLIS_OIDC_CORP_JIT", "true",
+                "PORTCULLIS_OIDC_CORP_LINK_BY_VERIFIED_EMAIL", "true"), dir);
         server = PortcullisServer.start(config, clock, new PrintStream(OutputStream.nullOutputStream()), false);
         client = AuthClient.builder(server.uri()).clock(clock).build();
     }

@@ -59,6 +59,11 @@ public final class OpenIdProvider {
     private final Duration keyCacheLifetime;
     private final Duration httpTimeout;
     private final int maxDocumentBytes;
+    private final Set<String> trustedAudiences;
+    private final boolean requireNonce;
+    private final int subjectLoginLimit;
+    private final Duration subjectLoginWindow;
+    private final int replayCacheSize;
 
     private OpenIdProvider(Builder b) {
         this.id = b.id;
@@ -76,6 +81,11 @@ public final class OpenIdProvider {
         this.keyCacheLifetime = b.keyCacheLifetime;
         this.httpTimeout = b.httpTimeout;
         this.maxDocumentBytes = b.maxDocumentBytes;
+        this.trustedAudiences = Set.copyOf(b.trustedAudiences);
+        this.requireNonce = b.requireNonce;
+        this.subjectLoginLimit = b.subjectLoginLimit;
+        this.subjectLoginWindow = b.subjectLoginWindow;
+        this.replayCacheSize = b.replayCacheSize;
     }
 
     /**
@@ -161,6 +171,35 @@ public final class OpenIdProvider {
         return maxDocumentBytes;
     }
 
+    /**
+     * Audiences besides {@link #clientIds()} that an ID token may also name without being refused;
+     * empty by default. OpenID Connect Core §3.1.3.7 step 3: a token whose {@code aud} holds an
+     * audience that is neither a client id nor in this set is refused.
+     */
+    public Set<String> trustedAudiences() {
+        return trustedAudiences;
+    }
+
+    /** Whether every login must send a {@code nonce} that the token carries; default off (see docs/identity-providers.md). */
+    public boolean requireNonce() {
+        return requireNonce;
+    }
+
+    /** The most successful logins of one external identity per {@link #subjectLoginWindow()}; default 20. */
+    public int subjectLoginLimit() {
+        return subjectLoginLimit;
+    }
+
+    /** The window of {@link #subjectLoginLimit()}; default 10 minutes. */
+    public Duration subjectLoginWindow() {
+        return subjectLoginWindow;
+    }
+
+    /** How many exchanged ID tokens are remembered to refuse their reuse; default 100,000. */
+    public int replayCacheSize() {
+        return replayCacheSize;
+    }
+
     @Override
     public String toString() {
         return "OpenIdProvider[" + id + ", issuer=" + issuer + ", clientIds=" + clientIds + "]";
@@ -186,6 +225,11 @@ public final class OpenIdProvider {
         private Duration keyCacheLifetime = Duration.ofMinutes(15);
         private Duration httpTimeout = Duration.ofSeconds(5);
         private int maxDocumentBytes = 256 * 1024;
+        private Set<String> trustedAudiences = Set.of();
+        private boolean requireNonce;
+        private int subjectLoginLimit = 20;
+        private Duration subjectLoginWindow = Duration.ofMinutes(10);
+        private int replayCacheSize = 100_000;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -279,6 +323,43 @@ public final class OpenIdProvider {
         }
 
         /**
+         * Audiences other than the client ids that an ID token may name too (for example an API
+         * the provider adds to every token); default none. Any other extra audience is refused
+         * (OpenID Connect Core §3.1.3.7 step 3).
+         */
+        public Builder trustedAudiences(String... audiences) {
+            this.trustedAudiences = new LinkedHashSet<>(List.of(audiences));
+            return this;
+        }
+
+        /**
+         * Whether a login must send a {@code nonce} (and the token carry the same one); default
+         * off. Whatever this says, a token that carries a {@code nonce} is refused when the login
+         * sends none (OpenID Connect Core §3.1.3.7 step 11).
+         */
+        public Builder requireNonce(boolean on) {
+            this.requireNonce = on;
+            return this;
+        }
+
+        /**
+         * At most {@code limit} successful logins of one external identity per {@code window}
+         * (default 20 per 10 minutes); more answer {@code THROTTLED}: one ID token, or a stream of
+         * them, cannot open sessions without limit.
+         */
+        public Builder subjectLoginLimit(int limit, Duration window) {
+            this.subjectLoginLimit = limit;
+            this.subjectLoginWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /** How many exchanged ID tokens are remembered to refuse a second exchange; default 100,000. */
+        public Builder replayCacheSize(int size) {
+            this.replayCacheSize = size;
+            return this;
+        }
+
+        /**
          * Builds the provider.
          *
          * @throws IllegalStateException naming the setting, when the id, issuer, client ids, an
@@ -333,6 +414,15 @@ public final class OpenIdProvider {
             }
             if (maxDocumentBytes < 1024 || maxDocumentBytes > 16 * 1024 * 1024) {
                 throw new IllegalStateException(name + "maxDocumentBytes must be between 1 KiB and 16 MiB");
+            }
+            if (trustedAudiences.stream().anyMatch(a -> a == null || a.isBlank())) {
+                throw new IllegalStateException(name + "trustedAudiences must not be blank");
+            }
+            if (subjectLoginLimit < 1 || subjectLoginWindow.isNegative() || subjectLoginWindow.isZero()) {
+                throw new IllegalStateException(name + "subjectLoginLimit must be at least 1 per window above zero");
+            }
+            if (replayCacheSize < 1_000 || replayCacheSize > 10_000_000) {
+                throw new IllegalStateException(name + "replayCacheSize must be between 1,000 and 10,000,000");
             }
             return new OpenIdProvider(this);
         }

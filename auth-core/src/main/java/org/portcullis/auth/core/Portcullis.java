@@ -203,7 +203,7 @@ public final class Portcullis {
             ExternalLogin external = new ExternalLogin(verifiers, externalIdentities, stores.users(), throttle, audit, clock);
             LoginFlow login = new LoginFlow(settings, clock, throttle, cv, tokens, reads, writes, audit, external);
             AccountOps accounts = new AccountOps(stores.users(), passwords, throttle, writes, stores.transactions(),
-                    audit, clock);
+                    audit, clock, Optional.ofNullable(externalIdentities));
             Validator validator = new Validator(tokens, keys, status, settings, clock);
             RefreshFlow refresh = new RefreshFlow(settings, clock, cv, tokens, validator, reads, writes, audit);
             SessionOps ops = new SessionOps(reads, writes, audit, clock);

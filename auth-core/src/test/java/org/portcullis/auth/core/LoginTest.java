@@ -159,6 +159,19 @@ class LoginTest {
         }
 
         @Test
+        @DisplayName("a NUL in the username is refused before any store sees it, and the audit row holds no NUL")
+        void nulInUsername() {
+            f.addUser("alice", "wonderland");
+            assertThat(catchAuth(() -> f.login("ali\0ce", "wonderland")).code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+            assertThat(catchAuth(() -> f.login("\0", "x")).code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+            // Failures not tied to an account may be aggregated per source: at least one row, none with a NUL.
+            assertThat(f.events(AuditEventType.LOGIN_FAILED)).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.reason()).isEqualTo("input_rejected");
+                assertThat(e.username()).hasValueSatisfying(u -> assertThat(u).doesNotContain("\0"));
+            });
+        }
+
+        @Test
         @DisplayName("a credential kind no verifier supports fails with UNSUPPORTED_CREDENTIAL")
         void unsupported() {
             assertThat(catchAuth(() -> f.auth.login(new ExternalAssertion("idp", "assertion"), Fixture.CLIENT)).code())

@@ -75,6 +75,10 @@ final class UserEndpoints {
         if (username.length() > PasswordCredential.MAX_USERNAME_LENGTH) {
             return malformed("The username is longer than " + PasswordCredential.MAX_USERNAME_LENGTH + " characters.");
         }
+        if (username.indexOf('\0') >= 0) {
+            // No store can hold it (PostgreSQL refuses a NUL in text): refused here, on every store alike.
+            return malformed("The username must not contain the NUL character (U+0000).");
+        }
         if (password.length() > PasswordCredential.MAX_PASSWORD_LENGTH) {
             // NIST SP 800-63B §5.1.1.2 asks for at least 64; the cap keeps megabytes away from the hasher.
             return malformed("The password is longer than " + PasswordCredential.MAX_PASSWORD_LENGTH + " characters.");

@@ -12,8 +12,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Seeds the demo user so that a newcomer can log in at once. Its password is printed when the
- * user is created, and only then: it is either {@code PORTCULLIS_DEMO_PASSWORD} or a random one.
+ * Seeds the demo user so that a newcomer can log in at once, on the default H2 file only: a
+ * database given by URL (PostgreSQL, or an H2 file someone chose) is never seeded and nothing is
+ * printed for it ({@link ServerConfig#demoSeed()}). Its password is printed when the user is
+ * created, and only then: it is either {@code PORTCULLIS_DEMO_PASSWORD} or a random one.
  * On later starts an existing demo user is kept; if {@code PORTCULLIS_DEMO_PASSWORD} is set and no
  * longer matches, the password is reset to it, so a scripted start always knows the password.
  */

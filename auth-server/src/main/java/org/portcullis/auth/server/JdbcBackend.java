@@ -22,11 +22,14 @@ import java.util.Set;
  * The JDBC store on a small HikariCP pool: an H2 file by default, PostgreSQL by URL. Creates or
  * upgrades the schema with {@link JdbcStores#migrate()} before anything else touches it.
  *
- * <p>Two adjustments for H2. Its connections get a lock timeout of {@value #H2_LOCK_TIMEOUT_MS} ms
- * unless the URL sets one, so that concurrent refreshes of one session queue for the row instead
- * of failing after H2's default of two seconds. And behind H2's TCP server, whose errors carry no
- * SQLState {@code 08xxx} that HikariCP would recognise, the pool is told which of H2's error codes
- * mean the connection is gone (see {@link H2ConnectionLoss}).
+ * <p>Three adjustments for H2. Its commits are written to the database file before the
+ * statement returns ({@code WRITE_DELAY=0}, see {@link #effectiveUrl}), so that an acknowledged
+ * write survives the process being killed. Its connections get a lock timeout of
+ * {@value #H2_LOCK_TIMEOUT_MS} ms unless the URL sets one, so that concurrent refreshes of one
+ * session queue for the row instead of failing after H2's default of two seconds. And behind
+ * H2's TCP server, whose errors carry no SQLState {@code 08xxx} that HikariCP would recognise,
+ * the pool is told which of H2's error codes mean the connection is gone (see
+ * {@link H2ConnectionLoss}).
  */
 final class JdbcBackend implements Backend {
 
@@ -55,9 +58,11 @@ final class JdbcBackend implements Backend {
      * @throws IllegalStateException when not migrating and the schema is not current
      */
     static JdbcBackend open(ServerConfig config, SecretKey kek, boolean migrate) {
+        DataFolder.prepare(config);
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("portcullis");
         hc.setJdbcUrl(effectiveUrl(config.dbUrl()));
+        warnIfWriteDelayed(config.dbUrl());
         hc.setUsername(config.dbUser());
         hc.setPassword(config.dbPassword());
         hc.setMaximumPoolSize(Math.max(4, Math.min(config.threads(), 32)));
@@ -96,15 +101,48 @@ final class JdbcBackend implements Backend {
     }
 
     /**
-     * The URL the pool connects with: for H2, the configured one plus
-     * {@code ;LOCK_TIMEOUT=}{@value #H2_LOCK_TIMEOUT_MS} unless it already names a lock timeout;
-     * any other URL unchanged.
+     * The URL the pool connects with. For H2, the configured one plus, for each of these the URL
+     * does not set itself:
+     * <ul>
+     *   <li>{@code ;WRITE_DELAY=0} (not for {@code jdbc:h2:mem:}): H2 2.x keeps committed changes
+     *       in memory and has a background thread write them to the file up to
+     *       {@code WRITE_DELAY} later (500 ms by default), so a commit acknowledged to a client
+     *       was lost when the process was killed within that delay. With 0, every commit is
+     *       written to the file (into the operating system's page cache, not fsynced) before
+     *       the statement returns: a killed process loses nothing acknowledged, a power cut
+     *       may lose the last commits (see docs/server-operations.md).</li>
+     *   <li>{@code ;LOCK_TIMEOUT=}{@value #H2_LOCK_TIMEOUT_MS}.</li>
+     * </ul>
+     * Any other URL unchanged.
      */
     static String effectiveUrl(String url) {
-        if (!url.startsWith("jdbc:h2:") || setsH2Option(url, "LOCK_TIMEOUT")) {
+        if (!url.startsWith("jdbc:h2:")) {
             return url;
         }
-        return url + (url.endsWith(";") ? "" : ";") + "LOCK_TIMEOUT=" + H2_LOCK_TIMEOUT_MS;
+        StringBuilder effective = new StringBuilder(url);
+        if (!url.startsWith("jdbc:h2:mem:") && !setsH2Option(url, "WRITE_DELAY")) {
+            append(effective, "WRITE_DELAY=0");
+        }
+        if (!setsH2Option(url, "LOCK_TIMEOUT")) {
+            append(effective, "LOCK_TIMEOUT=" + H2_LOCK_TIMEOUT_MS);
+        }
+        return effective.toString();
+    }
+
+    private static void append(StringBuilder url, String option) {
+        if (url.charAt(url.length() - 1) != ';') {
+            url.append(';');
+        }
+        url.append(option);
+    }
+
+    /** Says so when a configured H2 URL gives up the write-through commit that makes acknowledgements durable. */
+    private static void warnIfWriteDelayed(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && setsH2Option(url, "WRITE_DELAY")
+                && !setsH2Option(url, "WRITE_DELAY", "0")) {
+            LOG.warn("the database URL sets H2's WRITE_DELAY above 0: a write acknowledged within that delay before "
+                    + "the process dies is lost");
+        }
     }
 
     /** Whether the URL reaches H2 over the network (its TCP server, plain or TLS). */
@@ -114,11 +152,17 @@ final class JdbcBackend implements Backend {
 
     /** Whether an H2 URL sets {@code option} among its {@code ;NAME=value} settings (names are case-insensitive). */
     private static boolean setsH2Option(String url, String option) {
+        return setsH2Option(url, option, null);
+    }
+
+    /** Whether an H2 URL sets {@code option}, to {@code value} if that is not null. */
+    private static boolean setsH2Option(String url, String option, String value) {
         String[] parts = url.split(";");
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
             String name = (eq < 0 ? parts[i] : parts[i].substring(0, eq)).strip();
-            if (name.toUpperCase(Locale.ROOT).equals(option)) {
+            if (name.toUpperCase(Locale.ROOT).equals(option)
+                    && (value == null || (eq >= 0 && parts[i].substring(eq + 1).strip().equals(value)))) {
                 return true;
             }
         }

@@ -11,12 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * Where the key that encrypts signing keys at rest comes from: {@code PORTCULLIS_KEK} (base64 of
@@ -27,7 +23,6 @@ import java.util.Set;
 final class KeyEncryptionKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyEncryptionKeys.class);
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private KeyEncryptionKeys() {
     }
@@ -44,7 +39,7 @@ final class KeyEncryptionKeys {
         if (Files.isRegularFile(file)) {
             try {
                 SecretKey key = decode(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString());
-                warnIfReadableByOthers(file);
+                DataFolder.warnIfOthersMayRead(file);
                 LOG.info("key-encryption key read from {}", file);
                 return key;
             } catch (IOException e) {
@@ -56,31 +51,16 @@ final class KeyEncryptionKeys {
 
     /** {@code <database file>.kek} beside the H2 database file. */
     static Path keyFileFor(ServerConfig config) {
-        String url = config.dbUrl();
-        String rest = url.startsWith("jdbc:h2:file:") ? url.substring("jdbc:h2:file:".length()) : url.substring("jdbc:h2:".length());
-        int semicolon = rest.indexOf(';');
-        String dbPath = semicolon < 0 ? rest : rest.substring(0, semicolon);
-        if (dbPath.startsWith("~")) {
-            dbPath = System.getProperty("user.home") + dbPath.substring(1);
-        }
-        Path db = config.dataDirectory().getParent() == null ? Path.of(dbPath)
-                : config.dataDirectory().getParent().resolve(dbPath);
-        return db.resolveSibling(db.getFileName() + ".kek").normalize();
+        Path db = DataFolder.h2Database(config);
+        return db.resolveSibling(db.getFileName() + ".kek");
     }
 
     private static SecretKey generate(Path file, SecureRandom random) {
         byte[] key = new byte[32];
         random.nextBytes(key);
-        String text = Base64.getEncoder().encodeToString(key) + "\n";
         try {
-            Files.createDirectories(file.getParent());
-            try {
-                FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-                Files.createFile(file, perms);
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file); // not a POSIX file system: the directory's protection must do
-            }
-            Files.writeString(file, text, StandardCharsets.US_ASCII);
+            // Whole or not at all, 0600 from its first byte (see DataFolder#writeSecretFile).
+            DataFolder.writeSecretFile(file, (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (FileAlreadyExistsException e) {
             // Another process created it between our check and our write: use theirs.
             return resolveExisting(file);
@@ -114,14 +94,4 @@ final class KeyEncryptionKeys {
         return new SecretKeySpec(key, "AES");
     }
 
-    private static void warnIfReadableByOthers(Path file) {
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.warn("the key-encryption key file {} is readable by other users; chmod 600 it", file);
-            }
-        } catch (UnsupportedOperationException | IOException e) {
-            // nothing to check on this file system
-        }
-    }
 }

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * setting a {@code jdbc:postgresql:} URL).
  *
  * <p>Start it with {@code java -jar auth-server/target/portcullis-server.jar}; every setting is in
- * {@link ServerConfig}. On start it creates or upgrades the schema, seeds the demo user (printing
- * its credentials when it creates it), and listens on {@code localhost:8080}. On SIGTERM or Ctrl-C
+ * {@link ServerConfig}. On start it creates or upgrades the schema, on the default H2 file seeds the
+ * demo user (printing its credentials when it creates it), and listens on {@code localhost:8080}. On SIGTERM or Ctrl-C
  * it stops accepting connections, lets requests in flight finish (up to two seconds), and closes
  * the database. Sessions live in the database, so a restart keeps them.
  *

@@ -79,7 +79,8 @@ public final class ServerConfig {
     static final Setting DB_PASSWORD = Setting.secret("db.password", "database password");
     static final Setting KEK = Setting.secret("kek", "key-encryption key for signing keys at rest, base64 of 16/24/32 bytes; "
             + "for an H2 file generated beside it when absent, otherwise required");
-    static final Setting DEMO_SEED = Setting.of("demo.seed", BOOLEAN, "true", "create the demo user on start");
+    static final Setting DEMO_SEED = Setting.of("demo.seed", BOOLEAN, "true",
+            "create the demo user on start; only ever on the default H2 file, never on a database given by URL");
     static final Setting DEMO_USER = Setting.of("demo.user", TEXT, "demo", "the demo user's name");
     static final Setting DEMO_PASSWORD = Setting.secret("demo.password", "the demo user's password; default random, printed once");
     static final Setting TRUSTED_PROXIES = Setting.of("trusted-proxies", LIST, "", "proxies whose X-Forwarded-For is believed (IPs or CIDR ranges, comma-separated)")
@@ -181,6 +182,9 @@ public final class ServerConfig {
             CLEANUP_INTERVAL, CLEANUP_BATCH_SIZE, CLEANUP_REVOKED_RETENTION, CLEANUP_AUDIT_RETENTION,
             JWKS_ENABLED, JWKS_MAX_AGE, KEY_ROTATION_INTERVAL);
 
+    /** What {@link #describe()} says the default database URL comes from; also how {@link #isDefaultDatabase()} knows it. */
+    private static final String DEFAULT_DATABASE = "the working directory";
+
     /** Where a value came from, for {@link #describe()}. */
     enum Origin { DEFAULT, FILE, ENVIRONMENT, SECRET_FILE, LEGACY, COMPUTED }
 
@@ -234,7 +238,7 @@ public final class ServerConfig {
                 .ifPresent(v -> values.put(ACCESS_TOKEN_LIFETIME, v));
         Path dataDir = dir.resolve("data");
         if (!values.containsKey(DB_URL)) {
-            values.put(DB_URL, new Value("jdbc:h2:file:" + dataDir.resolve("portcullis"), Origin.COMPUTED, "the working directory"));
+            values.put(DB_URL, new Value("jdbc:h2:file:" + dataDir.resolve("portcullis"), Origin.COMPUTED, DEFAULT_DATABASE));
         }
         if (!values.containsKey(DB_USER)) {
             values.put(DB_USER, new Value(values.get(DB_URL).text().startsWith("jdbc:h2:") ? "sa" : "", Origin.COMPUTED, "the URL"));
@@ -484,7 +488,12 @@ public final class ServerConfig {
         if (required(DEMO_USER).isBlank()) {
             throw new IllegalArgumentException(DEMO_USER.label() + " must not be blank");
         }
-        bool(DEMO_SEED);
+        if (bool(DEMO_SEED) && values.get(DEMO_SEED) != null && values.get(DEMO_SEED).origin() != Origin.DEFAULT
+                && !isDefaultDatabase()) {
+            // A demo account with a printed password has no place in a database someone chose: refuse, not ignore.
+            throw new IllegalArgumentException(DEMO_SEED.label() + " is for the default H2 file only; a database given by "
+                    + DB_URL.label() + " never gets the demo user");
+        }
         bool(OPENAPI_ENABLED);
         bool(HTTP2);
         if (required(MANAGEMENT_HOST).isBlank()) {
@@ -545,9 +554,15 @@ public final class ServerConfig {
         return dataDirectory;
     }
 
-    /** Whether to create the demo user. */
+    /** Whether to create the demo user: when the setting says so and the database is the default H2 file. */
     public boolean demoSeed() {
-        return bool(DEMO_SEED);
+        return bool(DEMO_SEED) && isDefaultDatabase();
+    }
+
+    /** Whether the database is the default H2 file under the working directory (no URL was given). */
+    public boolean isDefaultDatabase() {
+        Value url = values.get(DB_URL);
+        return url.origin() == Origin.COMPUTED && DEFAULT_DATABASE.equals(url.from());
     }
 
     /** The demo user's name. */

@@ -73,19 +73,21 @@ class H2DatabaseTest {
     }
 
     @Nested
-    @DisplayName("The lock timeout")
+    @DisplayName("The URL's additions: commits written through, a longer lock timeout")
     class LockTimeout {
 
         @ParameterizedTest(name = "{0}")
         @CsvSource(delimiter = '|', value = {
-            "jdbc:h2:file:/var/lib/p/portcullis | jdbc:h2:file:/var/lib/p/portcullis;LOCK_TIMEOUT=10000",
-            "jdbc:h2:tcp://db:9092/portcullis;CIPHER=AES | jdbc:h2:tcp://db:9092/portcullis;CIPHER=AES;LOCK_TIMEOUT=10000",
-            "jdbc:h2:file:/p/portcullis; | jdbc:h2:file:/p/portcullis;LOCK_TIMEOUT=10000",
-            "jdbc:h2:file:/p/portcullis;lock_timeout=500 | jdbc:h2:file:/p/portcullis;lock_timeout=500",
-            "jdbc:h2:file:/p/portcullis;LOCK_TIMEOUT = 500;MODE=PostgreSQL | jdbc:h2:file:/p/portcullis;LOCK_TIMEOUT = 500;MODE=PostgreSQL",
+            "jdbc:h2:file:/var/lib/p/portcullis | jdbc:h2:file:/var/lib/p/portcullis;WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+            "jdbc:h2:tcp://db:9092/portcullis;CIPHER=AES | jdbc:h2:tcp://db:9092/portcullis;CIPHER=AES;WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+            "jdbc:h2:file:/p/portcullis; | jdbc:h2:file:/p/portcullis;WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+            "jdbc:h2:file:/p/portcullis;lock_timeout=500 | jdbc:h2:file:/p/portcullis;lock_timeout=500;WRITE_DELAY=0",
+            "jdbc:h2:file:/p/portcullis;LOCK_TIMEOUT = 500;MODE=PostgreSQL | jdbc:h2:file:/p/portcullis;LOCK_TIMEOUT = 500;MODE=PostgreSQL;WRITE_DELAY=0",
+            "jdbc:h2:file:/p/portcullis;write_delay=200 | jdbc:h2:file:/p/portcullis;write_delay=200;LOCK_TIMEOUT=10000",
+            "jdbc:h2:mem:test | jdbc:h2:mem:test;LOCK_TIMEOUT=10000",
             "jdbc:postgresql://db/app | jdbc:postgresql://db/app",
         })
-        @DisplayName("is added to an H2 URL that does not set one, and only there")
+        @DisplayName("each is added to an H2 URL that does not set it, and only there")
         void effectiveUrl(String configured, String effective) {
             assertThat(JdbcBackend.effectiveUrl(configured)).isEqualTo(effective);
         }
@@ -101,6 +103,19 @@ class H2DatabaseTest {
         void ownSetting() throws SQLException {
             String url = "jdbc:h2:file:" + dir.resolve("own") + ";LOCK_TIMEOUT=4321";
             assertThat(lockTimeoutOf(config(Map.of("PORTCULLIS_DB_URL", url)))).isEqualTo(4_321);
+        }
+
+        @Test
+        @DisplayName("the default H2 file writes each commit through (WRITE_DELAY 0), not up to 500 ms later")
+        void writeThrough() throws SQLException {
+            ServerConfig config = config(Map.of());
+            try (JdbcBackend backend = JdbcBackend.open(config, KeyEncryptionKeys.resolve(config, new SecureRandom()));
+                 Connection c = backend.dataSource().getConnection();
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("0");
+            }
         }
 
         private int lockTimeoutOf(ServerConfig config) throws SQLException {

@@ -43,7 +43,9 @@ class OpenIdLoginEndToEndTest {
                 "PORTCULLIS_OIDC_CORP_ISSUER", idp.issuer(),
                 "PORTCULLIS_OIDC_CORP_CLIENT_IDS", "web-app, mobile-app",
                 "PORTCULLIS_OIDC_CORP_DISCOVERY_URL", idp.discoveryUrl().toString(),
-                "PORTCULLIS_OIDC_CORP_JIT", "true"));
+                "PORTCULLIS_OIDC_CORP_JIT", "true",
+                // trusted for e-mail: only then does a just-in-time user take the verified address as its name
+                "PORTCULLIS_OIDC_CORP_LINK_BY_VERIFIED_EMAIL", "true"));
         server = PortcullisServerEndToEndTest.startWithTestUsers(config, clock,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         client = new Client(server.uri());

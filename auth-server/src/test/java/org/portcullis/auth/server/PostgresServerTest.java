@@ -41,6 +41,25 @@ class PostgresServerTest {
     }
 
     @Test
+    @DisplayName("never seeds nor prints a demo user there, even with every demo setting but the switch at its default")
+    void noDemoUser() {
+        byte[] kek = new byte[32];
+        new SecureRandom().nextBytes(kek);
+        ServerConfig config = ServerConfig.load(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1",
+                "PORTCULLIS_THREADS", "2", "PORTCULLIS_DEMO_USER", "visitor", "PORTCULLIS_DEMO_PASSWORD", "visitor-password",
+                "PORTCULLIS_DB_URL", postgres.getJdbcUrl("postgres", "postgres"), "PORTCULLIS_DB_USER", "postgres",
+                "PORTCULLIS_KEK", Base64.getEncoder().encodeToString(kek)), dir);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (PortcullisServer server = PortcullisServer.start(config, java.time.Clock.systemUTC(),
+                new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), false)) {
+            assertThat(new Client(server.uri()).post("/user/login", null,
+                    "{\"username\":\"visitor\",\"password\":\"visitor-password\"}").statusCode()).isEqualTo(401);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Demo user").doesNotContain("visitor-password")
+                .contains("Portcullis listening");
+    }
+
+    @Test
     @DisplayName("creates its schema there and serves the session lifecycle, restart included")
     void lifecycle() {
         byte[] kek = new byte[32];

@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @DisplayName("The server configuration")
 class ServerConfigTest {
 
+    private static final String KEK = Base64.getEncoder().encodeToString(new byte[32]);
+
     @TempDir
     Path dir;
 
@@ -41,6 +43,28 @@ class ServerConfigTest {
             assertThat(c.engine().accessTokenLifetime()).isEqualTo(java.time.Duration.ofMinutes(20));
             assertThat(c.trustedProxies()).isEmpty();
             assertThat(c.maxBodyBytes()).isEqualTo(16384);
+        }
+
+        @Test
+        @DisplayName("seeds the demo user only on the default H2 file: never on a database given by URL")
+        void demoOnlyOnTheDefaultFile() {
+            assertThat(ServerConfig.defaults(dir).isDefaultDatabase()).isTrue();
+            for (String url : List.of("jdbc:postgresql://db/app", "jdbc:h2:file:" + dir.resolve("data").resolve("portcullis"))) {
+                ServerConfig c = ServerConfig.load(Map.of("PORTCULLIS_DB_URL", url, "PORTCULLIS_KEK", KEK), dir);
+                assertThat(c.isDefaultDatabase()).as(url).isFalse();
+                assertThat(c.demoSeed()).as(url).isFalse();
+            }
+        }
+
+        @Test
+        @DisplayName("refuses demo.seed=true together with a database URL, naming both settings")
+        void demoWithUrlRefused() {
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_DB_URL", "jdbc:postgresql://db/app",
+                    "PORTCULLIS_DEMO_SEED", "true"), dir))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("PORTCULLIS_DEMO_SEED").hasMessageContaining("PORTCULLIS_DB_URL");
+            assertThat(ServerConfig.load(Map.of("PORTCULLIS_DB_URL", "jdbc:postgresql://db/app",
+                    "PORTCULLIS_DEMO_SEED", "false"), dir).demoSeed()).isFalse();
         }
 
         @Test

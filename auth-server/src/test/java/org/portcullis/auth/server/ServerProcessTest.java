@@ -1,21 +1,14 @@
 package org.portcullis.auth.server;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.auth.server.ServerProcesses.Ran;
+import org.portcullis.auth.server.ServerProcesses.Running;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,59 +20,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The server as its own process, started by main() and stopped by SIGTERM")
 class ServerProcessTest {
 
-    private static final Pattern LISTENING = Pattern.compile("Portcullis listening on (http://\\S+)");
     private static final Pattern PASSWORD = Pattern.compile("password: (\\S+)");
 
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private ServerProcesses processes;
+
+    @BeforeEach
+    void processes() {
+        processes = new ServerProcesses(dir, Map.of());
+    }
 
     @AfterEach
     void kill() {
-        processes.forEach(Process::destroyForcibly);
-    }
-
-    /** A running server process, and the file its output goes to. */
-    private record Running(Process process, URI uri, Path log) {
-        List<String> output() {
-            try {
-                return Files.readAllLines(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        processes.close();
     }
 
     private Running start(String name) throws Exception {
-        Path log = dir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PortcullisServer.class.getName())
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1", "PORTCULLIS_THREADS", "2"));
-        // The output goes to a file (a pipe may lose its last lines when the process exits); wait for
-        // the line that says where the server listens by watching the file change, not by sleeping.
-        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-            Process p = pb.start();
-            processes.add(p);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                Running r = new Running(p, null, log);
-                for (String line : r.output()) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find() && !line.contains(" INFO ")) {
-                        return new Running(p, URI.create(m.group(1)), log);
-                    }
-                }
-                WatchKey key = watcher.poll(1, TimeUnit.SECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
-            }
-            throw new AssertionError("the server did not say where it listens: " + new Running(p, null, log).output());
-        }
+        return processes.start(name);
     }
 
     private static String password(List<String> output) {
@@ -114,24 +73,8 @@ class ServerProcessTest {
         assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    /** Runs one command of the jar's main to its end: exit code and everything it printed. */
-    private record Ran(int exit, String output) {
-    }
-
     private Ran command(Map<String, String> env, String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PortcullisServer.class.getName()));
-        cmd.addAll(List.of(args));
-        Path log = dir.resolve("command.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        processes.add(p);
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return processes.command(env, stdin, args);
     }
 
     @Test

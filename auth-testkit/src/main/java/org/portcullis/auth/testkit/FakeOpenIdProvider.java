@@ -302,6 +302,8 @@ public final class FakeOpenIdProvider implements AutoCloseable {
             claims.put("sub", subject);
             claims.put("iat", now);
             claims.put("exp", now.plus(Duration.ofMinutes(5)));
+            // A fresh jti per token, as real providers mint (RFC 7519 §4.1.7); claim("jti", null) removes it.
+            claims.put("jti", java.util.UUID.randomUUID().toString());
         }
 
         /** The audience: one client id, or several (then set {@link #authorizedParty} too). */

@@ -14,6 +14,7 @@ import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.http.AuthHttpHandler;
 import org.portcullis.auth.http.TestUsers;
+import org.portcullis.auth.http.contract.FuzzInputs;
 import org.portcullis.auth.store.memory.InMemoryStores;
 import org.portcullis.auth.store.tck.MutableClock;
 
@@ -33,7 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random bytes at every input surface, over a real loopback socket into the servlet endpoint in
- * embedded Jetty 12: the access token, the refresh token, JSON bodies and header values. Requests
+ * embedded Jetty 12: the access token (of every authenticated endpoint, logout and logout-all
+ * included), the refresh token, every member of a login body ({@code deviceToken} included,
+ * whether or not the engine knows device tokens: an unknown or odd member must not matter), whole
+ * JSON bodies, session ids in the path, and header values. Requests
  * are written byte for byte on a plain {@link Socket}, so that nothing a client library would
  * refuse to send is kept from the server. Every answer must be one of the documented statuses
  * (never a 5xx), and after each try the server must still answer a health check and a genuine
@@ -83,10 +87,7 @@ class HttpFuzzTest {
     /** Any bytes, biased towards the characters a token and a JSON text are made of. */
     @Provide
     Arbitrary<byte[]> noise() {
-        Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<byte[]> tokenish = Arbitraries.strings()
-                .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/~ \"{}[]:,\\")
-                .ofMaxLength(400).map(s -> s.getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> made = madeUp();
         // A genuine token with one byte changed: never the same token, so it must be refused too.
         Arbitrary<byte[]> mutated = Arbitraries.integers().between(0, 4000).flatMap(i -> Arbitraries.bytes().map(b -> {
             byte[] t = accessToken.getBytes(StandardCharsets.US_ASCII);
@@ -94,7 +95,17 @@ class HttpFuzzTest {
             t[at] = b == t[at] ? (byte) (b ^ 0x01) : b;
             return t;
         }));
-        return Arbitraries.oneOf(raw, tokenish, mutated);
+        return Arbitraries.oneOf(made, mutated);
+    }
+
+    /** Any bytes, or text of the characters tokens and JSON are made of; never derived from a genuine token. */
+    @Provide
+    Arbitrary<byte[]> madeUp() {
+        Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+        Arbitrary<byte[]> tokenish = Arbitraries.strings()
+                .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/~ \"{}[]:,\\")
+                .ofMaxLength(400).map(s -> s.getBytes(StandardCharsets.UTF_8));
+        return Arbitraries.oneOf(raw, tokenish);
     }
 
     @Property(tries = TRIES)
@@ -136,6 +147,48 @@ class HttpFuzzTest {
                 name, value), 200);
         answersDocumented(request("POST", "/user/login", Map.of("Content-Type", "application/json"),
                 "{\"username\":\"nobody\",\"password\":\"x\"}".getBytes(StandardCharsets.UTF_8), name, value));
+        stillServing();
+    }
+
+    /** Text meant to break what stores it: controls, NUL, lone surrogates, overlong (see {@link FuzzInputs#text()}). */
+    @Provide
+    Arbitrary<String> text() {
+        return FuzzInputs.text();
+    }
+
+    @Property(tries = TRIES)
+    @Label("any text in every member of a login body, deviceToken included, as well-formed JSON")
+    void loginMembers(@ForAll("text") String username, @ForAll("text") String password, @ForAll("text") String deviceToken,
+                      @ForAll boolean userNameSpelling) {
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        Map<String, String> body = new java.util.LinkedHashMap<>();
+        body.put(userNameSpelling ? "userName" : "username", username);
+        body.put("password", password);
+        body.put("deviceToken", deviceToken);
+        answersDocumented(request("POST", "/user/login", json, FuzzInputs.jsonObject(body)));
+        // The member alone, with a genuine password: a device token of any shape never turns a login into a 5xx.
+        // Bob's, not Alice's: a session limit that evicts the oldest must not end the session the other checks use.
+        answersDocumented(request("POST", "/user/login", json, FuzzInputs.jsonObject(Map.of("username", TestUsers.BOB,
+                "password", TestUsers.BOB_PASSWORD, "deviceToken", deviceToken))), 200);
+        stillServing();
+    }
+
+    @Property(tries = TRIES)
+    @Label("any bytes as the bearer token of logout and logout-all, and as a session id to revoke")
+    void sessionEndpoints(@ForAll("madeUp") byte[] bytes) {
+        // Only made-up tokens here: a logout with the genuine one would end the session the other checks use.
+        byte[] header = concat("Bearer ".getBytes(StandardCharsets.US_ASCII), bytes);
+        answersDocumented(request("POST", "/user/logout", Map.of(), new byte[0], "Authorization", header));
+        answersDocumented(request("POST", "/user/logoutAll", Map.of(), new byte[0], "Authorization", header));
+        StringBuilder id = new StringBuilder();
+        for (byte b : bytes) {
+            id.append('%').append(String.format("%02X", b & 0xff));
+        }
+        answersDocumented(request("DELETE", "/user/sessions/" + id, Map.of("Authorization", "Bearer " + accessToken),
+                new byte[0]));
+        answersDocumented(request("DELETE", "/user/sessions/" + new String(bytes, StandardCharsets.ISO_8859_1)
+                        .replaceAll("[\\s\\x00-\\x20\\x7f-\\xff?#]", "_"),
+                Map.of("Authorization", "Bearer " + accessToken), new byte[0]));
         stillServing();
     }
 

@@ -31,6 +31,8 @@ final class JdbcAuditLog implements AuditLog {
     private static final String COLUMNS = "id, event_type, occurred_at, outcome, user_id, username, session_id,"
             + " client_ip, user_agent, reason";
     private static final String CURSOR_VERSION = "a1";
+    /** Width of the {@code reason} column in both schema scripts. */
+    static final int MAX_REASON = 200;
     // Purge in two steps of one transaction: choose the oldest ids along the time index, then delete
     // them by primary key. (A single DELETE ... WHERE id IN (SELECT ... LIMIT) lets PostgreSQL pick a
     // hash semi-join over a full scan of the table; the plan test caught it.)
@@ -59,7 +61,8 @@ final class JdbcAuditLog implements AuditLog {
                         .bind("sessionId", event.sessionId().orElse(null))
                         .bind("ip", Db.clip(event.clientIp(), 255))
                         .bind("ua", Db.clip(event.userAgent(), ClientInfo.MAX_USER_AGENT_LENGTH))
-                        .bind("reason", event.reason())));
+                        // Cut to the column rather than fail the write (and with it the request) on PostgreSQL.
+                        .bind("reason", Db.clip(event.reason(), MAX_REASON))));
     }
 
     @Override

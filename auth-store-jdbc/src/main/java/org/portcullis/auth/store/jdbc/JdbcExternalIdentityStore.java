@@ -73,6 +73,21 @@ final class JdbcExternalIdentityStore implements ExternalIdentityStore {
                 .execute()) == 1;
     }
 
+    @Override
+    public boolean unlink(String provider, String subject, String expectedUserId) {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(expectedUserId, "expectedUserId");
+        // One statement: the condition on user_id and the delete are atomic.
+        return db.withHandle("externalIdentities.unlinkIfUser", h -> h
+                .createUpdate("DELETE FROM portcullis_external_identities"
+                        + " WHERE provider = :p AND subject = :s AND user_id = :u")
+                .bind("p", provider)
+                .bind("s", subject)
+                .bind("u", expectedUserId)
+                .execute()) == 1;
+    }
+
     private static ExternalIdentity map(ResultSet rs) throws SQLException {
         return new ExternalIdentity(rs.getString("provider"), rs.getString("subject"), rs.getString("user_id"),
                 Db.instant(rs, "linked_at"));

@@ -145,4 +145,24 @@ class EngineOnH2FileTest {
             assertThat(left).extracting(AuditEvent::type).doesNotContain(AuditEventType.LOGIN_SUCCEEDED);
         }
     }
+
+    @Test
+    @DisplayName("deleting a user removes its external-identity links in the same transaction")
+    void deleteUserUnlinks() {
+        MutableClock clock = MutableClock.start();
+        org.portcullis.auth.api.ExternalIdentityStore links = backend.jdbc.externalIdentities();
+        try (AuthService auth = Portcullis.builder().stores(backend.jdbc.stores()).clock(clock)
+                .passwordHasher(TwoNodesEndToEndTest.FAST).startCleanupJob(false).externalIdentities(links).build()) {
+            String name = newUser();
+            String id = backend.jdbc.stores().users().findByUsername(name).orElseThrow().id();
+            String other = backend.jdbc.stores().users().findByUsername(newUser()).orElseThrow().id();
+            links.link(new org.portcullis.auth.api.ExternalIdentity("google", "g-" + id, id, clock.instant()));
+            links.link(new org.portcullis.auth.api.ExternalIdentity("corp", "c-" + id, id, clock.instant()));
+            links.link(new org.portcullis.auth.api.ExternalIdentity("google", "g-" + other, other, clock.instant()));
+            assertThat(auth.deleteUser(id, TwoNodesEndToEndTest.CLIENT)).isTrue();
+            assertThat(links.findByUser(id)).isEmpty();
+            assertThat(links.find("google", "g-" + id)).isEmpty();
+            assertThat(links.findByUser(other)).hasSize(1);
+        }
+    }
 }

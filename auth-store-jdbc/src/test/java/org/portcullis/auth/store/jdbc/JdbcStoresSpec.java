@@ -235,6 +235,17 @@ abstract class JdbcStoresSpec {
     }
 
     @Test
+    @DisplayName("the audit log: a reason longer than its column is kept in part, the write not refused")
+    void longReason() {
+        String user = id();
+        AuditEvent e = AuditEvent.builder(AuditEventType.KEY_ROTATED, T0).user(user, "name-" + user).client(CLIENT)
+                .reason("keys_rotate operator=" + "o".repeat(1000)).build();
+        audit().record(e);
+        assertThat(audit().query(AuditQuery.all().forUser(user)).events()).singleElement()
+                .satisfies(stored -> assertThat(stored.reason()).hasSize(JdbcAuditLog.MAX_REASON).startsWith("keys_rotate operator=ooo"));
+    }
+
+    @Test
     @DisplayName("the audit log: rejects a malformed cursor")
     void badCursor() {
         assertThatThrownBy(() -> audit().query(AuditQuery.all().after("not a cursor!")))

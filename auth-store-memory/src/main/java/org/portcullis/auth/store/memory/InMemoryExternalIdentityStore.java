@@ -71,6 +71,13 @@ public final class InMemoryExternalIdentityStore implements ExternalIdentityStor
         return true;
     }
 
+    @Override
+    public synchronized boolean unlink(String provider, String subject, String expectedUserId) {
+        Objects.requireNonNull(expectedUserId, "expectedUserId");
+        ExternalIdentity now = byIdentity.get(key(provider, subject));
+        return now != null && now.userId().equals(expectedUserId) && unlink(provider, subject);
+    }
+
     private static Key key(String provider, String subject) {
         return new Key(Objects.requireNonNull(provider, "provider"), Objects.requireNonNull(subject, "subject"));
     }

@@ -110,6 +110,21 @@ public abstract class ExternalIdentityStoreContract extends StoreContract<Extern
     }
 
     @Test
+    @DisplayName("unlinking: a conditional unlink removes the link only while it names the expected user")
+    void unlinkIfUser() {
+        String alice = user();
+        String bob = user();
+        ExternalIdentity ofBob = linked("google", "c-1", bob);
+        assertThat(store.unlink("google", "c-1", alice)).isFalse();
+        assertThat(store.find("google", "c-1")).contains(ofBob);
+        assertThat(store.findByUser(bob)).containsExactly(ofBob);
+        assertThat(store.unlink("google", "c-1", bob)).isTrue();
+        assertThat(store.find("google", "c-1")).isEmpty();
+        assertThat(store.findByUser(bob)).isEmpty();
+        assertThat(store.unlink("google", "c-1", bob)).isFalse();
+    }
+
+    @Test
     @DisplayName("linking and finding: a subject of the longest allowed length round-trips")
     void longestSubject() {
         String subject = "s".repeat(ExternalIdentity.MAX_LENGTH);
@@ -172,6 +187,7 @@ public abstract class ExternalIdentityStoreContract extends StoreContract<Extern
         calls.put("findByUser", () -> store.findByUser(alice));
         calls.put("link", () -> store.link(new ExternalIdentity("google", "f-2", alice, clock.instant())));
         calls.put("unlink", () -> store.unlink("google", "f-1"));
+        calls.put("unlinkIfUser", () -> store.unlink("google", "f-1", alice));
         assertEveryMethodFailsClosed(calls);
     }
 }

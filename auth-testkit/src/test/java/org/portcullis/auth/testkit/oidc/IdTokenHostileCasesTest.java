@@ -166,8 +166,18 @@ class IdTokenHostileCasesTest {
     }
 
     @Test
+    @DisplayName("an extra audience that is neither a client id nor trusted is refused, even with our azp (untrusted_audience)")
+    void untrustedExtraAudience() {
+        f.linkedUser("alice", "sub-alice");
+        assertRefused(f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID, "another-app")
+                .authorizedParty(OpenIdFixture.CLIENT_ID).sign(), "untrusted_audience");
+    }
+
+    @Test
     @DisplayName("several audiences without azp are refused (azp_mismatch)")
     void severalAudiencesWithoutAzp() {
+        f.close();
+        f = new OpenIdFixture(p -> p.trustedAudiences("another-app"));
         f.linkedUser("alice", "sub-alice");
         assertRefused(f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID, "another-app").sign(), "azp_mismatch");
     }
@@ -175,14 +185,18 @@ class IdTokenHostileCasesTest {
     @Test
     @DisplayName("several audiences with the azp of another client are refused (azp_mismatch)")
     void severalAudiencesOtherAzp() {
+        f.close();
+        f = new OpenIdFixture(p -> p.trustedAudiences("another-app"));
         f.linkedUser("alice", "sub-alice");
         assertRefused(f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID, "another-app")
                 .authorizedParty("another-app").sign(), "azp_mismatch");
     }
 
     @Test
-    @DisplayName("several audiences with our client as azp are accepted")
+    @DisplayName("several audiences, the others trusted, with our client as azp are accepted")
     void severalAudiencesOurAzp() {
+        f.close();
+        f = new OpenIdFixture(p -> p.trustedAudiences("another-app"));
         f.linkedUser("alice", "sub-alice");
         assertThat(f.login(f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID, "another-app")
                 .authorizedParty(OpenIdFixture.CLIENT_ID).sign()).sessionId()).isNotBlank();

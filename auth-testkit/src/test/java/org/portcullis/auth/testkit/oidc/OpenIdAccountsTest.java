@@ -58,7 +58,7 @@ class OpenIdAccountsTest {
     @Test
     @DisplayName("with just-in-time creation on, a first login creates one user, linked, without a usable password")
     void justInTime() {
-        f = new OpenIdFixture(p -> p.justInTimeUsers(true));
+        f = new OpenIdFixture(p -> p.justInTimeUsers(true).linkByVerifiedEmail(true));
         TokenPair first = f.login(token("sub-new", "New@Example.com", true));
         UserRecord created = f.stores.users().findByUsername("new@example.com").orElseThrow();
         assertThat(f.auth.validate(first.accessToken()).userId()).isEqualTo(created.id());

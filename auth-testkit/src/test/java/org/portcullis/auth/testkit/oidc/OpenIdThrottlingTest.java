@@ -40,21 +40,72 @@ class OpenIdThrottlingTest {
     @Test
     @DisplayName("failures of one subject throttle that subject from everywhere, not the provider's other users")
     void perSubjectNotPerProvider() {
-        f.linkedUser("alice", "sub-alice");
         f.linkedUser("bob", "sub-bob");
-        String expired = f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID).sign();
-        f.clock.advance(Duration.ofMinutes(6));
+        // Genuine tokens of an unlinked subject, each fresh: they count against that subject.
         for (int i = 1; i <= 6; i++) {
-            assertThat(f.refused("corp", expired, Optional.empty(), from(i)).code()).isIn(ErrorCode.INVALID_CREDENTIALS,
+            String mallory = f.idp.idToken("sub-mallory").audience(OpenIdFixture.CLIENT_ID).sign();
+            assertThat(f.refused("corp", mallory, Optional.empty(), from(i)).code()).isIn(ErrorCode.INVALID_CREDENTIALS,
                     ErrorCode.THROTTLED);
         }
-        String aliceNow = f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID).sign();
-        assertThat(f.refused("corp", aliceNow, Optional.empty(), from(50)).code()).isEqualTo(ErrorCode.THROTTLED);
+        String malloryNow = f.idp.idToken("sub-mallory").audience(OpenIdFixture.CLIENT_ID).sign();
+        assertThat(f.refused("corp", malloryNow, Optional.empty(), from(50)).code()).isEqualTo(ErrorCode.THROTTLED);
         String bobNow = f.idp.idToken("sub-bob").audience(OpenIdFixture.CLIENT_ID).sign();
         assertThat(f.auth.login(new org.portcullis.auth.api.ExternalAssertion("corp", bobNow), from(51)).sessionId())
                 .isNotBlank();
         assertThat(f.events(AuditEventType.LOGIN_THROTTLED)).last().satisfies(e ->
-                assertThat(e.reason()).contains("provider=corp;sub=sub-alice"));
+                assertThat(e.reason()).contains("provider=corp;sub=sub-mallory"));
+    }
+
+    @Test
+    @DisplayName("an old genuine token replayed from many addresses throttles those addresses, never its owner (NIST SP 800-63B §5.2.2)")
+    void replayedExpiredTokenDoesNotLockOutTheOwner() {
+        f.linkedUser("alice", "sub-alice");
+        String expired = f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID).sign();
+        f.clock.advance(Duration.ofMinutes(6));
+        for (int i = 1; i <= 30; i++) {
+            assertThat(f.refused("corp", expired, Optional.empty(), from(i)).reason()).isEqualTo("expired");
+        }
+        ClientInfo attacker = from(99);
+        for (int i = 0; i < 12; i++) {
+            f.refused("corp", expired, Optional.empty(), attacker);
+        }
+        assertThat(f.refused("corp", expired, Optional.empty(), attacker).code()).isEqualTo(ErrorCode.THROTTLED);
+        String aliceNow = f.idp.idToken("sub-alice").audience(OpenIdFixture.CLIENT_ID).sign();
+        assertThat(f.auth.login(new org.portcullis.auth.api.ExternalAssertion("corp", aliceNow), from(200)).sessionId())
+                .isNotBlank();
+    }
+
+    @Test
+    @DisplayName("password logins under a name spelling a provider key never reach the external subject's counters")
+    void passwordUsernamesCannotReachSubjectCounters() {
+        f.linkedUser("alice", "Sub-Alice");
+        for (String name : List.of("idp:corp|Sub-Alice", "IDP:4:corp|Sub-Alice", "4:corp|Sub-Alice", "corp:Sub-Alice")) {
+            for (int i = 1; i <= 8; i++) {
+                try {
+                    f.auth.login(new org.portcullis.auth.api.PasswordCredential(name, "wrong"), from(100 + i));
+                } catch (org.portcullis.auth.api.AuthException expected) {
+                    assertThat(expected.code()).isIn(ErrorCode.INVALID_CREDENTIALS, ErrorCode.THROTTLED);
+                }
+            }
+        }
+        String aliceNow = f.idp.idToken("Sub-Alice").audience(OpenIdFixture.CLIENT_ID).sign();
+        assertThat(f.auth.login(new org.portcullis.auth.api.ExternalAssertion("corp", aliceNow), from(150)).sessionId())
+                .isNotBlank();
+    }
+
+    @Test
+    @DisplayName("subjects are counted case-sensitively: failures of ABC do not throttle abc")
+    void subjectsAreCaseSensitive() {
+        f.linkedUser("lower", "abc");
+        for (int i = 1; i <= 8; i++) {
+            String upper = f.idp.idToken("ABC").audience(OpenIdFixture.CLIENT_ID).sign();
+            f.refused("corp", upper, Optional.empty(), from(i));
+        }
+        String upperNow = f.idp.idToken("ABC").audience(OpenIdFixture.CLIENT_ID).sign();
+        assertThat(f.refused("corp", upperNow, Optional.empty(), from(60)).code()).isEqualTo(ErrorCode.THROTTLED);
+        String lower = f.idp.idToken("abc").audience(OpenIdFixture.CLIENT_ID).sign();
+        assertThat(f.auth.login(new org.portcullis.auth.api.ExternalAssertion("corp", lower), from(61)).sessionId())
+                .isNotBlank();
     }
 
     @Test

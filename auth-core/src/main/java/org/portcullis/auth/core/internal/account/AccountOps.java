@@ -16,6 +16,7 @@ import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.api.PasswordCredential;
 import org.portcullis.auth.api.RevocationReason;
+import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.StoreTransactions;
 import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.api.UserStore;
@@ -46,9 +47,17 @@ public final class AccountOps {
     private final StoreTransactions transactions;
     private final Audit audit;
     private final Clock clock;
+    private final Optional<ExternalIdentityStore> links;
 
     public AccountOps(UserStore users, PasswordHasher hasher, Throttle throttle, SessionWrites writes,
                       StoreTransactions transactions, Audit audit, Clock clock) {
+        this(users, hasher, throttle, writes, transactions, audit, clock, Optional.empty());
+    }
+
+    /** @param links the external-identity links, whose links of a deleted user go with it */
+    public AccountOps(UserStore users, PasswordHasher hasher, Throttle throttle, SessionWrites writes,
+                      StoreTransactions transactions, Audit audit, Clock clock, Optional<ExternalIdentityStore> links) {
+        this.links = links;
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
@@ -103,9 +112,16 @@ public final class AccountOps {
             return false;
         }
         UserRecord u = user.get();
+        // Sessions first, as AuthService#deleteUser promises: should the deletion then fail, the user
+        // is still there with no session, never a deleted user with live sessions.
+        revokeAll(u, RevocationReason.ACCOUNT_DISABLED, Optional.empty(), actor);
         boolean deleted = transactions.inTransaction(() -> {
             boolean existed = users.delete(userId);
             if (existed) {
+                // Its external identities go with it, conditionally on this user: a link left behind
+                // would stand for nobody, and a later user must not inherit it.
+                links.ifPresent(l -> l.findByUser(userId)
+                        .forEach(link -> l.unlink(link.provider(), link.subject(), userId)));
                 audit.record(audit.event(AuditEventType.USER_DELETED, actor).user(u.id(), u.username()).reason("deleted"));
             }
             return existed;
@@ -113,7 +129,6 @@ public final class AccountOps {
         if (deleted) {
             // A later account of the same name must not inherit this one's known devices.
             throttle.forgetDevices(u.username(), clock.instant());
-            revokeAll(u, RevocationReason.ACCOUNT_DISABLED, Optional.empty(), actor);
         }
         return deleted;
     }

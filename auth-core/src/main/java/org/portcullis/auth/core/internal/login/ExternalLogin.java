@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuthException;
 import org.portcullis.auth.api.ClientInfo;
@@ -35,11 +38,20 @@ import org.portcullis.auth.core.internal.oidc.VerifiedIdToken;
  * provider's signature is checked, so the per-subject check comes after it, and only failures of
  * tokens the provider really issued to this application ({@link IdTokenRejected#authenticForUs()})
  * count against the subject; a forged token, or one minted for another client, counts against
- * its source alone.
+ * its source alone. A genuine token that is refused (expired, too old, nonce not sent or wrong,
+ * already exchanged) counts against its source and the pair (subject, source) only: whoever saw it
+ * once can send it again from anywhere. Subject counters live in a namespace of their own
+ * ({@link Throttle#externalAttempt}), taken exactly (subjects are case-sensitive), which no
+ * password username can reach.
+ *
+ * <p><b>Replay.</b> Each ID token is exchanged once: its {@code iss}+{@code jti} (or its SHA-256)
+ * is remembered until it would be too old anyway, in a bounded cache per provider; and one external
+ * identity gets at most {@link OpenIdProvider#subjectLoginLimit()} sessions per window.
  *
  * <p><b>Accounts.</b> A linked identity logs in as its user. An unlinked one is linked to the
  * local user whose username is the token's e-mail address when the provider allows it
- * ({@link OpenIdProvider#linkByVerifiedEmail()}) and the token says the address is verified;
+ * ({@link OpenIdProvider#linkByVerifiedEmail()}) and the token says the address is verified, unless
+ * that user already has a link from the same provider (no takeover through a reassigned address);
  * else a user is created for it when the provider allows that ({@link OpenIdProvider#justInTimeUsers()});
  * else the login fails ({@code not_linked}). Disabled users are refused as with a password.
  * A user created here has no usable password ({@link #NO_PASSWORD} is not a PHC string, so no
@@ -63,6 +75,8 @@ public final class ExternalLogin {
     private final Throttle throttle;
     private final Audit audit;
     private final Clock clock;
+    /** Per provider id: replay key of each exchanged ID token → until when it stays spent. */
+    private final Map<String, Cache<String, Instant>> spent;
 
     /**
      * @param verifiers one per configured provider, by provider id; may be empty
@@ -76,6 +90,15 @@ public final class ExternalLogin {
         this.throttle = throttle;
         this.audit = audit;
         this.clock = clock;
+        Map<String, Cache<String, Instant>> caches = new java.util.HashMap<>();
+        Ticker ticker = () -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        verifiers.forEach((id, v) -> caches.put(id, Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumSize(v.provider().replayCacheSize())
+                // iat may be up to one skew ahead of now: keep each entry for the longest a token stays acceptable.
+                .expireAfterWrite(v.provider().maxAge().plus(v.provider().clockSkew().multipliedBy(2)))
+                .<String, Instant>build()));
+        this.spent = Map.copyOf(caches);
     }
 
     /**
@@ -107,43 +130,71 @@ public final class ExternalLogin {
             token = verifier.verify(assertion.assertion(), assertion.nonce());
         } catch (IdTokenRejected rejected) {
             if (rejected.authenticForUs()) {
-                String key = subjectKey(provider, rejected.subject().orElseThrow());
-                // Issued to us for this subject: it may count against the subject.
-                return throttle.serialised(key, () -> {
-                    checkSubjectThrottle(key, provider, rejected.subject(), client);
-                    throw failure(key, provider, rejected.subject(), client, rejected.reason(), ErrorCode.INVALID_CREDENTIALS);
+                // A genuine token refused (expired, too old, nonce not sent or wrong, not yet valid):
+                // anyone who once saw it can send it again from anywhere, so it counts against its
+                // source and the pair (subject, source), never the subject alone (NIST SP 800-63B §5.2.2).
+                Throttle.Attempt subject = throttle.externalAttempt(provider, rejected.subject().orElseThrow(), client.ip());
+                return throttle.serialised(subject.user(), () -> {
+                    checkSubjectThrottle(subject, provider, rejected.subject(), client);
+                    throttle.recordPairFailure(subject, clock.instant());
+                    fail(provider, rejected.subject(), client, rejected.reason());
+                    throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, rejected.reason());
                 });
             }
             throttle.recordSourceFailure(client.ip(), now);
             failUnattributed(provider, rejected.subject(), client, rejected.reason());
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, rejected.reason());
         }
-        String key = subjectKey(provider, token.subject());
-        return throttle.serialised(key, () -> {
-            checkSubjectThrottle(key, provider, Optional.of(token.subject()), client);
-            UserRecord user = account(verifier.provider(), token, client)
-                    .orElseThrow(() -> failure(key, provider, Optional.of(token.subject()), client, "not_linked",
-                            ErrorCode.INVALID_CREDENTIALS));
-            if (!user.enabled()) {
-                throw failure(key, provider, Optional.of(token.subject()), client, "account_disabled",
-                        ErrorCode.ACCOUNT_DISABLED);
+        OpenIdProvider config = verifier.provider();
+        Throttle.Attempt key = throttle.externalAttempt(provider, token.subject(), client.ip());
+        Optional<String> sub = Optional.of(token.subject());
+        return throttle.serialised(key.user(), () -> {
+            checkSubjectThrottle(key, provider, sub, client);
+            if (!firstUse(config, token)) {
+                // One ID token, one session (RFC 8725 §2.5 / OpenID Connect Core §16.9 on replay):
+                // a second exchange is a replay by whoever holds a copy; it costs its source.
+                throttle.recordPairFailure(key, clock.instant());
+                fail(provider, sub, client, "replayed");
+                throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "replayed");
             }
-            throttle.recordSuccess(subjectAttempt(key, client));
-            return new Outcome(Identity.of(user.id(), user.username(), user.roles()),
-                    describe(provider, Optional.of(token.subject())));
+            UserRecord user = account(config, token, key, client)
+                    .orElseThrow(() -> failure(key, provider, sub, client, "not_linked", ErrorCode.INVALID_CREDENTIALS));
+            if (!user.enabled()) {
+                throw failure(key, provider, sub, client, "account_disabled", ErrorCode.ACCOUNT_DISABLED);
+            }
+            Optional<Duration> tooMany = throttle.recordLogin(key, config.subjectLoginLimit(), config.subjectLoginWindow(),
+                    clock.instant());
+            if (tooMany.isPresent()) {
+                throttled(provider, sub, client, tooMany.get());
+            }
+            throttle.recordSuccess(key);
+            return new Outcome(Identity.of(user.id(), user.username(), user.roles()), describe(provider, sub));
         });
     }
 
-    private void checkSubjectThrottle(String key, String provider, Optional<String> subject, ClientInfo client) {
-        Optional<Duration> wait = throttle.retryAfter(subjectAttempt(key, client), clock.instant());
+    /**
+     * Marks the token as exchanged; {@code false} when it already was. Remembered until the
+     * verifier would refuse it as too old anyway ({@code iat} + max age + skew).
+     */
+    private boolean firstUse(OpenIdProvider provider, VerifiedIdToken token) {
+        Instant now = clock.instant();
+        Instant until = token.issuedAt().plus(provider.maxAge()).plus(provider.clockSkew());
+        boolean[] first = {false};
+        spent.get(provider.id()).asMap().compute(token.replayKey(), (k, old) -> {
+            if (old != null && !old.isBefore(now)) {
+                return old;
+            }
+            first[0] = true;
+            return until;
+        });
+        return first[0];
+    }
+
+    private void checkSubjectThrottle(Throttle.Attempt key, String provider, Optional<String> subject, ClientInfo client) {
+        Optional<Duration> wait = throttle.retryAfter(key, clock.instant());
         if (wait.isPresent()) {
             throttled(provider, subject, client, wait.get());
         }
-    }
-
-    /** An attempt on an external subject: never from a known device (device tokens are for passwords). */
-    private Throttle.Attempt subjectAttempt(String key, ClientInfo client) {
-        return throttle.attempt(key, client.ip(), Optional.empty(), clock.instant());
     }
 
     private void throttled(String provider, Optional<String> subject, ClientInfo client, Duration wait) {
@@ -154,9 +205,9 @@ public final class ExternalLogin {
         throw AuthException.throttled(wait, "throttled");
     }
 
-    private AuthException failure(String key, String provider, Optional<String> subject, ClientInfo client,
+    private AuthException failure(Throttle.Attempt key, String provider, Optional<String> subject, ClientInfo client,
                                   String reason, ErrorCode code) {
-        throttle.recordFailure(subjectAttempt(key, client), clock.instant());
+        throttle.recordFailure(key, clock.instant());
         fail(provider, subject, client, reason);
         return AuthException.of(code, reason);
     }
@@ -178,7 +229,8 @@ public final class ExternalLogin {
     }
 
     /** The local user of this external identity: linked already, linked now by e-mail, or created now. */
-    private Optional<UserRecord> account(OpenIdProvider provider, VerifiedIdToken token, ClientInfo client) {
+    private Optional<UserRecord> account(OpenIdProvider provider, VerifiedIdToken token, Throttle.Attempt key,
+                                         ClientInfo client) {
         Optional<ExternalIdentity> link = links.find(provider.id(), token.subject());
         if (link.isPresent()) {
             Optional<UserRecord> user = users.findById(link.get().userId());
@@ -186,11 +238,18 @@ public final class ExternalLogin {
                 return user;
             }
             // The user was deleted: the link stands for nobody now, and must not block a new one.
-            links.unlink(provider.id(), token.subject());
+            // Conditional on that user, so a link a concurrent login made meanwhile stays.
+            links.unlink(provider.id(), token.subject(), link.get().userId());
         }
         if (provider.linkByVerifiedEmail() && token.emailVerified() && token.email().isPresent()) {
             Optional<UserRecord> byEmail = users.findByUsername(token.email().get());
             if (byEmail.isPresent()) {
+                if (links.findByUser(byEmail.get().id()).stream().anyMatch(l -> l.provider().equals(provider.id()))) {
+                    // That user already signs in through this provider as another subject: an e-mail
+                    // address moved to a new account at the provider must not take the old one over.
+                    throw failure(key, provider.id(), Optional.of(token.subject()), client,
+                            "email_user_linked_to_other_subject", ErrorCode.INVALID_CREDENTIALS);
+                }
                 return linkTo(provider, token, byEmail.get(), client, "linked_by_verified_email");
             }
         }
@@ -219,15 +278,17 @@ public final class ExternalLogin {
             return links.find(provider.id(), token.subject()).flatMap(l -> users.findById(l.userId()));
         }
         String fallback = provider.id() + ":" + token.subject();
-        // A verified address is the natural login name, when it fits the length a password login allows.
-        String username = token.emailVerified() && token.email().isPresent()
+        // A verified address is the natural login name, but only from a provider trusted to vouch for
+        // addresses (the same trust as linking by e-mail): else any provider could name a new user
+        // after an address it never verified, and later e-mail linking would treat it as its owner.
+        String username = provider.linkByVerifiedEmail() && token.emailVerified() && token.email().isPresent()
                 && token.email().get().length() <= PasswordCredential.MAX_USERNAME_LENGTH ? token.email().get() : fallback;
         UserRecord user = new UserRecord(id, username, NO_PASSWORD, java.util.Set.of(), true);
         if (!users.create(user)) {
             // The address is some other account's username: the provider's own name for the subject is free.
             user = new UserRecord(id, fallback, NO_PASSWORD, java.util.Set.of(), true);
             if (!users.create(user)) {
-                links.unlink(provider.id(), token.subject());
+                links.unlink(provider.id(), token.subject(), id);
                 return Optional.empty();
             }
         }
@@ -235,10 +296,6 @@ public final class ExternalLogin {
                 .user(user.id(), user.username())
                 .reason("user_created_just_in_time;" + describe(provider.id(), Optional.of(token.subject()))));
         return Optional.of(user);
-    }
-
-    private static String subjectKey(String provider, String subject) {
-        return "idp:" + provider + "|" + subject;
     }
 
     private static String label(String provider, Optional<String> subject) {

@@ -21,6 +21,7 @@ import org.portcullis.auth.api.SessionLimitPolicy;
 import org.portcullis.auth.api.TokenPair;
 import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.CredentialVerifier;
+import org.portcullis.auth.api.text.LogText;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.Digests;
 import org.portcullis.auth.core.internal.session.SessionReads;
@@ -70,7 +71,7 @@ public final class LoginFlow {
             return startSession(outcome.identity(), client, outcome.auditReason());
         }
         String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
-        if (credential instanceof PasswordCredential pc && !withinLimits(pc)) {
+        if (credential instanceof PasswordCredential pc && !pc.withinLimits()) {
             // Nothing to hash or look up: an empty or oversized input is simply wrong.
             audit.recordUnattributed(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
                     .username(clip(username)).reason("input_rejected"));
@@ -191,15 +192,12 @@ public final class LoginFlow {
         }
     }
 
-    private static boolean withinLimits(PasswordCredential pc) {
-        String u = pc.username().strip();
-        return !u.isEmpty() && u.length() <= PasswordCredential.MAX_USERNAME_LENGTH
-                && !pc.password().isEmpty() && pc.password().length() <= PasswordCredential.MAX_PASSWORD_LENGTH;
-    }
-
+    /**
+     * A rejected username as the audit trail may keep it: cut to the longest accepted length and
+     * with control characters (a NUL, which no store can hold, among them) replaced.
+     */
     private static String clip(String s) {
-        return s.length() <= PasswordCredential.MAX_USERNAME_LENGTH ? s
-                : s.substring(0, PasswordCredential.MAX_USERNAME_LENGTH);
+        return LogText.neutralise(s, PasswordCredential.MAX_USERNAME_LENGTH);
     }
 
     private static long seconds(Duration d) {

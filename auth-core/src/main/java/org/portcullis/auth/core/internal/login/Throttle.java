@@ -96,6 +96,45 @@ public final class Throttle {
     }
 
     /**
+     * The attempt of an external identity (provider, subject). Its counters live in a namespace of
+     * their own: the user part starts with upper-case {@code IDP:}, which no normalised (lower-cased)
+     * username can spell, so no password login reaches them; the subject is kept exactly as the
+     * provider said (OpenID Connect subjects are case-sensitive), and the provider id is
+     * length-prefixed so that no (provider, subject) pair spells another. No device.
+     */
+    public Attempt externalAttempt(String provider, String subject, String ip) {
+        return new Attempt("IDP:" + provider.length() + ":" + provider + "|" + subject,
+                ip.isEmpty() ? "" : SourceKeys.of(ip), Optional.empty());
+    }
+
+    /**
+     * Counts a failure of a genuine token under its source and the pair (subject, source) only,
+     * never under the subject's own counters: an expired or replayed ID token is as easy to send
+     * from anywhere as a forged one, and counting it against the subject would let anyone who once
+     * saw a token lock its owner out (NIST SP 800-63B §5.2.2: limit the attacker, not the victim).
+     */
+    public void recordPairFailure(Attempt a, Instant now) {
+        if (a.source.isEmpty()) {
+            return;
+        }
+        store.recordFailure("ip:" + a.source, now, cfg.window());
+        store.recordFailure(pairKey(a.user, a.source), now, cfg.window());
+    }
+
+    /**
+     * Counts one successful login of {@code a}'s subject in {@code window}; how long it must wait
+     * when it is above {@code limit} (the count restarts with the next window).
+     */
+    public Optional<Duration> recordLogin(Attempt a, int limit, Duration window, Instant now) {
+        AttemptState st = store.recordFailure("logins:" + a.user, now, window);
+        if (st.failures() <= limit) {
+            return Optional.empty();
+        }
+        Duration wait = Duration.between(now, st.windowEnd());
+        return Optional.of(wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait);
+    }
+
+    /**
      * Runs one whole attempt (check, credential check, counting) while no other attempt on the
      * same normalised username runs on this node (OWASP ASVS V2.2.1; NIST SP 800-63B §5.2.2:
      * the limit must hold for simultaneous attempts too).

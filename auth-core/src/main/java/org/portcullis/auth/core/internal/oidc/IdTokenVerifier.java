@@ -32,11 +32,15 @@ import org.portcullis.auth.core.OpenIdProvider;
  *   <li>signed by a key from the provider's JWKS chosen by {@code kid} (step 6, {@link ProviderKeys});</li>
  *   <li>{@code iss} exactly the configured issuer (step 2), so that a token of provider A is never
  *       taken as provider B even when both publish the same key;</li>
- *   <li>{@code aud} contains a configured client id (step 3); with several audiences an {@code azp}
- *       must be present, and any {@code azp} must be a configured client id (steps 4 and 5);</li>
+ *   <li>{@code aud} contains a configured client id, and every other value in it is a client id or
+ *       a configured trusted audience (step 3: "reject if it contains additional audiences not
+ *       trusted by the Client"); with several audiences an {@code azp} must be present, and any
+ *       {@code azp} must be a configured client id (steps 4 and 5);</li>
  *   <li>{@code exp} not passed (step 9), {@code iat} not in the future and not older than the
  *       maximum age (step 10), {@code nbf} reached, each with the provider's clock skew;</li>
- *   <li>{@code nonce} present and equal when the client sent one (step 11; compared in constant time).</li>
+ *   <li>{@code nonce} (step 11; compared in constant time): when the login sends one, the token must
+ *       carry the same; when the token carries one, the login must send it (the presenter does not
+ *       get to decide whether the check runs); with {@link OpenIdProvider#requireNonce()} both must.</li>
  * </ol>
  * Time is the injected clock. Thread-safe and stateless apart from the key cache.
  */
@@ -121,6 +125,9 @@ public final class IdTokenVerifier {
         if (audience.stream().noneMatch(provider.clientIds()::contains)) {
             throw unauthentic("wrong_audience", subject);
         }
+        if (!audience.stream().allMatch(a -> provider.clientIds().contains(a) || provider.trustedAudiences().contains(a))) {
+            throw unauthentic("untrusted_audience", subject);
+        }
         String azp;
         try {
             azp = claims.getStringClaim("azp");
@@ -132,7 +139,8 @@ public final class IdTokenVerifier {
         }
         checkTimes(claims, subject);
         checkNonce(claims, nonce, subject);
-        return new VerifiedIdToken(sub, stringClaim(claims, "email"), isTrue(claims.getClaim("email_verified")));
+        return new VerifiedIdToken(sub, stringClaim(claims, "email"), isTrue(claims.getClaim("email_verified")),
+                replayKey(claims, token), claims.getIssueTime().toInstant());
     }
 
     private void checkTimes(JWTClaimsSet claims, Optional<String> subject) throws IdTokenRejected {
@@ -158,9 +166,16 @@ public final class IdTokenVerifier {
         }
     }
 
-    private static void checkNonce(JWTClaimsSet claims, Optional<String> sent, Optional<String> subject)
+    private void checkNonce(JWTClaimsSet claims, Optional<String> sent, Optional<String> subject)
             throws IdTokenRejected {
+        // OpenID Connect Core §3.1.3.7 step 11 and §15.5.2: whether the nonce is checked is not the
+        // presenter's choice. A token that carries a nonce was bound to a login attempt; presenting
+        // it without that nonce is how a stolen token would be replayed.
+        boolean carried = claims.getClaim("nonce") != null;
         if (sent.isEmpty()) {
+            if (carried || provider.requireNonce()) {
+                throw authentic("nonce_not_sent", subject);
+            }
             return;
         }
         Optional<String> inToken = stringClaim(claims, "nonce");
@@ -170,6 +185,23 @@ public final class IdTokenVerifier {
         if (!MessageDigest.isEqual(inToken.get().getBytes(StandardCharsets.UTF_8),
                 sent.get().getBytes(StandardCharsets.UTF_8))) {
             throw authentic("nonce_mismatch", subject);
+        }
+    }
+
+    /**
+     * What identifies this token for the single-use check: {@code iss} and {@code jti} when the
+     * provider sets a {@code jti} (RFC 7519 §4.1.7), else the SHA-256 of the whole token.
+     */
+    private static String replayKey(JWTClaimsSet claims, String token) {
+        String jti = claims.getJWTID();
+        if (jti != null && !jti.isEmpty()) {
+            return "jti:" + claims.getIssuer().length() + ":" + claims.getIssuer() + "|" + jti;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+            return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
     }
 

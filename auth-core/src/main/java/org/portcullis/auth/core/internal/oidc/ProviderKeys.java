@@ -1,6 +1,7 @@
 package org.portcullis.auth.core.internal.oidc;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.text.ParseException;
@@ -9,6 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
@@ -38,16 +45,35 @@ import org.portcullis.auth.core.OpenIdProvider;
  * injected clock, so a provider that is down is not hammered by every login. The JWKS cache's own
  * timing is nimbus', on the system clock.
  *
- * <p>Thread-safe: discovery happens once under a lock; the JWK source is thread-safe.
+ * <p>Each fetch (discovery or JWKS) has one overall deadline of {@link OpenIdProvider#httpTimeout()}
+ * from its start, not only a connect and a per-read timeout: a provider that drips a byte just
+ * inside each read timeout would otherwise hold the caller for as long as the size limit lasts.
+ * At the deadline the connection is closed under the reading thread, which then fails.
+ *
+ * <p>Thread-safe: discovery happens once under a lock that a login waits for at most
+ * {@link #DISCOVERY_LOCK_WAIT}; one that cannot have it answers {@link StoreUnavailableException}
+ * (503) instead of parking a worker thread behind a slow provider. The JWK source is thread-safe.
  */
 final class ProviderKeys {
 
     /** Time between two discovery attempts after a failed one. */
     static final Duration DISCOVERY_BACKOFF = Duration.ofSeconds(5);
 
+    /** Longest wait for the discovery lock while another thread is discovering. */
+    static final Duration DISCOVERY_LOCK_WAIT = Duration.ofMillis(200);
+
+    /** Closes connections that ran past their deadline; one daemon thread for every provider. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "portcullis-oidc-fetch-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ReentrantLock discovery = new ReentrantLock();
+
     private final OpenIdProvider provider;
     private final Clock clock;
-    private final DefaultResourceRetriever retriever;
+    private final DeadlineRetriever retriever;
     private volatile JWKSource<SecurityContext> source;
     private Instant nextDiscovery = Instant.MIN;
 
@@ -55,7 +81,7 @@ final class ProviderKeys {
         this.provider = provider;
         this.clock = clock;
         int timeout = (int) provider.httpTimeout().toMillis();
-        this.retriever = new DefaultResourceRetriever(timeout, timeout, provider.maxDocumentBytes());
+        this.retriever = new DeadlineRetriever(timeout, provider.maxDocumentBytes(), provider.httpTimeout());
     }
 
     /**
@@ -102,7 +128,17 @@ final class ProviderKeys {
         if (s != null) {
             return s;
         }
-        synchronized (this) {
+        boolean locked;
+        try {
+            locked = discovery.tryLock(DISCOVERY_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted waiting for identity provider " + provider.id(), e);
+        }
+        if (!locked) {
+            throw new StoreUnavailableException("identity provider " + provider.id() + " discovery is in progress");
+        }
+        try {
             if (source != null) {
                 return source;
             }
@@ -124,6 +160,68 @@ final class ProviderKeys {
                 nextDiscovery = now.plus(DISCOVERY_BACKOFF);
                 throw new StoreUnavailableException("identity provider " + provider.id() + " discovery failed", e);
             }
+        } finally {
+            discovery.unlock();
+        }
+    }
+
+    /**
+     * nimbus' retriever (timeouts, size limit) with one deadline for the whole fetch: a timer closes
+     * the connection when the deadline passes, which ends a read blocked on it.
+     */
+    static final class DeadlineRetriever extends DefaultResourceRetriever {
+        private final Duration deadline;
+        /** Connections being read, by reading thread, for the timer thread to close. */
+        private final java.util.Map<Thread, HttpURLConnection> connections = new java.util.HashMap<>();
+
+        DeadlineRetriever(int timeoutMillis, int maxBytes, Duration deadline) {
+            super(timeoutMillis, timeoutMillis, maxBytes);
+            this.deadline = deadline;
+        }
+
+        @Override
+        public Resource retrieveResource(URL url) throws IOException {
+            AtomicBoolean expired = new AtomicBoolean();
+            Thread caller = Thread.currentThread();
+            ScheduledFuture<?> timer = DEADLINES.schedule(() -> {
+                expired.set(true);
+                HttpURLConnection c = connectionOf(caller);
+                if (c != null) {
+                    c.disconnect();
+                }
+            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                Resource r = super.retrieveResource(url);
+                if (expired.get()) {
+                    throw new IOException("fetch exceeded its deadline");
+                }
+                return r;
+            } catch (IOException | RuntimeException e) {
+                if (expired.get()) {
+                    throw new IOException("fetch exceeded its deadline of " + deadline.toMillis() + " ms", e);
+                }
+                throw e;
+            } finally {
+                timer.cancel(false);
+                synchronized (connections) {
+                    connections.remove(caller);
+                }
+            }
+        }
+
+        private HttpURLConnection connectionOf(Thread caller) {
+            synchronized (connections) {
+                return connections.get(caller);
+            }
+        }
+
+        @Override
+        protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
+            HttpURLConnection c = super.openHTTPConnection(url);
+            synchronized (connections) {
+                connections.put(Thread.currentThread(), c);
+            }
+            return c;
         }
     }
 

@@ -8,6 +8,9 @@ import java.util.Optional;
  * @param subject       the provider's {@code sub}
  * @param email         the {@code email} claim, if any
  * @param emailVerified whether {@code email_verified} is true
+ * @param replayKey     names this token for the single-use check ({@code iss}+{@code jti}, or a hash); never the token
+ * @param issuedAt      the token's {@code iat}
  */
-public record VerifiedIdToken(String subject, Optional<String> email, boolean emailVerified) {
+public record VerifiedIdToken(String subject, Optional<String> email, boolean emailVerified, String replayKey,
+                              java.time.Instant issuedAt) {
 }

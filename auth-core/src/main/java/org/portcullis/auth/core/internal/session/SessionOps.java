@@ -56,7 +56,9 @@ public final class SessionOps {
 
     public void revokeOwn(AuthPrincipal caller, String sessionId, ClientInfo client) {
         Instant now = clock.instant();
-        Optional<Session> target = sessionId == null ? Optional.empty() : reads.find(sessionId);
+        // No store holds a NUL (PostgreSQL refuses one in any text value): such an id names no
+        // session, and is answered so here rather than by a store failure.
+        Optional<Session> target = sessionId == null || sessionId.indexOf('\0') >= 0 ? Optional.empty() : reads.find(sessionId);
         // Someone else's session answers exactly like a missing one: no probing of session ids.
         if (target.isEmpty() || !target.get().userId().equals(caller.userId()) || !target.get().isActiveAt(now)) {
             throw AuthException.of(ErrorCode.SESSION_NOT_FOUND);

@@ -29,6 +29,7 @@ final class ExternalIdentityMutants {
         m.add(wrap("find ignores the provider", "subjectIsPerProvider", ProviderIgnored::new));
         m.add(wrap("findByUser lists the newest link first", "byUser", NewestFirst::new));
         m.add(wrap("unlink reports success but keeps the link", "unlinks", UnlinkForgets::new));
+        m.add(wrap("a conditional unlink ignores the expected user", "unlinkIfUser", UnlinkIgnoresUser::new));
         m.add(Mutant.of("a restart forgets every link", "survivesRestart", (disk, clock) -> {
             synchronized (disk) {
                 disk.links.clear();
@@ -70,6 +71,11 @@ final class ExternalIdentityMutants {
         @Override
         public boolean unlink(String provider, String subject) {
             return ref.unlink(provider, subject);
+        }
+
+        @Override
+        public boolean unlink(String provider, String subject, String expectedUserId) {
+            return ref.unlink(provider, subject, expectedUserId);
         }
 
         @Override
@@ -148,6 +154,17 @@ final class ExternalIdentityMutants {
         @Override
         public boolean unlink(String provider, String subject) {
             return ref.find(provider, subject).isPresent();
+        }
+    }
+
+    static final class UnlinkIgnoresUser extends Forwarding {
+        UnlinkIgnoresUser(ReferenceExternalIdentityStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean unlink(String provider, String subject, String expectedUserId) {
+            return ref.unlink(provider, subject);
         }
     }
 

@@ -69,6 +69,15 @@ final class ReferenceExternalIdentityStore implements ExternalIdentityStore {
         }
     }
 
+    @Override
+    public boolean unlink(String provider, String subject, String expectedUserId) {
+        synchronized (disk) {
+            up();
+            ExternalIdentity now = disk.links.get(key(provider, subject));
+            return now != null && now.userId().equals(expectedUserId) && disk.links.remove(key(provider, subject)) != null;
+        }
+    }
+
     // ---- unchecked primitives for the broken stores ----
 
     void write(ExternalIdentity identity) {

@@ -1,0 +1,145 @@
+package org.portcullis.auth.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The server's {@code main} run as separate JVMs in one working directory, as an operator runs
+ * the jar: a server that is started and waited for until it says where it listens, or one admin
+ * command run to its end. Each output goes to a file (a pipe may lose its last lines when the
+ * process dies). {@link #close()} kills whatever is still running.
+ */
+final class ServerProcesses implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("Portcullis listening on (http://\\S+)");
+
+    /** Exit status of a JVM ended by SIGKILL: 128 + 9, as the JDK reports a death by signal on Linux. */
+    static final int KILLED_BY_SIGKILL = 137;
+
+    private final Path dir;
+    private final Map<String, String> env;
+    private final List<Process> processes = new ArrayList<>();
+    private int logs;
+
+    /** Processes in {@code dir}, each with {@code env} added to this JVM's environment. */
+    ServerProcesses(Path dir, Map<String, String> env) {
+        this.dir = dir;
+        this.env = Map.copyOf(env);
+    }
+
+    /** A running server process, and the file its output goes to. */
+    record Running(Process process, URI uri, Path log) {
+        List<String> output() {
+            try {
+                return Files.readAllLines(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String outputText() {
+            return String.join("\n", output());
+        }
+    }
+
+    /** One command of the jar's main run to its end: exit code and everything it printed. */
+    record Ran(int exit, String output) {
+    }
+
+    private ProcessBuilder java(Path log, Map<String, String> extraEnv, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PortcullisServer.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(extraEnv);
+        pb.environment().putAll(all);
+        return pb;
+    }
+
+    /** Starts a server on a free loopback port and waits until it says where it listens. */
+    Running start(String name) throws IOException, InterruptedException {
+        return start(name, Map.of());
+    }
+
+    /** Starts a server with {@code extraEnv} added, on a free loopback port, and waits until it listens. */
+    Running start(String name, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        Path log = dir.resolve(name + "-" + (++logs) + ".log");
+        Map<String, String> serverEnv = new HashMap<>(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1",
+                "PORTCULLIS_THREADS", "2"));
+        serverEnv.putAll(extraEnv);
+        ProcessBuilder pb = java(log, serverEnv, List.of());
+        // Wait for the line that says where the server listens by watching the file change, not by sleeping.
+        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
+            dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            Process p = pb.start();
+            processes.add(p);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find() && !line.contains(" INFO ")) {
+                        return new Running(p, URI.create(m.group(1)), log);
+                    }
+                }
+                WatchKey key = watcher.poll(1, TimeUnit.SECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+            throw new AssertionError("the server did not say where it listens: " + new Running(p, null, log).output());
+        }
+    }
+
+    /** Runs one command of the jar's main with {@code stdin} as its input, to its end. */
+    Ran command(Map<String, String> extraEnv, String stdin, String... args) throws IOException, InterruptedException {
+        Path log = dir.resolve("command-" + (++logs) + ".log");
+        Process p = java(log, extraEnv, List.of(args)).start();
+        processes.add(p);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command ends").isTrue();
+        return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Kills the process with SIGKILL at once, as {@code kill -9} does: no shutdown hook, no
+     * flush, no orderly close of the database. On Linux {@link Process#destroyForcibly()} sends
+     * SIGKILL; the exit status proves it was that signal and not SIGTERM (143).
+     */
+    static void killHard(Running server) throws InterruptedException {
+        server.process().destroyForcibly();
+        assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).as("the process dies").isTrue();
+        assertThat(server.process().exitValue()).as("exit status of a SIGKILLed JVM").isEqualTo(KILLED_BY_SIGKILL);
+    }
+
+    /** SIGTERM, and waits for the orderly stop. */
+    static void stop(Running server) throws InterruptedException {
+        server.process().destroy();
+        assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).as("the process stops").isTrue();
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(Process::destroyForcibly);
+    }
+}
