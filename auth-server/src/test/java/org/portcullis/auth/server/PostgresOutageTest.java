@@ -97,6 +97,10 @@ class PostgresOutageTest {
             // (the documented staleness bound, docs/security.md); past it, the status must be read
             // again, cannot be, and validation fails closed.
             assertThat(client.get("/user/me", aliceToken).statusCode()).isEqualTo(200);
+            // The load stops first: its threads validate the same session, and while the status
+            // must be read again each such read holds that session's cache entry for a pool
+            // timeout (3 s); this test's own request could wait behind them without bound.
+            load.stop();
             clock.advance(AuthSettings.defaults().sessionStatusTtl().plus(Duration.ofSeconds(1)));
             assertUnavailable(client.get("/user/me", aliceToken));
             assertUnavailable(client.get("/user/sessions", aliceToken));
