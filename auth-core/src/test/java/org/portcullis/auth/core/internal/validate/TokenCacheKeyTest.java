@@ -70,4 +70,30 @@ class TokenCacheKeyTest {
         assertThat(cache.get("\u00e9" + TOKEN, now)).isNull();
         assertThat(cache.get(TOKEN + "=", now)).isNull();
     }
+
+    @Test
+    @DisplayName("an entry past its expiry plus skew is not answered")
+    void expiredEntryMisses() {
+        cache.put(TOKEN, verified);
+        assertThat(cache.get(TOKEN, now.plusSeconds(629))).isNotNull();
+        assertThat(cache.get(TOKEN, now.plusSeconds(630))).isNull();
+    }
+
+    @Test
+    @DisplayName("the cache never holds more than its bound, and keeps the entry just put")
+    void bounded() {
+        TokenCache small = new TokenCache(8, Duration.ofSeconds(30), Clock.fixed(now, ZoneOffset.UTC));
+        for (int i = 0; i < 100; i++) {
+            String token = TOKEN + i;
+            small.put(token, verified);
+            assertThat(small.get(token, now)).as("token %d", i).isNotNull();
+            assertThat(small.size()).isLessThanOrEqualTo(8);
+        }
+        assertThat(small.size()).isEqualTo(8);
+        small.remove(TOKEN + 99);
+        assertThat(small.get(TOKEN + 99, now)).isNull();
+        assertThat(small.size()).isEqualTo(7);
+        small.clear();
+        assertThat(small.size()).isZero();
+    }
 }
