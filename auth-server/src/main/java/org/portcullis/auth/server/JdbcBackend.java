@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import org.h2.engine.SysProperties;
 import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.Stores;
@@ -13,6 +14,9 @@ import org.slf4j.LoggerFactory;
 
 import javax.crypto.SecretKey;
 import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,7 +65,8 @@ final class JdbcBackend implements Backend {
         DataFolder.prepare(config);
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("portcullis");
-        hc.setJdbcUrl(effectiveUrl(config.dbUrl()));
+        hc.setJdbcUrl(config.isH2File() ? withAutoServer(effectiveUrl(config.dbUrl()), DataFolder.h2Database(config).getParent())
+                : effectiveUrl(config.dbUrl()));
         warnIfWriteDelayed(config.dbUrl());
         hc.setUsername(config.dbUser());
         hc.setPassword(config.dbPassword());
@@ -73,7 +78,8 @@ final class JdbcBackend implements Backend {
         hc.setValidationTimeout(2_000);
         // Start even when the database is down; requests answer 503 until it is back.
         hc.setInitializationFailTimeout(-1);
-        H2ConnectionLoss connectionLoss = isH2Remote(config.dbUrl()) ? new H2ConnectionLoss() : null;
+        // A pooled connection may reach the file through another process's AUTO_SERVER listener.
+        H2ConnectionLoss connectionLoss = isH2Remote(config.dbUrl()) || config.isH2File() ? new H2ConnectionLoss() : null;
         if (connectionLoss != null) {
             hc.setExceptionOverride(connectionLoss);
         }
@@ -127,6 +133,69 @@ final class JdbcBackend implements Backend {
             append(effective, "LOCK_TIMEOUT=" + H2_LOCK_TIMEOUT_MS);
         }
         return effective.toString();
+    }
+
+    /**
+     * An H2 file URL with {@code ;AUTO_SERVER=TRUE} added, so that the server and the admin CLI can
+     * use the file at the same time: the first process to open the file opens it in-process and
+     * starts a TCP listener for it; every other process connects through that listener instead of
+     * failing on the file lock, and takes over as the file's owner when the first one exits.
+     *
+     * <p>Added only when both hold, otherwise the URL is left as it was (the file is then locked to
+     * one process, as before):
+     * <ul>
+     *   <li>H2's listeners bind to a loopback address ({@link #loopbackOnly()}): H2 starts that
+     *       listener as a TCP server accepting other hosts, on every interface unless its bind
+     *       address says otherwise;</li>
+     *   <li>the database's folder is the owner's alone ({@link DataFolder#ownerOnly}): a connection
+     *       names the database by the random key H2 writes, with the listener's port, to the lock
+     *       file beside the database, which H2 creates with the umask's permissions, so only the
+     *       folder keeps other local users from reading it.</li>
+     * </ul>
+     * A connection also needs the database's user and password, as an in-process one does. A URL
+     * that sets {@code AUTO_SERVER} itself is kept. See docs/server-cli.md.
+     */
+    static String withAutoServer(String url, Path folder) {
+        if (setsH2Option(url, "AUTO_SERVER")) {
+            return url;
+        }
+        if (folder != null && !DataFolder.ownerOnly(folder)) {
+            LOG.warn("{} is open to other users: the database file stays locked to this process (no AUTO_SERVER), so the "
+                    + "admin commands cannot run while the server runs; chmod 700 it", folder);
+            return url;
+        }
+        if (!loopbackOnly()) {
+            LOG.warn("H2's bind address ({}={}) is not a loopback address: the database file stays locked to this process "
+                    + "(no AUTO_SERVER), so the admin commands cannot run while the server runs", BIND_ADDRESS_PROPERTY,
+                    SysProperties.BIND_ADDRESS);
+            return url;
+        }
+        StringBuilder effective = new StringBuilder(url);
+        append(effective, "AUTO_SERVER=TRUE");
+        return effective.toString();
+    }
+
+    /** The system property H2 reads, once, for the address its TCP listeners bind to. */
+    static final String BIND_ADDRESS_PROPERTY = "h2.bindAddress";
+
+    /**
+     * Whether H2's listeners in this JVM bind to a loopback address. Sets {@value #BIND_ADDRESS_PROPERTY}
+     * to {@code 127.0.0.1} unless it is set, then reads what H2 took: H2 reads the property once, when
+     * its settings class loads, so in a JVM where H2 was used before without it the answer is no.
+     */
+    static boolean loopbackOnly() {
+        if (System.getProperty(BIND_ADDRESS_PROPERTY) == null) {
+            System.setProperty(BIND_ADDRESS_PROPERTY, "127.0.0.1");
+        }
+        String bound = SysProperties.BIND_ADDRESS;
+        if (bound == null || bound.isBlank()) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(bound.strip()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static void append(StringBuilder url, String option) {

@@ -121,6 +121,26 @@ final class ServerProcesses implements AutoCloseable {
         return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /** A command started and not yet ended: its standard input stays open until the test writes and closes it. */
+    record Pending(Process process, Path log) {
+        /** Writes {@code stdin} to the command, closes its input and waits for its end. */
+        Ran finish(String stdin) throws IOException, InterruptedException {
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the command ends").isTrue();
+            return new Ran(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Starts one command of the jar's main and leaves its standard input open (a prompt that waits for an operator). */
+    Pending begin(Map<String, String> extraEnv, String... args) throws IOException {
+        Path log = dir.resolve("command-" + (++logs) + ".log");
+        Process p = java(log, extraEnv, List.of(args)).start();
+        processes.add(p);
+        return new Pending(p, log);
+    }
+
     /**
      * Kills the process with SIGKILL at once, as {@code kill -9} does: no shutdown hook, no
      * flush, no orderly close of the database. On Linux {@link Process#destroyForcibly()} sends
