@@ -7,7 +7,9 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 import org.h2.engine.SysProperties;
 import org.portcullis.auth.api.AuditLog;
 import org.portcullis.auth.api.ExternalIdentityStore;
+import org.portcullis.auth.api.StoreUnavailableException;
 import org.portcullis.auth.api.Stores;
+import org.portcullis.auth.store.jdbc.JdbcDialect;
 import org.portcullis.auth.store.jdbc.JdbcStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The JDBC store on a small HikariCP pool: an H2 file by default, PostgreSQL by URL. Creates or
@@ -38,6 +42,9 @@ import java.util.Set;
 final class JdbcBackend implements Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBackend.class);
+
+    /** How long a request waits for a pooled connection before its store call fails (503). */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
 
     /** The lock timeout, in milliseconds, given to H2 connections whose URL does not set one. */
     static final int H2_LOCK_TIMEOUT_MS = 10_000;
@@ -74,7 +81,7 @@ final class JdbcBackend implements Backend {
         hc.setMinimumIdle(1);
         // Fail fast when the database is gone: a health check or a login should answer 503 in
         // seconds, not hang a worker thread for Hikari's default 30 s.
-        hc.setConnectionTimeout(3_000);
+        hc.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         hc.setValidationTimeout(2_000);
         // Start even when the database is down; requests answer 503 until it is back.
         hc.setInitializationFailTimeout(-1);
@@ -88,12 +95,14 @@ final class JdbcBackend implements Backend {
             connectionLoss.pool = pool;
         }
         try {
-            JdbcStores jdbc = JdbcStores.create(pool, kek);
+            // The dialect follows from the URL (ServerConfig accepts jdbc:h2: and jdbc:postgresql: only), so
+            // building the stores opens no connection; the first one is the schema's, retried below.
+            JdbcStores jdbc = JdbcStores.builder(pool, kek).dialect(dialectOf(config.dbUrl())).build();
             if (migrate) {
-                int version = jdbc.migrate();
+                int version = firstContact(config, jdbc::migrate);
                 LOG.info("database schema at version {} ({})", version, jdbc.dialect());
             } else {
-                Optional<Integer> installed = jdbc.installedSchemaVersion();
+                Optional<Integer> installed = firstContact(config, jdbc::installedSchemaVersion);
                 if (installed.isEmpty() || installed.get() != JdbcStores.SCHEMA_VERSION) {
                     throw new IllegalStateException("the database schema is at version " + installed.map(String::valueOf)
                             .orElse("(none)") + ", not " + JdbcStores.SCHEMA_VERSION + ": run 'db migrate' (or start the server) first");
@@ -104,6 +113,46 @@ final class JdbcBackend implements Backend {
             pool.close();
             throw e;
         }
+    }
+
+    /** The dialect of a URL that {@link ServerConfig} accepted. */
+    static JdbcDialect dialectOf(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return JdbcDialect.H2;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return JdbcDialect.POSTGRESQL;
+        }
+        throw new IllegalArgumentException("not a jdbc:h2: or jdbc:postgresql: URL");
+    }
+
+    /**
+     * The first use of the database, tried again while it is unavailable, for about
+     * {@link ServerConfig#dbStartTimeout()}: each attempt waits up to {@link #CONNECTION_TIMEOUT}
+     * for a connection (a database that is starting, or a machine so loaded that a connection takes
+     * longer than that, is not yet a reason to give up), so the number of attempts is the timeout
+     * divided by that wait. Anything but unavailability (a newer schema, a refused statement) ends
+     * it at once.
+     *
+     * @throws StoreUnavailableException naming the setting, when the last attempt failed too
+     */
+    static <T> T firstContact(ServerConfig config, Supplier<T> call) {
+        Duration timeout = config.dbStartTimeout();
+        long attempts = Math.max(1, -Math.floorDiv(-timeout.toMillis(), CONNECTION_TIMEOUT.toMillis()));
+        StoreUnavailableException last = null;
+        for (long i = 1; i <= attempts; i++) {
+            try {
+                return call.get();
+            } catch (StoreUnavailableException e) {
+                last = e;
+                if (i < attempts) {
+                    LOG.warn("the database does not answer yet (attempt {} of {}, {} in all): {}", i, attempts,
+                            ServerConfig.dbStartTimeoutLabel(), e.getMessage());
+                }
+            }
+        }
+        throw new StoreUnavailableException("the database did not answer within " + Durations.format(timeout) + " ("
+                + ServerConfig.dbStartTimeoutLabel() + "): " + last.getMessage(), last);
     }
 
     /**
