@@ -1,0 +1,100 @@
+package org.portcullis.auth.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Set;
+
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.PasswordCredential;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.api.UserRecord;
+import org.portcullis.auth.core.Portcullis;
+
+/**
+ * What one refresh asks of PostgreSQL: every statement the JDBC store sends, with how many times
+ * per refresh and its mean execution time inside the server ({@code pg_stat_statements}), and the
+ * commits per refresh ({@code pg_stat_database}). Not a timing of the whole refresh (that is
+ * {@link PostgresRefreshBenchmark}): a count, to see the round trips a refresh costs.
+ *
+ * <pre>
+ * java -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.PostgresRoundTrips [refreshes [synchronous_commit: on|off]]
+ * </pre>
+ */
+public final class PostgresRoundTrips {
+
+    private PostgresRoundTrips() {
+    }
+
+    public static void main(String[] args) throws SQLException {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        boolean durable = args.length < 2 || !"off".equals(args[1]);
+        try (BenchPostgres pg = new BenchPostgres(durable, true);
+             AuthService auth = Portcullis.builder().stores(pg.stores.stores()).clock(Clock.systemUTC())
+                     .settings(AuthSettings.defaults()).passwordHasher(PostgresRefreshBenchmark.CHEAP)
+                     .startCleanupJob(false).build()) {
+            pg.stores.stores().users().create(new UserRecord("id-alice", "alice",
+                    PostgresRefreshBenchmark.CHEAP.hash("pw"), Set.of("user"), true));
+            TokenPair pair = auth.login(new PasswordCredential("alice", "pw"), ClientInfo.UNKNOWN);
+            for (int i = 0; i < 200; i++) { // warm-up: JIT, prepared statements on the pooled connections
+                pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+            }
+            try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                s.execute("SELECT pg_stat_statements_reset()");
+                s.execute("SELECT pg_stat_reset()");
+            }
+            long commitsBefore = commits(pg);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+            }
+            long wall = System.nanoTime() - start;
+            // The statistics collector reports a backend's counts when its transaction ends, at most twice a second.
+            sleepQuietly(1_000);
+            long commits = commits(pg) - commitsBefore;
+            System.out.printf(Locale.ROOT, "%d refreshes in %.0f ms: %.0f µs each (one thread, wall clock)%n", n,
+                    wall / 1e6, wall / 1e3 / n);
+            System.out.printf(Locale.ROOT, "commits per refresh: %.2f%n", (double) commits / n);
+            System.out.println("calls/refresh  mean µs in server  statement");
+            double total = 0;
+            try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT calls, mean_exec_time, query FROM pg_stat_statements"
+                         + " WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC, query")) {
+                while (rs.next()) {
+                    double perRefresh = (double) rs.getLong(1) / n;
+                    if (perRefresh < 0.01) {
+                        continue;
+                    }
+                    total += perRefresh;
+                    String q = rs.getString(3).replaceAll("\\s+", " ");
+                    System.out.printf(Locale.ROOT, "%13.2f  %17.1f  %s%n", perRefresh, rs.getDouble(2) * 1000,
+                            q.length() > 150 ? q.substring(0, 150) + "…" : q);
+                }
+            }
+            System.out.printf(Locale.ROOT, "statements per refresh (each one round trip; BEGIN is sent with the first): %.2f%n",
+                    total);
+        }
+    }
+
+    private static long commits(BenchPostgres pg) throws SQLException {
+        try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
