@@ -34,7 +34,8 @@ import org.portcullis.auth.core.Portcullis;
  * commits unless {@code -p synchronousCommit=off}). Each JMH thread has a user of its own with
  * {@link #SESSIONS_PER_THREAD} sessions and refreshes them in turn, as separate clients would; run
  * with {@code -t 1}, {@code -t 2}, {@code -t 4} for the scaling curve (JMH reports the threads'
- * total). Add {@code -prof org.portcullis.auth.bench.PostgresCpuProfiler} for the database's CPU.
+ * total). Each thread first makes {@link #WARM_UP_REFRESHES} refreshes in its set-up, for the JIT.
+ * Add {@code -prof org.portcullis.auth.bench.PostgresCpuProfiler} for the database's CPU.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -47,6 +48,8 @@ public class PostgresRefreshBenchmark {
     static final int SESSIONS_PER_THREAD = 8;
     /** Refreshes of one session before it is replaced by a new login (the engine ends a session after 6,480). */
     static final int REFRESHES_PER_SESSION = 5_000;
+    /** Refreshes each thread makes in its set-up, before JMH's warm-up iterations. */
+    static final int WARM_UP_REFRESHES = 1_000;
     static final PasswordHasher CHEAP = PasswordHasher.withParameters(64, 1, 1);
 
     /** The database and one engine, shared by the threads of a trial. */
@@ -92,6 +95,11 @@ public class PostgresRefreshBenchmark {
         username = db.newUser();
         for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
             sessions[i] = login();
+        }
+        // Before JMH's own warm-up: the JDBC path (Jdbi, the driver, HikariCP) takes a few thousand
+        // calls to be compiled, more than the short warm-up of a run on a loaded machine gives.
+        for (int i = 0; i < WARM_UP_REFRESHES; i++) {
+            refresh();
         }
     }
 

@@ -59,13 +59,13 @@ import org.postgresql.core.BaseConnection;
  * </pre>
  *
  * {@code sizes} is comma-separated (default {@code 10000,100000,1000000}); {@code refreshesPerThread}
- * defaults to 2,000 (after 500 of warm-up).
+ * defaults to 2,000 (after 2,000 of warm-up, for the JIT).
  */
 public final class PostgresScalingCurves {
 
     private static final int THREADS = 2;
     private static final int SESSIONS_PER_THREAD = 8;
-    private static final int WARM_UP = 500;
+    private static final int WARM_UP = 2_000;
     private static final int ROUTINE_EXPIRED = 1_000;
     private static final String UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
             + " Chrome/131.0.0.0 Safari/537.36";
