@@ -57,7 +57,8 @@ final class BenchPostgres implements AutoCloseable {
                     .setServerConfig("fsync", "on");
             if (statementStatistics) {
                 b.setServerConfig("shared_preload_libraries", "pg_stat_statements")
-                        .setServerConfig("pg_stat_statements.track", "all");
+                        .setServerConfig("pg_stat_statements.track", "all")
+                        .setServerConfig("track_wal_io_timing", "on");
             }
             server = b.start();
         } catch (IOException e) {
