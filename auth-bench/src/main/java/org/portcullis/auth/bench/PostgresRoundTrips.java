@@ -17,16 +17,19 @@ import org.portcullis.auth.api.UserRecord;
 import org.portcullis.auth.core.Portcullis;
 
 /**
- * What one refresh asks of PostgreSQL: every statement the JDBC store sends, with how many times
+ * What one refresh (or, with a third argument {@code login}, one login) asks of PostgreSQL: every statement the JDBC store sends, with how many times
  * per refresh and its mean execution time inside the server ({@code pg_stat_statements}), and the
  * commits per refresh ({@code pg_stat_database}). Not a timing of the whole refresh (that is
  * {@link PostgresRefreshBenchmark}): a count, to see the round trips a refresh costs.
  *
  * <pre>
- * java -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.PostgresRoundTrips [refreshes [synchronous_commit: on|off]]
+ * java -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.PostgresRoundTrips [count [synchronous_commit: on|off [refresh|login]]]
  * </pre>
  */
 public final class PostgresRoundTrips {
+
+    /** Users logged in in turn (cheap hashing: the statements are what is counted). */
+    private static final int USERS = 64;
 
     private PostgresRoundTrips() {
     }
@@ -34,15 +37,20 @@ public final class PostgresRoundTrips {
     public static void main(String[] args) throws SQLException {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
         boolean durable = args.length < 2 || !"off".equals(args[1]);
+        boolean logins = args.length > 2 && "login".equals(args[2]);
+        String what = logins ? "login" : "refresh";
         try (BenchPostgres pg = new BenchPostgres(durable, true);
              AuthService auth = Portcullis.builder().stores(pg.stores.stores()).clock(Clock.systemUTC())
                      .settings(AuthSettings.defaults()).passwordHasher(PostgresRefreshBenchmark.CHEAP)
                      .startCleanupJob(false).build()) {
-            pg.stores.stores().users().create(new UserRecord("id-alice", "alice",
-                    PostgresRefreshBenchmark.CHEAP.hash("pw"), Set.of("user"), true));
-            TokenPair pair = auth.login(new PasswordCredential("alice", "pw"), ClientInfo.UNKNOWN);
+            String cheapHash = PostgresRefreshBenchmark.CHEAP.hash("pw");
+            for (int u = 0; u < USERS; u++) {
+                pg.stores.stores().users().create(new UserRecord("id-user" + u, "user" + u, cheapHash, Set.of("user"), true));
+            }
+            TokenPair pair = auth.login(new PasswordCredential("user0", "pw"), ClientInfo.UNKNOWN);
             for (int i = 0; i < 200; i++) { // warm-up: JIT, prepared statements on the pooled connections
                 pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+                auth.login(new PasswordCredential("user" + (i % USERS), "pw"), ClientInfo.UNKNOWN);
             }
             try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
@@ -53,16 +61,20 @@ public final class PostgresRoundTrips {
             long commitsBefore = commits(pg);
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+                if (logins) {
+                    auth.login(new PasswordCredential("user" + (i % USERS), "pw"), ClientInfo.UNKNOWN);
+                } else {
+                    pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+                }
             }
             long wall = System.nanoTime() - start;
             // The statistics collector reports a backend's counts when its transaction ends, at most twice a second.
             sleepQuietly(1_000);
             long commits = commits(pg) - commitsBefore;
-            System.out.printf(Locale.ROOT, "%d refreshes in %.0f ms: %.0f µs each (one thread, wall clock)%n", n,
+            System.out.printf(Locale.ROOT, "%d %ss in %.0f ms: %.0f µs each (one thread, wall clock)%n", n, what,
                     wall / 1e6, wall / 1e3 / n);
-            System.out.printf(Locale.ROOT, "commits per refresh: %.2f%n", (double) commits / n);
-            System.out.println("calls/refresh  mean µs in server  statement");
+            System.out.printf(Locale.ROOT, "commits per %s: %.2f%n", what, (double) commits / n);
+            System.out.println("calls/" + what + "  mean µs in server  statement");
             double total = 0;
             try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT calls, mean_exec_time, query FROM pg_stat_statements"
@@ -85,14 +97,14 @@ public final class PostgresRoundTrips {
                             q.length() > 150 ? q.substring(0, 150) + "…" : q);
                 }
             }
-            System.out.printf(Locale.ROOT, "round trips per refresh: %.2f statements + 1 COMMIT (pg_stat_statements does"
-                    + " not list COMMIT)%n", total);
+            System.out.printf(Locale.ROOT, "round trips per %s: %.2f statements + a COMMIT per writing transaction"
+                    + " (pg_stat_statements does not list COMMIT)%n", what, total);
             try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT wal_records, wal_bytes, wal_sync, wal_sync_time FROM pg_stat_wal")) {
                 rs.next();
-                System.out.printf(Locale.ROOT, "WAL per refresh: %.1f records, %.0f bytes; WAL flushes to disk: %.2f per"
-                                + " refresh, %.0f µs each on average (the commit waits for one)%n",
-                        rs.getDouble(1) / n, rs.getDouble(2) / n, rs.getDouble(3) / n,
+                System.out.printf(Locale.ROOT, "WAL per %s: %.1f records, %.0f bytes; WAL flushes to disk: %.2f per"
+                                + " %s, %.0f µs each on average (a commit waits for one)%n",
+                        what, rs.getDouble(1) / n, rs.getDouble(2) / n, rs.getDouble(3) / n, what,
                         rs.getDouble(3) == 0 ? 0 : rs.getDouble(4) * 1000 / rs.getDouble(3));
             }
             try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
