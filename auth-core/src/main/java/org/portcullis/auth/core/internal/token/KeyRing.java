@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * JWK Set ({@link #published}), and re-reads the store on demand ({@link #reloadNow}, the hook for a
  * push from other nodes). Thread-safe: readers see an immutable
  * snapshot; reloads and key generation are serialised.
+ *
+ * <p>The same ring, over another {@link SigningKeyView} of the store, holds the token-encryption keys:
+ * its "signing key" is the key that encrypts new tokens and its "verifier" the key that decrypts
+ * one, with the same publish-before-use, retirement and schedule (it is never asked to publish).
  */
 public final class KeyRing {
 
@@ -77,6 +81,7 @@ public final class KeyRing {
     private static final Duration FOREVER = Duration.ofDays(365L * 1000);
 
     private final Schedule schedule;
+    private final String slotPrefix;
     /** Before this instant no rotation is due; written under {@code lock}, or after a failed attempt. */
     private volatile Instant nextRotationCheck = Instant.MIN;
 
@@ -87,6 +92,16 @@ public final class KeyRing {
 
     public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
                    Consumer<SigningKey> onGenerated, Schedule schedule) {
+        this(store, clock, reloadInterval, algorithm, onGenerated, schedule, "r");
+    }
+
+    /**
+     * @param slotPrefix starts the kid of every scheduled key ({@link #slotKid}); rings that share one
+     *                   store need different prefixes, or they would claim each other's slots
+     */
+    public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
+                   Consumer<SigningKey> onGenerated, Schedule schedule, String slotPrefix) {
+        this.slotPrefix = slotPrefix;
         this.store = store;
         this.clock = clock;
         this.reloadInterval = reloadInterval;
@@ -275,8 +290,8 @@ public final class KeyRing {
     }
 
     /** The kid of the scheduled key that starts the slot at {@code slot}: every node derives the same one. */
-    static String slotKid(Instant slot) {
-        return "r" + Long.toString(slot.getEpochSecond(), 36);
+    String slotKid(Instant slot) {
+        return slotPrefix + Long.toString(slot.getEpochSecond(), 36);
     }
 
     /**
@@ -414,7 +429,7 @@ public final class KeyRing {
 
     private static Optional<KeyMaterial.Prepared> pickSigner(Snapshot s, Instant now) {
         return s.byKid.values().stream()
-                .filter(p -> p.signer().isPresent() && p.key().canSignAt(now))
+                .filter(p -> p.issues() && p.key().canSignAt(now))
                 .max(Comparator.comparing((KeyMaterial.Prepared p) -> p.key().activatesAt())
                         .thenComparing(p -> p.key().kid()));
     }
