@@ -12,7 +12,7 @@ import org.portcullis.auth.api.AuthSettings;
 class EncryptedJettyContractTest extends JettyContractTest {
 
     @Override
-    protected AuthSettings settings() {
+    protected AuthSettings engineSettings() {
         return AuthSettings.builder()
                 .keys(AuthSettings.Keys.builder().tokenEncryption(AuthSettings.TokenEncryption.direct()).build())
                 .build();

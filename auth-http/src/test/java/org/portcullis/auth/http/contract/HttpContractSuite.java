@@ -101,8 +101,13 @@ public abstract class HttpContractSuite {
      * The engine's settings of a leg that takes a handler; the defaults unless a leg overrides it (the
      * encrypted-token leg turns access-token encryption on, so that every check runs with nested JWTs).
      */
-    protected AuthSettings settings() {
+    protected AuthSettings engineSettings() {
         return AuthSettings.defaults();
+    }
+
+    /** Whether the leg issues encrypted access tokens (nested JWT); a leg that builds its own engine says so itself. */
+    protected boolean encryptedTokens() {
+        return engineSettings().keys().tokenEncryption().enabled();
     }
 
     /**
@@ -144,7 +149,7 @@ public abstract class HttpContractSuite {
         Stores stores = InMemoryStores.create(clock);
         TestUsers.seed(stores.users());
         service = Portcullis.builder().stores(stores).clock(clock).passwordHasher(TestUsers.HASHER)
-                .settings(settings()).startCleanupJob(false).build();
+                .settings(engineSettings()).startCleanupJob(false).build();
         target = start(handler(service));
     }
 
@@ -291,7 +296,7 @@ public abstract class HttpContractSuite {
             String real = aliceToken();
             String[] parts = real.split("\\.", -1);
             assertThat(parts).as("segments of the token this leg issues")
-                    .hasSize(settings().keys().tokenEncryption().enabled() ? 5 : 3);
+                    .hasSize(encryptedTokens() ? 5 : 3);
             String otherKind = parts.length == 5 ? parts[0] + "." + parts[3] + "." + parts[4]
                     : real + ".AAAA.AAAA";
             for (String token : List.of(jwe, "eyJhbGciOiJkaXIifQ.QUJD.AAAA", otherKind)) {
