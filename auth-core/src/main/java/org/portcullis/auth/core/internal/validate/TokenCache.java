@@ -1,107 +1,319 @@
 package org.portcullis.auth.core.internal.validate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import org.portcullis.auth.core.internal.Digests;
-import org.portcullis.auth.core.internal.Tickers;
+import org.portcullis.auth.api.AuthPrincipal;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 
 /**
  * Tokens this node has verified, so that a repeat validation skips the signature check. Keyed
  * by the SHA-256 of the token, not the token: the cache holds no bearer secret, and a lookup's
- * timing says nothing about a token's characters. An entry leaves when its token expires (plus
- * skew), by the injected clock. Thread-safe.
+ * timing says nothing about a token's characters. Thread-safe.
  *
- * <p>Why a hit is for exactly the string that was verified, although a lookup hashes the string
- * without first checking its characters (that scan cost as much as the hash on a long RS256
- * token): the key is SHA-256 over the string's ISO-8859-1 bytes, and only verified tokens are
- * put, which are in the compact JWS alphabet ({@code A-Z a-z 0-9 - _ .}, RFC 7515 §7.1), all ASCII:
- * {@link Validator} refuses any other character before verifying.
- * Encoding maps each of those characters to its own byte, every other Latin-1 character to a byte
- * of 0x80 or above, and every character past Latin-1 to {@code '?'}: neither kind of byte occurs in
- * an admitted token. So a string whose bytes equal an admitted token's bytes consists of the same
- * ASCII characters, one byte each: it is that token. Two different strings then share a key only
- * through a SHA-256 collision.
+ * <p><b>Why a hit is for exactly the string that was verified</b>, although a lookup hashes the
+ * string without first checking its characters (that scan cost as much as the hash on a long RS256
+ * token): the key is SHA-256 over the string's ISO-8859-1 bytes, and only verified tokens are put,
+ * which are in the compact JWS alphabet ({@code A-Z a-z 0-9 - _ .}, RFC 7515 §7.1), all ASCII:
+ * {@link Validator} refuses any other character before verifying. Encoding maps each of those
+ * characters to its own byte, every other Latin-1 character to a byte of 0x80 or above, and every
+ * character past Latin-1 to {@code '?'}: neither kind of byte occurs in an admitted token. So a
+ * string whose bytes equal an admitted token's bytes consists of the same ASCII characters, one
+ * byte each: it is that token. Two different strings then share a key only through a SHA-256
+ * collision; the full 256 bits are compared on every hit. Cheaper schemes were weighed and refused:
+ * hashing only part of the token (say the signature) lets a changed header or payload hit; indexing
+ * by a fast hash and comparing the stored token keeps a bearer secret in memory and costs its length
+ * per entry (about 650 bytes for RS256, over the 500-byte budget of issue #15).
+ *
+ * <p><b>Why not Caffeine</b> (this used to be a Caffeine cache): a hit must write nothing that
+ * another thread reads, or two threads validating at once slow each other down. A Caffeine read
+ * records the access in a read buffer and, every few reads, drains it under a lock, reordering the
+ * shared LRU lists and counting in the shared frequency sketch; it also read the clock through its
+ * ticker. Here a hit is a volatile read of one bucket and a walk of its immutable chain: no store
+ * to shared memory at all. Writes (a first sight, an issued token) take one lock; they cost a
+ * signature check or a signing anyway, so the lock is never the bottleneck.
+ *
+ * <p><b>Bound</b>: at most {@code maxSize} entries. A put into a full table first drops the expired
+ * entries of the buckets a clock hand passes, then, if none was expired, the oldest-placed entries
+ * of the next non-empty bucket: an approximation of FIFO, no worse than random eviction, and a
+ * caller cannot aim it (bucket indexes come from SHA-256). An expired entry may stay until a put
+ * passes it; {@link #get} never answers with it.
+ *
+ * <p><b>Memory</b>: one {@link Entry} per token (the four key words, the principal and two
+ * references), the principal, its strings and two {@link Instant}s ({@code nbf} shares {@code iat}'s
+ * instance when equal, as in every token we issue); role sets are shared between entries with the
+ * same roles ({@link #MAX_ROLE_SETS} distinct sets at most), and the key id is the key ring's own
+ * string. The table is one reference per power-of-two slot at or above {@code maxSize}.
  */
 final class TokenCache {
 
-    /** The 32 digest bytes as four longs: a compact key with a cheap {@code equals}. */
-    private record Key(long a, long b, long c, long d) {
-        static Key of(byte[] digest) {
-            return new Key(longAt(digest, 0), longAt(digest, 8), longAt(digest, 16), longAt(digest, 24));
+    /** Distinct role sets shared between entries; past this many, an entry keeps its own copy. */
+    static final int MAX_ROLE_SETS = 1_024;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** One digest and its output buffer per thread: a lookup allocates nothing but the token's bytes. */
+    private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+
+    private static final class Hasher {
+        final MessageDigest sha256;
+        final byte[] out = new byte[32];
+
+        Hasher() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
         }
 
-        private static long longAt(byte[] b, int off) {
-            long v = 0;
-            for (int i = off; i < off + 8; i++) {
-                v = (v << 8) | (b[i] & 0xFF);
+        /** SHA-256 over the ISO-8859-1 bytes of {@code token}, into {@link #out}; see the class comment. */
+        byte[] digest(String token) {
+            sha256.update(token.getBytes(StandardCharsets.ISO_8859_1));
+            try {
+                sha256.digest(out, 0, 32);
+            } catch (DigestException e) {
+                throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
             }
-            return v;
+            return out;
         }
     }
 
-    private final Cache<Key, AccessTokens.Verified> cache;
+    /**
+     * A verified token: its 256-bit key, what it says, and when the cache stops answering for it.
+     * Immutable, so a chain can be read without a lock while a writer builds its replacement.
+     */
+    static final class Entry {
+        final long k0;
+        final long k1;
+        final long k2;
+        final long k3;
+        final AuthPrincipal principal;
+        final Instant notBefore;
+        final String kid;
+        /** exp plus the skew, in nanoseconds since the epoch (saturated). */
+        final long deadlineNanos;
+        final Entry next;
+
+        Entry(long k0, long k1, long k2, long k3, AuthPrincipal principal, Instant notBefore, String kid,
+              long deadlineNanos, Entry next) {
+            this.k0 = k0;
+            this.k1 = k1;
+            this.k2 = k2;
+            this.k3 = k3;
+            this.principal = principal;
+            this.notBefore = notBefore;
+            this.kid = kid;
+            this.deadlineNanos = deadlineNanos;
+            this.next = next;
+        }
+
+        Entry withNext(Entry n) {
+            return new Entry(k0, k1, k2, k3, principal, notBefore, kid, deadlineNanos, n);
+        }
+
+        boolean matches(long a, long b, long c, long d) {
+            return k0 == a && k1 == b && k2 == c && k3 == d;
+        }
+
+        /** What a verification of this token said, for refresh. */
+        AccessTokens.Verified verified() {
+            return new AccessTokens.Verified(principal, notBefore, kid);
+        }
+    }
+
+    private final AtomicReferenceArray<Entry> table;
+    private final int mask;
+    private final long maxSize;
+    private final long skewNanos;
+    private final Clock clock;
+    private final Object writeLock = new Object();
+    /** Entries in the table, expired ones included; written under {@link #writeLock}. */
+    private long count;
+    /** The clock hand of eviction; written under {@link #writeLock}. */
+    private int hand;
+    private final ConcurrentHashMap<Set<String>, Set<String>> roleSets = new ConcurrentHashMap<>();
 
     TokenCache(long maxSize, Duration skew, Clock clock) {
-        long skewNanos = skew.toNanos();
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(maxSize)
-                // Upkeep on the calling thread, amortised over calls: the default hands it to the
-                // common pool, waking a thread per write (a refresh paid that several times).
-                .executor(Runnable::run)
-                .ticker(Tickers.of(clock))
-                .expireAfter(new Expiry<Key, AccessTokens.Verified>() {
-                    @Override
-                    public long expireAfterCreate(Key key, AccessTokens.Verified v, long currentTime) {
-                        long expSeconds = v.principal().expiresAt().getEpochSecond();
-                        // Saturate rather than overflow for an exp past the year 2262.
-                        long exp = expSeconds > Long.MAX_VALUE / 1_000_000_000L - 1_000 ? Long.MAX_VALUE
-                                : expSeconds * 1_000_000_000L + skewNanos;
-                        return Math.max(0, exp - currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Key key, AccessTokens.Verified v, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, v, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Key key, AccessTokens.Verified v, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .build();
+        if (maxSize < 1) {
+            throw new IllegalArgumentException("maxSize must be positive");
+        }
+        int slots = Integer.highestOneBit((int) Math.min(1 << 29, Math.max(2, maxSize) - 1)) << 1;
+        this.table = new AtomicReferenceArray<>(slots);
+        this.mask = slots - 1;
+        this.maxSize = maxSize;
+        this.skewNanos = skew.toNanos();
+        this.clock = clock;
     }
 
-    /** The cache key of any string; see the class comment for why it needs no character check. */
-    Object keyOf(String token) {
-        return Key.of(Digests.sha256(token.getBytes(StandardCharsets.ISO_8859_1)));
-    }
-
-    AccessTokens.Verified get(Object key) {
-        return cache.getIfPresent((Key) key);
+    /**
+     * The entry for exactly {@code token}, unless absent or past its expiry plus skew at {@code now}.
+     * Writes nothing shared.
+     */
+    Entry get(String token, Instant now) {
+        byte[] d = HASHER.get().digest(token);
+        long a = (long) LONGS.get(d, 0);
+        long b = (long) LONGS.get(d, 8);
+        long c = (long) LONGS.get(d, 16);
+        long e = (long) LONGS.get(d, 24);
+        for (Entry x = table.get((int) a & mask); x != null; x = x.next) {
+            if (x.matches(a, b, c, e)) {
+                return EpochNanos.of(now) < x.deadlineNanos ? x : null;
+            }
+        }
+        return null;
     }
 
     /** Admits a token that {@link Validator} verified (so, in the compact JWS alphabet). */
-    void put(Object key, AccessTokens.Verified v) {
-        cache.put((Key) key, v);
+    void put(String token, AccessTokens.Verified v) {
+        byte[] d = HASHER.get().digest(token);
+        long a = (long) LONGS.get(d, 0);
+        long b = (long) LONGS.get(d, 8);
+        long c = (long) LONGS.get(d, 16);
+        long e = (long) LONGS.get(d, 24);
+        AuthPrincipal p = compact(v.principal());
+        Instant nbf = v.notBefore().equals(p.issuedAt()) ? p.issuedAt() : v.notBefore();
+        long deadline = EpochNanos.plus(EpochNanos.of(p.expiresAt()), skewNanos);
+        long nowNanos = EpochNanos.of(clock.instant());
+        if (nowNanos >= deadline) {
+            return;
+        }
+        int i = (int) a & mask;
+        synchronized (writeLock) {
+            table.set(i, without(table.get(i), true, a, b, c, e, nowNanos));
+            if (count >= maxSize) {
+                evictOne(nowNanos);
+            }
+            table.set(i, new Entry(a, b, c, e, p, nbf, v.kid(), deadline, table.get(i)));
+            count++;
+        }
     }
 
-    void remove(Object key) {
-        cache.invalidate((Key) key);
+    void remove(String token) {
+        byte[] d = HASHER.get().digest(token);
+        long a = (long) LONGS.get(d, 0);
+        long b = (long) LONGS.get(d, 8);
+        long c = (long) LONGS.get(d, 16);
+        long e = (long) LONGS.get(d, 24);
+        int i = (int) a & mask;
+        synchronized (writeLock) {
+            table.set(i, without(table.get(i), true, a, b, c, e, Long.MIN_VALUE));
+        }
     }
 
     void clear() {
-        cache.invalidateAll();
+        synchronized (writeLock) {
+            for (int i = 0; i <= mask; i++) {
+                table.set(i, null);
+            }
+            count = 0;
+        }
     }
 
+    /** Entries not yet expired; walks the table (for statistics, not for the hot path). */
     long size() {
-        cache.cleanUp();
-        return cache.estimatedSize();
+        long now = EpochNanos.of(clock.instant());
+        long n = 0;
+        for (int i = 0; i <= mask; i++) {
+            for (Entry x = table.get(i); x != null; x = x.next) {
+                if (now < x.deadlineNanos) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Chain {@code head} without the entries expired at {@code nowNanos} and, if {@code dropKey},
+     * without the entry keyed (a, b, c, d); the tail after the last dropped entry is shared, the
+     * prefix rebuilt (entries are immutable). Lowers {@link #count}. Under {@link #writeLock}.
+     */
+    private Entry without(Entry head, boolean dropKey, long a, long b, long c, long d, long nowNanos) {
+        Entry lastDropped = null;
+        int kept = 0;
+        for (Entry x = head; x != null; x = x.next) {
+            if ((dropKey && x.matches(a, b, c, d)) || nowNanos >= x.deadlineNanos) {
+                lastDropped = x;
+            }
+        }
+        if (lastDropped == null) {
+            return head;
+        }
+        Entry[] keep = new Entry[8];
+        for (Entry x = head; x != lastDropped.next; x = x.next) {
+            if ((dropKey && x.matches(a, b, c, d)) || nowNanos >= x.deadlineNanos) {
+                count--;
+            } else {
+                if (kept == keep.length) {
+                    keep = Arrays.copyOf(keep, kept * 2);
+                }
+                keep[kept++] = x;
+            }
+        }
+        Entry rebuilt = lastDropped.next;
+        for (int j = kept - 1; j >= 0; j--) {
+            rebuilt = keep[j].withNext(rebuilt);
+        }
+        return rebuilt;
+    }
+
+    /**
+     * Frees one place or more: the clock hand moves to the next non-empty bucket, whose expired
+     * entries go; if none there had expired, its last entry (the earliest placed) goes. Under
+     * {@link #writeLock}, with {@link #count} at least one, so a non-empty bucket exists.
+     */
+    private void evictOne(long nowNanos) {
+        for (int step = 0; step <= mask; step++) {
+            int i = hand;
+            hand = (hand + 1) & mask;
+            Entry head = table.get(i);
+            if (head == null) {
+                continue;
+            }
+            long before = count;
+            Entry rest = without(head, false, 0, 0, 0, 0, nowNanos);
+            if (count == before) {
+                rest = dropLast(head);
+                count--;
+            }
+            table.set(i, rest);
+            return;
+        }
+    }
+
+    private static Entry dropLast(Entry head) {
+        if (head.next == null) {
+            return null;
+        }
+        return head.withNext(dropLast(head.next));
+    }
+
+    /** The principal with its role set shared between entries where the roles are equal. */
+    private AuthPrincipal compact(AuthPrincipal p) {
+        Set<String> shared = roleSets.get(p.roles());
+        if (shared == null) {
+            if (roleSets.size() >= MAX_ROLE_SETS) {
+                return p;
+            }
+            shared = roleSets.computeIfAbsent(p.roles(), r -> r);
+        }
+        if (shared == p.roles()) {
+            return p;
+        }
+        return new AuthPrincipal(p.userId(), p.username(), shared, p.sessionId(), p.tokenId(), p.issuedAt(),
+                p.expiresAt(), p.claims());
     }
 }

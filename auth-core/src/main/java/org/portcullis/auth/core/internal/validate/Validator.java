@@ -55,27 +55,27 @@ public final class Validator implements ValidationStats {
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
-        AccessTokens.Verified v;
+        Instant now = clock.instant();
+        AuthPrincipal p;
         if (cache == null) {
-            v = verify(token);
+            p = verify(token).principal();
         } else {
             // A hit is for exactly this string (TokenCache says why), so it needs no scan of its own.
-            Object key = cache.keyOf(token);
-            v = cache.get(key);
-            if (v == null) {
+            TokenCache.Entry hit = cache.get(token, now);
+            if (hit == null) {
                 long seen = keyChanges.get();
-                v = verify(token);
-                cache.put(key, v);
+                AccessTokens.Verified v = verify(token);
+                cache.put(token, v);
                 if (keyChanges.get() != seen) {
-                    cache.remove(key);
+                    cache.remove(token);
                 }
+                p = v.principal();
             } else {
-                requireTrustedKey(v);
+                requireTrustedKey(hit.kid);
                 repeats.increment();
+                p = hit.principal;
             }
         }
-        Instant now = clock.instant();
-        AuthPrincipal p = v.principal();
         // RFC 7519 §4.1.4, re-checked on every hit: the cache never extends a token's life.
         if (!now.isBefore(p.expiresAt().plus(settings.clockSkew()))) {
             throw AuthException.of(ErrorCode.TOKEN_EXPIRED);
@@ -110,10 +110,10 @@ public final class Validator implements ValidationStats {
      */
     public AccessTokens.Verified verifyIgnoringExpiry(String token) {
         if (cache != null && token != null && !token.isEmpty() && token.length() <= settings.maxTokenBytes()) {
-            AccessTokens.Verified v = cache.get(cache.keyOf(token));
-            if (v != null) {
-                requireTrustedKey(v);
-                return v;
+            TokenCache.Entry hit = cache.get(token, clock.instant());
+            if (hit != null) {
+                requireTrustedKey(hit.kid);
+                return hit.verified();
             }
         }
         return tokens.verify(token, true);
@@ -123,8 +123,8 @@ public final class Validator implements ValidationStats {
      * An emergency key revocation refuses cached tokens too: at once on the node that revoked,
      * within the key-reload interval on the others. Asked on every cache hit.
      */
-    private void requireTrustedKey(AccessTokens.Verified v) {
-        if (!tokens.trustsKey(v.kid())) {
+    private void requireTrustedKey(String kid) {
+        if (!tokens.trustsKey(kid)) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid");
         }
     }
@@ -141,10 +141,9 @@ public final class Validator implements ValidationStats {
      */
     public void issued(AccessTokens.Issued issued, long keyEpoch) {
         if (cache != null && issued.verified().isPresent()) {
-            Object key = cache.keyOf(issued.token());
-            cache.put(key, issued.verified().get());
+            cache.put(issued.token(), issued.verified().get());
             if (keyChanges.get() != keyEpoch) {
-                cache.remove(key);
+                cache.remove(issued.token());
             }
         }
     }

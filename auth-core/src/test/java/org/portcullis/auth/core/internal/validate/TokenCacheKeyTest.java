@@ -35,15 +35,18 @@ class TokenCacheKeyTest {
     @Test
     @DisplayName("the same text in another String object hits")
     void sameText() {
-        cache.put(cache.keyOf(TOKEN), verified);
-        assertThat(cache.get(cache.keyOf(new String(TOKEN.toCharArray())))).isSameAs(verified);
+        cache.put(TOKEN, verified);
+        TokenCache.Entry hit = cache.get(new String(TOKEN.toCharArray()), now);
+        assertThat(hit).isNotNull();
+        assertThat(hit.principal).isEqualTo(verified.principal());
+        assertThat(hit.verified()).isEqualTo(verified);
     }
 
     @Test
     @DisplayName("no one-character change hits: not an ASCII swap, not '?', not Latin-1, not a lone surrogate, "
             + "not a character whose low byte is the original")
     void oneCharacterChanges() {
-        cache.put(cache.keyOf(TOKEN), verified);
+        cache.put(TOKEN, verified);
         for (int i = 0; i < TOKEN.length(); i++) {
             char original = TOKEN.charAt(i);
             // '?' is what ISO-8859-1 encoding writes for a character past Latin-1; 0xE9 is é;
@@ -52,7 +55,7 @@ class TokenCacheKeyTest {
                     (char) (original + 0x100), '\u0000');
             for (char r : replacements) {
                 String altered = TOKEN.substring(0, i) + r + TOKEN.substring(i + 1);
-                assertThat(cache.get(cache.keyOf(altered))).as("position %d, U+%04X", i, (int) r).isNull();
+                assertThat(cache.get(altered, now)).as("position %d, U+%04X", i, (int) r).isNull();
             }
         }
     }
@@ -60,11 +63,37 @@ class TokenCacheKeyTest {
     @Test
     @DisplayName("a prefix, a suffix or an inserted character never hits")
     void lengthChanges() {
-        cache.put(cache.keyOf(TOKEN), verified);
-        assertThat(cache.get(cache.keyOf(TOKEN.substring(1)))).isNull();
-        assertThat(cache.get(cache.keyOf(TOKEN.substring(0, TOKEN.length() - 1)))).isNull();
-        assertThat(cache.get(cache.keyOf(TOKEN + "\ud800"))).isNull();
-        assertThat(cache.get(cache.keyOf("\u00e9" + TOKEN))).isNull();
-        assertThat(cache.get(cache.keyOf(TOKEN + "="))).isNull();
+        cache.put(TOKEN, verified);
+        assertThat(cache.get(TOKEN.substring(1), now)).isNull();
+        assertThat(cache.get(TOKEN.substring(0, TOKEN.length() - 1), now)).isNull();
+        assertThat(cache.get(TOKEN + "\ud800", now)).isNull();
+        assertThat(cache.get("\u00e9" + TOKEN, now)).isNull();
+        assertThat(cache.get(TOKEN + "=", now)).isNull();
+    }
+
+    @Test
+    @DisplayName("an entry past its expiry plus skew is not answered")
+    void expiredEntryMisses() {
+        cache.put(TOKEN, verified);
+        assertThat(cache.get(TOKEN, now.plusSeconds(629))).isNotNull();
+        assertThat(cache.get(TOKEN, now.plusSeconds(630))).isNull();
+    }
+
+    @Test
+    @DisplayName("the cache never holds more than its bound, and keeps the entry just put")
+    void bounded() {
+        TokenCache small = new TokenCache(8, Duration.ofSeconds(30), Clock.fixed(now, ZoneOffset.UTC));
+        for (int i = 0; i < 100; i++) {
+            String token = TOKEN + i;
+            small.put(token, verified);
+            assertThat(small.get(token, now)).as("token %d", i).isNotNull();
+            assertThat(small.size()).isLessThanOrEqualTo(8);
+        }
+        assertThat(small.size()).isEqualTo(8);
+        small.remove(TOKEN + 99);
+        assertThat(small.get(TOKEN + 99, now)).isNull();
+        assertThat(small.size()).isEqualTo(7);
+        small.clear();
+        assertThat(small.size()).isZero();
     }
 }
