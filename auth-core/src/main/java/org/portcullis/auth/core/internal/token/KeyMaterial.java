@@ -207,7 +207,7 @@ public final class KeyMaterial {
                     }
                     Optional<JWEDecrypter> decrypter = key.privateKey().length == 0 ? Optional.empty()
                             // nimbus checks that the sender's ephemeral key is on the curve before it
-                            // agrees a secret with it (the invalid-curve attack, RFC 7516 §11.5 / RFC 8725 §2.5).
+                            // agrees a secret with it (the invalid-curve attack, RFC 8725 §2.5, §3.4).
                             : Optional.of(new ECDHDecrypter((ECPrivateKey) f.generatePrivate(
                                     new PKCS8EncodedKeySpec(key.privateKey()))));
                     yield encryption(key, new Jwe(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM,

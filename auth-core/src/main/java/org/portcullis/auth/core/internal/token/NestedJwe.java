@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEDecrypter;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
@@ -43,7 +45,7 @@ import org.portcullis.auth.api.StoreUnavailableException;
  * {@code enc} other than the named key's pinned pair; a missing {@code cty: JWT}; an encrypted key where
  * {@code dir} has none (RFC 7518 §4.5) or none where ECDH-ES+A256KW needs one; and any change to the
  * protected header, encrypted key, IV, ciphertext or tag (the A256GCM tag authenticates the header as
- * its additional data, RFC 7516 §5.2 step 14). The plaintext it returns is only a candidate: the caller
+ * its additional data, RFC 7516 §5.1 step 14 and §5.2). The plaintext it returns is only a candidate: the caller
  * checks it as a signed token of ours (RFC 8725 §3.3: every layer of a nested JWT is validated).
  *
  * <p>Thread-safe.
@@ -177,11 +179,11 @@ public final class NestedJwe {
             throw invalid("alg_mismatch");
         }
         // RFC 7518 §4.5: with dir the encrypted key is empty; key wrapping (§4.6) always has one.
-        boolean direct = jwe.algorithm().equals(com.nimbusds.jose.JWEAlgorithm.DIR);
+        boolean direct = jwe.algorithm().equals(JWEAlgorithm.DIR);
         if (direct != parts.encryptedKey().isEmpty()) {
             throw invalid("malformed");
         }
-        var decrypter = jwe.decrypter().orElseThrow(() -> invalid("cannot_decrypt"));
+        JWEDecrypter decrypter = jwe.decrypter().orElseThrow(() -> invalid("cannot_decrypt"));
         try {
             object.decrypt(decrypter);
         } catch (JOSEException | RuntimeException e) {
