@@ -200,6 +200,8 @@ public final class Portcullis {
                 case ECDH_ES -> Optional.of(NestedJwe.ecdhEs(stores.signingKeys(), clock, settings.keyReloadInterval(),
                         te.recipientJwk(), DefaultAuthService.verifyAfterRetire(settings), keyRotated));
             };
+            // A key change another node announces, or a revocation here, reaches the encryption keys too.
+            encryption.ifPresent(e -> keys.alsoForgets(e.keys()));
             AccessTokens tokens = new AccessTokens(keys, encryption, settings, clock);
             SessionStatus status = new SessionStatus(stores.sessions(), settings.sessionStatusTtl(),
                     Math.max(10_000, settings.tokenCacheSize()), clock);

@@ -506,6 +506,25 @@ class EncryptedTokensTest {
         }
 
         @Test
+        @DisplayName("an emergency revocation of an encryption key refuses, at once on this node, a token under it that this node has not validated yet")
+        void revokeEncryptionKey() throws Exception {
+            try (Fixture f = EncryptedTokensTest.direct();
+                 AuthService node2 = Portcullis.builder().stores(f.stores).clock(f.clock).settings(f.settings)
+                         .passwordHasher(Fixture.FAST).startCleanupJob(false).build()) {
+                f.addUser("alice", "pw");
+                TokenPair p = node2.login(new org.portcullis.auth.api.PasswordCredential("alice", "pw"), Fixture.CLIENT);
+                String encKid = JWEObject.parse(p.accessToken()).getHeader().getKeyID();
+                f.auth.validate(f.login("alice", "pw").accessToken());
+                assertThat(f.auth.revokeSigningKey(encKid, "test")).isTrue();
+                assertThat(refusal(f.auth, p.accessToken()).reason()).isEqualTo("jwe_unknown_kid");
+                // New tokens are encrypted under a new key.
+                String fresh = f.login("alice", "pw").accessToken();
+                assertThat(JWEObject.parse(fresh).getHeader().getKeyID()).isNotEqualTo(encKid);
+                assertThat(f.auth.validate(fresh).username()).isEqualTo("alice");
+            }
+        }
+
+        @Test
         @DisplayName("with encryption on, the JWK Set holds the signing key only, never an encryption key")
         void neverPublished() throws Exception {
             for (TokenEncryption te : List.of(TokenEncryption.direct(), TokenEncryption.ecdhEs(recipient("svc-1").toJSONString()))) {

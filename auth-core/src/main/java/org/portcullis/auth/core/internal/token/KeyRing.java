@@ -82,6 +82,8 @@ public final class KeyRing {
 
     private final Schedule schedule;
     private final String slotPrefix;
+    /** Rings over other kinds of key in the same store, forgotten with this one (see {@link #alsoForgets}). */
+    private final List<KeyRing> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Before this instant no rotation is due; written under {@code lock}, or after a failed attempt. */
     private volatile Instant nextRotationCheck = Instant.MIN;
 
@@ -210,12 +212,23 @@ public final class KeyRing {
      * @throws StoreUnavailableException when the key store cannot be written
      */
     public boolean revoke(String kid) {
+        boolean revoked;
         synchronized (lock) {
             Instant now = clock.instant();
-            boolean revoked = store.revoke(kid, now);
+            revoked = store.revoke(kid, now);
             reload(now);
-            return revoked;
         }
+        // The kid may name a key of another kind in the same store (an encryption key).
+        followers.forEach(KeyRing::invalidate);
+        return revoked;
+    }
+
+    /**
+     * Makes {@link #invalidate} and {@link #revoke} on this ring forget what {@code other} read too: the
+     * token-encryption ring follows the signing ring, whose changes are what other nodes announce.
+     */
+    public void alsoForgets(KeyRing other) {
+        followers.add(other);
     }
 
     /**
@@ -374,6 +387,7 @@ public final class KeyRing {
             snapshot = new Snapshot(snapshot.byKid, Instant.MIN);
             lastRead = Instant.MIN;
         }
+        followers.forEach(KeyRing::invalidate);
     }
 
     private Snapshot freshSnapshot(Instant now) {
