@@ -3,12 +3,15 @@ package org.portcullis.auth.store.memory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -72,7 +75,8 @@ public final class InMemorySessionStore implements SessionStore {
     private final Duration retention;
 
     private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> sessionIdByHash = new ConcurrentHashMap<>();
+    /** Keyed by {@link HashKey#of}: a refresh-token hash in the engine's form takes 48 bytes instead of 88. */
+    private final ConcurrentHashMap<Object, String> sessionIdByHash = new ConcurrentHashMap<>();
     /**
      * A user's session ids: an array never changed once published, replaced inside a compute on
      * its own key. A user has a handful of sessions; a concurrent set per user cost about 200 bytes
@@ -129,15 +133,15 @@ public final class InMemorySessionStore implements SessionStore {
             sweep(retention);
         }
         takeSlot();
-        session = sharingUserAgent(session);
         String id = session.id();
-        if (sessionIdByHash.putIfAbsent(refreshTokenHash, id) != null) {
+        Object hashKey = HashKey.of(refreshTokenHash);
+        if (sessionIdByHash.putIfAbsent(hashKey, id) != null) {
             slots.decrementAndGet();
             // The message names neither the hash nor the session: both are for logs to keep out of.
             throw new IllegalArgumentException("a session with this refresh-token hash already exists");
         }
-        if (sessions.putIfAbsent(id, new Entry(session, refreshTokenHash, null)) != null) {
-            sessionIdByHash.remove(refreshTokenHash, id);
+        if (sessions.putIfAbsent(id, Entry.of(session, sharedUserAgent(session.client().userAgent()), hashKey, null)) != null) {
+            sessionIdByHash.remove(hashKey, id);
             slots.decrementAndGet();
             throw new IllegalArgumentException("a session with this id already exists");
         }
@@ -148,16 +152,8 @@ public final class InMemorySessionStore implements SessionStore {
         }
     }
 
-    private Session sharingUserAgent(Session session) {
-        ClientInfo client = session.client();
-        String agent = userAgents.get(client.userAgent(), ua -> ua);
-        if (agent == client.userAgent()) {
-            return session;
-        }
-        return new Session(session.id(), session.userId(), session.username(), session.roles(), session.createdAt(),
-                session.lastRefreshedAt(), session.idleExpiresAt(), session.absoluteExpiresAt(),
-                new ClientInfo(client.ip(), agent), session.refreshCount(), session.revokedAt(),
-                session.revocationReason());
+    private String sharedUserAgent(String agent) {
+        return userAgents.get(agent, ua -> ua);
     }
 
     private void takeSlot() {
@@ -190,18 +186,19 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
         Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
-        String id = sessionIdByHash.get(refreshTokenHash);
+        Object key = HashKey.of(refreshTokenHash);
+        String id = sessionIdByHash.get(key);
         Entry entry = id == null ? null : sessions.get(id);
         if (entry == null) {
             return Optional.empty();
         }
         // The index only points the way; the entry itself is the truth (the index may lag a purge).
-        if (InMemoryUserStore.sameSecret(entry.currentHash(), refreshTokenHash)) {
+        if (HashKey.same(entry.currentHash, key)) {
             return Optional.of(new RefreshTokenMatch(entry.session(), RefreshTokenMatch.State.CURRENT, Optional.empty()));
         }
         boolean newest = true;
-        for (Rotated r = entry.rotated(); r != null; r = r.older()) {
-            if (InMemoryUserStore.sameSecret(r.hash(), refreshTokenHash)) {
+        for (Rotated r = entry.rotated; r != null; r = r.older()) {
+            if (HashKey.same(r.hash(), key)) {
                 RefreshTokenMatch.State state = newest ? RefreshTokenMatch.State.PREVIOUS : RefreshTokenMatch.State.RETIRED;
                 return Optional.of(new RefreshTokenMatch(entry.session(), state, Optional.of(r.rotatedAt())));
             }
@@ -217,22 +214,23 @@ public final class InMemorySessionStore implements SessionStore {
         RotationResult[] result = {RotationResult.INACTIVE};
         // One compare-and-set under the session's own bin lock: never a read followed by a write.
         sessions.computeIfPresent(sessionId, (id, entry) -> {
-            if (!entry.session().isActiveAt(now)) {
+            if (!entry.activeAt(now)) {
                 result[0] = RotationResult.INACTIVE;
                 return entry;
             }
-            if (!InMemoryUserStore.sameSecret(entry.currentHash(), expectedHash)) {
+            if (!HashKey.same(entry.currentHash, HashKey.of(expectedHash))) {
                 result[0] = RotationResult.STALE;
                 return entry;
             }
-            if (sessionIdByHash.putIfAbsent(newHash, id) != null) {
+            Object newKey = HashKey.of(newHash);
+            if (sessionIdByHash.putIfAbsent(newKey, id) != null) {
                 throw new IllegalArgumentException("the new refresh-token hash is already in use");
             }
             result[0] = RotationResult.ROTATED;
             // Prepended to the shared, immutable history: a rotation costs the same on the
             // thousandth refresh as on the first (copying the history made it grow with each one).
-            return new Entry(entry.session().rotated(now, newIdleExpiresAt), newHash,
-                    new Rotated(entry.currentHash(), now, entry.rotated()));
+            return Entry.of(entry.session().rotated(now, newIdleExpiresAt), entry.userAgent, newKey,
+                    new Rotated(entry.currentHash, now, entry.rotated));
         });
         return result[0];
     }
@@ -244,11 +242,11 @@ public final class InMemorySessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         boolean[] revoked = {false};
         sessions.computeIfPresent(sessionId, (id, entry) -> {
-            if (entry.session().revokedAt().isPresent()) {
+            if (entry.revokedAt != null) {
                 return entry;
             }
             revoked[0] = true;
-            return new Entry(entry.session().revoked(now, reason), entry.currentHash(), entry.rotated());
+            return Entry.of(entry.session().revoked(now, reason), entry.userAgent, entry.currentHash, entry.rotated);
         });
         return revoked[0];
     }
@@ -283,7 +281,7 @@ public final class InMemorySessionStore implements SessionStore {
         List<Session> active = new ArrayList<>();
         for (String id : ids) {
             Entry entry = sessions.get(id);
-            if (entry != null && entry.session().isActiveAt(now)) {
+            if (entry != null && entry.activeAt(now)) {
                 active.add(entry.session());
             }
         }
@@ -305,13 +303,13 @@ public final class InMemorySessionStore implements SessionStore {
             }
             Entry current = sessions.get(id);
             // Most sessions are live: a plain read rules them out without taking the bin's lock.
-            if (current == null || !isOver(current.session(), expiredBy, revokedBefore)) {
+            if (current == null || !isOver(current, expiredBy, revokedBefore)) {
                 continue;
             }
             Entry[] gone = {null};
             // The predicate is checked again under the key's lock, so a concurrent change is never lost.
             sessions.computeIfPresent(id, (key, entry) -> {
-                if (isOver(entry.session(), expiredBy, revokedBefore)) {
+                if (isOver(entry, expiredBy, revokedBefore)) {
                     gone[0] = entry;
                     return null;
                 }
@@ -325,18 +323,17 @@ public final class InMemorySessionStore implements SessionStore {
         return List.copyOf(removed);
     }
 
-    private static boolean isOver(Session session, Instant expiredBy, Instant revokedBefore) {
-        return session.isExpiredAt(expiredBy)
-                || session.revokedAt().map(at -> !at.isAfter(revokedBefore)).orElse(false);
+    private static boolean isOver(Entry entry, Instant expiredBy, Instant revokedBefore) {
+        return entry.expiredAt(expiredBy) || (entry.revokedAt != null && !entry.revokedAt.isAfter(revokedBefore));
     }
 
     private void forget(Entry entry) {
-        String id = entry.session().id();
-        sessionIdByHash.remove(entry.currentHash(), id);
-        for (Rotated r = entry.rotated(); r != null; r = r.older()) {
+        String id = entry.id;
+        sessionIdByHash.remove(entry.currentHash, id);
+        for (Rotated r = entry.rotated; r != null; r = r.older()) {
             sessionIdByHash.remove(r.hash(), id);
         }
-        removeFromUser(entry.session().userId(), id);
+        removeFromUser(entry.userId, id);
         slots.decrementAndGet();
     }
 
@@ -383,19 +380,193 @@ public final class InMemorySessionStore implements SessionStore {
     /**
      * One session's whole state; replaced, never mutated. {@code rotated} is the newest hash
      * rotated away, linked to the older ones, or {@code null} before the first rotation.
+     *
+     * <p>Flat, for memory: the {@link Session} record with its {@link ClientInfo} and three or four
+     * {@link Instant}s cost 184 bytes a session; here the instants are seconds and nanoseconds in
+     * primitive fields and the record is built again by {@link #session()} for each read (reads are
+     * a session-status refresh or a refresh, not every request). The strings are the session's own
+     * instances, the user agent the store's shared copy.
      */
-    private record Entry(Session session, String currentHash, Rotated rotated) {
+    private static final class Entry {
+        final String id;
+        final String userId;
+        final String username;
+        final Set<String> roles;
+        /** The client's address, or null when it is a dotted-quad IPv4 address kept in {@link #ipv4}. */
+        final String ip;
+        final int ipv4;
+        final String userAgent;
+        final long createdSecond;
+        final long refreshedSecond;
+        final long idleSecond;
+        final long absoluteSecond;
+        final int createdNano;
+        final int refreshedNano;
+        final int idleNano;
+        final int absoluteNano;
+        final long refreshCount;
+        /** Null while not revoked; {@link #reason} likewise. */
+        final Instant revokedAt;
+        final RevocationReason reason;
+        /** A {@link HashKey} or the hash string. */
+        final Object currentHash;
+        final Rotated rotated;
+
+        private Entry(Session s, String userAgent, Object currentHash, Rotated rotated) {
+            this.id = s.id();
+            this.userId = s.userId();
+            this.username = s.username();
+            this.roles = s.roles();
+            String address = s.client().ip();
+            long packed = Ipv4.pack(address);
+            this.ip = packed < 0 ? address : null;
+            this.ipv4 = (int) packed;
+            this.userAgent = userAgent;
+            this.createdSecond = s.createdAt().getEpochSecond();
+            this.createdNano = s.createdAt().getNano();
+            this.refreshedSecond = s.lastRefreshedAt().getEpochSecond();
+            this.refreshedNano = s.lastRefreshedAt().getNano();
+            this.idleSecond = s.idleExpiresAt().getEpochSecond();
+            this.idleNano = s.idleExpiresAt().getNano();
+            this.absoluteSecond = s.absoluteExpiresAt().getEpochSecond();
+            this.absoluteNano = s.absoluteExpiresAt().getNano();
+            this.refreshCount = s.refreshCount();
+            this.revokedAt = s.revokedAt().orElse(null);
+            this.reason = s.revocationReason().orElse(null);
+            this.currentHash = currentHash;
+            this.rotated = rotated;
+        }
+
+        static Entry of(Session s, String userAgent, Object currentHash, Rotated rotated) {
+            return new Entry(s, userAgent, currentHash, rotated);
+        }
+
+        Session session() {
+            Instant created = Instant.ofEpochSecond(createdSecond, createdNano);
+            Instant refreshed = refreshedSecond == createdSecond && refreshedNano == createdNano ? created
+                    : Instant.ofEpochSecond(refreshedSecond, refreshedNano);
+            return new Session(id, userId, username, roles, created, refreshed,
+                    Instant.ofEpochSecond(idleSecond, idleNano), Instant.ofEpochSecond(absoluteSecond, absoluteNano),
+                    new ClientInfo(ip != null ? ip : Ipv4.unpack(ipv4), userAgent), refreshCount, Optional.ofNullable(revokedAt),
+                    Optional.ofNullable(reason));
+        }
+
+        /** As {@link Session#isActiveAt}, without building the session. */
+        boolean activeAt(Instant now) {
+            return revokedAt == null && !expiredAt(now);
+        }
+
+        /** As {@link Session#isExpiredAt}: over at either expiry instant exactly. */
+        boolean expiredAt(Instant now) {
+            return !before(now, idleSecond, idleNano) || !before(now, absoluteSecond, absoluteNano);
+        }
+
+        private static boolean before(Instant t, long second, int nano) {
+            return t.getEpochSecond() < second || (t.getEpochSecond() == second && t.getNano() < nano);
+        }
+
         @Override
         public String toString() {
-            return "Entry[session=" + session.id() + ", hashes=***]";
+            return "Entry[session=" + id + ", hashes=***]";
+        }
+    }
+
+    /**
+     * An IPv4 address in its one canonical dotted-quad spelling, as 4 bytes instead of a string of
+     * 56 to 64 bytes; {@link #unpack} gives back exactly the text that was packed.
+     */
+    static final class Ipv4 {
+        private Ipv4() {
+        }
+
+        /** The address as an unsigned 32-bit value, or -1 unless {@code text} is canonical dotted-quad IPv4. */
+        static long pack(String text) {
+            int n = text.length();
+            if (n < 7 || n > 15) {
+                return -1;
+            }
+            long value = 0;
+            int part = 0;
+            int digits = 0;
+            int octets = 0;
+            for (int i = 0; i <= n; i++) {
+                char c = i < n ? text.charAt(i) : '.';
+                if (c >= '0' && c <= '9') {
+                    // No leading zero: "01" would not come back as written.
+                    if (digits == 1 && part == 0) {
+                        return -1;
+                    }
+                    part = part * 10 + (c - '0');
+                    digits++;
+                    if (part > 255) {
+                        return -1;
+                    }
+                } else if (c == '.' && digits > 0 && octets < 4) {
+                    value = (value << 8) | part;
+                    octets++;
+                    part = 0;
+                    digits = 0;
+                } else {
+                    return -1;
+                }
+            }
+            return octets == 4 ? value : -1;
+        }
+
+        static String unpack(int v) {
+            return (v >>> 24) + "." + ((v >>> 16) & 0xFF) + "." + ((v >>> 8) & 0xFF) + "." + (v & 0xFF);
         }
     }
 
     /** A hash rotated away at {@code rotatedAt}; {@code older} is the one before it, or {@code null}. */
-    private record Rotated(String hash, Instant rotatedAt, Rotated older) {
+    private record Rotated(Object hash, Instant rotatedAt, Rotated older) {
         @Override
         public String toString() {
             return "Rotated[rotatedAt=" + rotatedAt + ", hash=***]";
+        }
+    }
+
+    /**
+     * A refresh-token hash in the engine's form (SHA-256, unpadded base64url: 43 characters) as its
+     * 32 bytes in four longs; any other string (a custom engine's hash) is kept as it is. The
+     * mapping is one-to-one: only the canonical spelling of 32 bytes becomes a key (the bytes
+     * re-encode to the same text), so two different hash strings never share a key.
+     */
+    private record HashKey(long a, long b, long c, long d) {
+        private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+        private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+        static Object of(String hash) {
+            if (hash.length() != 43) {
+                return hash;
+            }
+            byte[] bytes;
+            try {
+                bytes = DECODER.decode(hash);
+            } catch (IllegalArgumentException e) {
+                return hash;
+            }
+            if (bytes.length != 32 || !ENCODER.encodeToString(bytes).equals(hash)) {
+                return hash;
+            }
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            return new HashKey(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
+        }
+
+        /** Equality of two keys from {@link #of}, in time independent of where they differ. */
+        static boolean same(Object x, Object y) {
+            if (x instanceof HashKey p && y instanceof HashKey q) {
+                return ((p.a ^ q.a) | (p.b ^ q.b) | (p.c ^ q.c) | (p.d ^ q.d)) == 0;
+            }
+            if (x instanceof String p && y instanceof String q) {
+                return InMemoryUserStore.sameSecret(p, q);
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "HashKey[***]";
         }
     }
 }

@@ -103,4 +103,55 @@ class InMemorySessionStoreTest {
         Instant justBefore = idle.minusNanos(1);
         assertThat(store.rotate("s1", "h0", "h1", justBefore, idle.plusSeconds(60))).isEqualTo(RotationResult.ROTATED);
     }
+
+    @Test
+    @DisplayName("a refresh-token hash kept as 32 bytes is found only by its own spelling, not by one differing in the unused bits")
+    void compactHashesStayExact() {
+        var store = new InMemorySessionStore(clock);
+        // SHA-256 in unpadded base64url: 43 characters, the last carrying 2 unused bits ('A' = 000000).
+        String hash = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgA";
+        store.create(session("s1", "u1", T0), hash);
+        assertThat(store.findByRefreshTokenHash(hash)).isPresent();
+        // 'B' decodes to the same 32 bytes (its extra bit is dropped) but is another string.
+        assertThat(store.findByRefreshTokenHash(hash.substring(0, 42) + "B")).isEmpty();
+        assertThat(store.findByRefreshTokenHash(hash.substring(0, 42) + "E")).isEmpty();
+        assertThat(store.findByRefreshTokenHash(hash + "=")).isEmpty();
+        assertThat(store.rotate("s1", hash.substring(0, 42) + "B", "h2", T0, T0.plusSeconds(3600)))
+                .isEqualTo(RotationResult.STALE);
+        assertThat(store.rotate("s1", hash, "h2", T0, T0.plusSeconds(3600))).isEqualTo(RotationResult.ROTATED);
+        assertThat(store.findByRefreshTokenHash(hash).orElseThrow().state().name()).isEqualTo("PREVIOUS");
+        assertThat(store.findByRefreshTokenHash("h2").orElseThrow().session().refreshCount()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a stored session reads back equal, with its instants to the nanosecond, revoked or not")
+    void roundTripsEveryField() {
+        var store = new InMemorySessionStore(clock);
+        Instant at = T0.plusNanos(123_456_789);
+        Session s = new Session("s1", "u1", "alice", Set.of("user", "admin"), at, at.plusNanos(5), at.plusSeconds(60),
+                at.plusSeconds(120), new ClientInfo("2001:db8::1", "agent"), 7, java.util.Optional.empty(),
+                java.util.Optional.empty());
+        store.create(s, "h1");
+        assertThat(store.find("s1")).contains(s);
+        store.revoke("s1", RevocationReason.LOGOUT, at.plusNanos(9));
+        assertThat(store.find("s1")).contains(s.revoked(at.plusNanos(9), RevocationReason.LOGOUT));
+    }
+
+    @Test
+    @DisplayName("an IPv4 address is packed only in its canonical spelling and always reads back as written")
+    void ipv4Packing() {
+        for (String ip : new String[] {"0.0.0.0", "198.51.100.7", "255.255.255.255", "10.0.0.1", "1.2.3.4"}) {
+            long packed = InMemorySessionStore.Ipv4.pack(ip);
+            assertThat(packed).as(ip).isNotNegative();
+            assertThat(InMemorySessionStore.Ipv4.unpack((int) packed)).isEqualTo(ip);
+        }
+        for (String ip : new String[] {"", "01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4.", ".1.2.3.4",
+                "1..2.3", "1.2.3.-4", "2001:db8::1", "1.2.3.4 ", "\u0661.2.3.4", "1.2.3.0004"}) {
+            assertThat(InMemorySessionStore.Ipv4.pack(ip)).as(ip).isEqualTo(-1);
+        }
+        var store = new InMemorySessionStore(clock);
+        store.create(Session.start("s1", "u1", "u1", Set.of(), T0, T0.plusSeconds(60), T0.plusSeconds(120),
+                new ClientInfo("01.2.3.4", "a")), "h1");
+        assertThat(store.find("s1").orElseThrow().client().ip()).isEqualTo("01.2.3.4");
+    }
 }

@@ -13,9 +13,9 @@ import java.util.Set;
  * segments joined by dots, each base64url without padding (RFC 7515 §2). Decoders are forgiving
  * in ways that give one token many strings: they skip characters outside the alphabet, accept
  * padding or the standard alphabet, ignore the unused low bits of the last character, and replace
- * invalid UTF-8. Here a segment is accepted only if encoding its bytes again gives back the same
- * text, and the header and payload must be valid UTF-8 (decoded with {@link CodingErrorAction#REPORT})
- * holding strict JSON without duplicate members ({@link StrictJson}). So a signature binds one
+ * invalid UTF-8. Here a segment is accepted only if encoding its bytes again would give back the
+ * same text (only alphabet characters, a possible length, zero unused bits), and the header and
+ * payload must be valid UTF-8 (decoded with {@link CodingErrorAction#REPORT}) holding strict JSON without duplicate members ({@link StrictJson}). So a signature binds one
  * string, and a cache keyed by that string cannot be reached by another.
  *
  * <p>An encrypted token (a JWE compact serialisation, RFC 7516 §7.1: five segments) is held to the
@@ -27,7 +27,6 @@ import java.util.Set;
 final class CompactJws {
 
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     /** Why a token has no acceptable spelling; the message names the rule, never the token. */
     static final class Refused extends RuntimeException {
@@ -150,20 +149,51 @@ final class CompactJws {
                 throw new Refused("not base64url");
             }
         }
-        byte[] bytes;
+        // Catches what the alphabet check cannot: a length no encoding has, or set bits in the last
+        // character's unused low bits (RFC 4648 §3.5 asks encoders to leave them zero). Equivalent to
+        // encoding the decoded bytes again and comparing, without building that second string.
+        int unusedBits = switch (segment.length() % 4) {
+            case 2 -> 4;
+            case 3 -> 2;
+            case 0 -> 0;
+            default -> throw new Refused("not base64url");
+        };
+        if ((sextet(segment.charAt(segment.length() - 1)) & ((1 << unusedBits) - 1)) != 0) {
+            throw new Refused("non-canonical base64url");
+        }
         try {
-            bytes = DECODER.decode(segment);
+            return DECODER.decode(segment);
         } catch (IllegalArgumentException e) {
             throw new Refused("not base64url");
         }
-        // Catches what the alphabet check cannot: set bits in the last character's unused low bits.
-        if (!ENCODER.encodeToString(bytes).equals(segment)) {
-            throw new Refused("non-canonical base64url");
+    }
+
+    /** The 6-bit value of a base64url character already checked to be in the alphabet (RFC 4648 §5). */
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
         }
-        return bytes;
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     private static String utf8(byte[] bytes) {
+        // Almost every header and claims set is ASCII, which is valid UTF-8 as it stands.
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

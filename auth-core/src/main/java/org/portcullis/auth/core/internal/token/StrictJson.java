@@ -207,6 +207,18 @@ final class StrictJson {
     // RFC 8259 §7; the decoded value is built so that escaped and plain spellings of one name compare equal.
     private String string() {
         expect('"');
+        // Most strings have no escape: take them as they stand, without a builder.
+        for (int j = i; j < s.length(); j++) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                String plain = s.substring(i, j);
+                i = j + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder out = new StringBuilder();
         while (true) {
             char c = next();

@@ -54,8 +54,8 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  * <p><b>Memory</b>: one {@link Entry} per token (the four key words, the principal and two
  * references), the principal, its strings and two {@link Instant}s ({@code nbf} shares {@code iat}'s
  * instance when equal, as in every token we issue); role sets are shared between entries with the
- * same roles ({@link #MAX_ROLE_SETS} distinct sets at most), and the key id is the key ring's own
- * string. The table is one reference per power-of-two slot at or above {@code maxSize}.
+ * same roles ({@link #MAX_ROLE_SETS} distinct sets at most), and entries put one after the other
+ * with the same key id share its string. The table is one reference per power-of-two slot at or above {@code maxSize}.
  */
 final class TokenCache {
 
@@ -144,6 +144,8 @@ final class TokenCache {
     private long count;
     /** The clock hand of eviction; written under {@link #writeLock}. */
     private int hand;
+    /** See {@link #shared}; written under {@link #writeLock}. */
+    private String lastKid = "";
     private final ConcurrentHashMap<Set<String>, Set<String>> roleSets = new ConcurrentHashMap<>();
 
     TokenCache(long maxSize, Duration skew, Clock clock) {
@@ -196,7 +198,7 @@ final class TokenCache {
             if (count >= maxSize) {
                 evictOne(nowNanos);
             }
-            table.set(i, new Entry(a, b, c, e, p, nbf, v.kid(), deadline, table.get(i)));
+            table.set(i, new Entry(a, b, c, e, p, nbf, shared(v.kid()), deadline, table.get(i)));
             count++;
         }
     }
@@ -299,6 +301,15 @@ final class TokenCache {
             return null;
         }
         return head.withNext(dropLast(head.next));
+    }
+
+    /** The key id as the last entry put held it, when equal: tokens of one key share one string. Under {@link #writeLock}. */
+    private String shared(String kid) {
+        if (kid.equals(lastKid)) {
+            return lastKid;
+        }
+        lastKid = kid;
+        return kid;
     }
 
     /** The principal with its role set shared between entries where the roles are equal. */
