@@ -296,6 +296,18 @@ class EncryptedTokensTest {
         }
 
         @Test
+        @DisplayName("a plaintext that is not valid UTF-8 (RFC 8725 §3.7)")
+        void plaintextNotUtf8() throws Exception {
+            try (Fixture f = EncryptedTokensTest.direct()) {
+                f.addUser("alice", "pw");
+                f.login("alice", "pw");
+                JWEObject o = new JWEObject(dirHeader(f).build(), new Payload(new byte[] {(byte) 0xC3, 0x28, 0x2E}));
+                o.encrypt(new DirectEncrypter(dirKey(f)));
+                assertThat(refusal(f.auth, o.serialize()).reason()).isEqualTo("jwe_not_nested_jwt");
+            }
+        }
+
+        @Test
         @DisplayName("a kid that names none of our encryption keys")
         void unknownKid() throws Exception {
             try (Fixture f = EncryptedTokensTest.direct()) {

@@ -182,7 +182,12 @@ final class CompactJws {
         return c == '-' ? 62 : 63;
     }
 
-    private static String utf8(byte[] bytes) {
+    /**
+     * {@code bytes} as UTF-8, refusing invalid sequences rather than replacing them (RFC 8725 §3.7).
+     *
+     * @throws Refused when they are not valid UTF-8
+     */
+    static String utf8(byte[] bytes) {
         // Almost every header and claims set is ASCII, which is valid UTF-8 as it stands.
         boolean ascii = true;
         for (byte b : bytes) {

@@ -1,9 +1,5 @@
 package org.portcullis.auth.core.internal.token;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -192,12 +188,8 @@ public final class NestedJwe {
             throw invalid("bad_encryption");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(object.getPayload().toBytes()))
-                    .toString();
-        } catch (CharacterCodingException e) {
+            return CompactJws.utf8(object.getPayload().toBytes());
+        } catch (CompactJws.Refused e) {
             throw invalid("not_nested_jwt");
         }
     }
