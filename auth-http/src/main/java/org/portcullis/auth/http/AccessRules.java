@@ -32,7 +32,10 @@ import java.util.Set;
  * matter. Matching is case-sensitive, on the path below the context path, after dot segments,
  * percent-escapes, {@code ;} parameters and repeated slashes are normalised away; an anonymous rule
  * applies only when the raw path was already in normal form, so an odd spelling of a public path
- * needs a token rather than the other way round.
+ * needs a token rather than the other way round. A path and its twin with or without a final slash
+ * ({@code /admin}, {@code /admin/}) may reach the same handler in many routers, so a restricting rule
+ * (authenticated, or a role) on either spelling applies to both; a path matched by role rules through
+ * both spellings needs a role of each.
  *
  * <p><b>The 7G endpoints are not governed by these rules.</b> Their access is fixed by the contract
  * ({@link AuthHttpHandler#ANONYMOUS_PATHS} anonymous, {@code /user/refreshToken} by bearer token, the
@@ -65,19 +68,54 @@ public final class AccessRules {
         return new Builder();
     }
 
-    /** What a path outside the 7G endpoints needs. */
+    /**
+     * What a path outside the 7G endpoints needs: the most specific rule matching it and, when a
+     * restricting rule names only its twin with or without a final slash, that rule as well.
+     * Many routers serve {@code /admin} and {@code /admin/} with one handler (Javalin's
+     * {@code ignoreTrailingSlashes} is on by default; JAX-RS templates match either), so a role rule
+     * on one spelling must not be stepped around by the other (OWASP ASVS v4 4.1.3 / v5 8.2.1:
+     * access control on every path to a resource). An anonymous rule is never carried over.
+     */
     Rule ruleFor(String rawPath) {
         RequestPath path = RequestPath.of(rawPath);
+        List<String> segments = path.segments();
+        Rule best = best(segments, null, false);
+        Rule own = best == null || (best.kind == Kind.ANONYMOUS && !path.plain()) ? Rule.DEFAULT : best;
+        if (segments.isEmpty()) {
+            return own;
+        }
+        List<String> twin = segments.get(segments.size() - 1).isEmpty()
+                ? segments.subList(0, segments.size() - 1)
+                : concat(segments, "");
+        Rule other = best(twin, segments, true);
+        if (other == null || own.kind == Kind.ANY_ROLE && other.kind != Kind.ANY_ROLE
+                || own.kind == Kind.AUTHENTICATED && other.kind == Kind.AUTHENTICATED) {
+            return own;
+        }
+        return own.kind == Kind.ANY_ROLE ? own.and(other) : other;
+    }
+
+    /**
+     * The most specific rule matching {@code segments}; with {@code unless}, only the restricting
+     * rules that do not also match {@code unless}.
+     */
+    private Rule best(List<String> segments, List<String> unless, boolean restrictingOnly) {
         Rule best = null;
         for (Rule r : rules) {
-            if (r.pattern.matches(path.segments()) && (best == null || r.pattern.compareSpecificity(best.pattern) > 0)) {
+            if (restrictingOnly && (r.kind == Kind.ANONYMOUS || r.pattern.matches(unless))) {
+                continue;
+            }
+            if (r.pattern.matches(segments) && (best == null || r.pattern.compareSpecificity(best.pattern) > 0)) {
                 best = r;
             }
         }
-        if (best == null || (best.kind == Kind.ANONYMOUS && !path.plain())) {
-            return Rule.DEFAULT;
-        }
         return best;
+    }
+
+    private static List<String> concat(List<String> list, String last) {
+        List<String> out = new ArrayList<>(list);
+        out.add(last);
+        return out;
     }
 
     @Override
@@ -94,16 +132,34 @@ public final class AccessRules {
         final PathPattern pattern;
         final Kind kind;
         final Set<String> roles;
+        /** A second role rule the caller must meet too, or {@code null}. */
+        final Rule also;
 
         Rule(PathPattern pattern, Kind kind, Set<String> roles) {
+            this(pattern, kind, roles, null);
+        }
+
+        private Rule(PathPattern pattern, Kind kind, Set<String> roles, Rule also) {
             this.pattern = pattern;
             this.kind = kind;
             this.roles = roles;
+            this.also = also;
+        }
+
+        /** This role rule and another one, both to be met. */
+        Rule and(Rule other) {
+            return new Rule(pattern, kind, roles, other);
+        }
+
+        /** Whether a principal meets the roles this rule asks for (every principal meets a rule without roles). */
+        boolean admits(AuthPrincipal principal) {
+            return (kind != Kind.ANY_ROLE || hasAnyRole(principal, roles)) && (also == null || also.admits(principal));
         }
 
         @Override
         public String toString() {
-            return kind == Kind.ANY_ROLE ? pattern + " any of " + roles : pattern + " " + kind.name().toLowerCase(Locale.ROOT);
+            String self = kind == Kind.ANY_ROLE ? pattern + " any of " + roles : pattern + " " + kind.name().toLowerCase(Locale.ROOT);
+            return also == null ? self : self + " and " + also;
         }
     }
 

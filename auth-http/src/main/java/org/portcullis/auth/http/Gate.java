@@ -63,7 +63,7 @@ final class Gate {
             // A store failure answers 503; anything else is a bug: refuse (fail closed) without saying why.
             return refuse(request, Failures.of(e, "validating a token for", request), corsHeaders);
         }
-        if (rule.kind == AccessRules.Kind.ANY_ROLE && !AccessRules.hasAnyRole(principal, rule.roles)) {
+        if (!rule.admits(principal)) {
             return refuse(request, Problems.of(ErrorCode.FORBIDDEN), corsHeaders);
         }
         return new Admission.Granted(principal, corsHeaders);

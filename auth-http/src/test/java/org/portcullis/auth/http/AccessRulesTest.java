@@ -14,7 +14,8 @@ class AccessRulesTest {
 
     private static String kindOf(AccessRules rules, String path) {
         AccessRules.Rule r = rules.ruleFor(path);
-        return r.kind == AccessRules.Kind.ANY_ROLE ? "roles" + r.roles : r.kind.name();
+        String self = r.kind == AccessRules.Kind.ANY_ROLE ? "roles" + r.roles : r.kind.name();
+        return r.also == null ? self : self + " and roles" + r.also.roles;
     }
 
     @Nested
@@ -102,6 +103,32 @@ class AccessRulesTest {
         @DisplayName("an odd spelling of a role-restricted path still needs the role")
         void normalisedForRoles(String path) {
             assertThat(kindOf(rules, path)).isEqualTo("roles[admin, ops]");
+        }
+
+        @Test
+        @DisplayName("a restricting rule on a path also covers its twin with or without a final slash, "
+                + "which many routers (Javalin by default, JAX-RS) serve with the same handler")
+        void trailingSlashTwin() {
+            AccessRules twins = AccessRules.builder()
+                    .anonymous("/shop/**", "/open")
+                    .authenticated("/shop/cart")
+                    .requireAnyRole("/console", "admin")
+                    .requireAnyRole("/orders/*", "clerk")
+                    .requireAnyRole("/panel/", "ops")
+                    .requireAnyRole("/admin/**", "admin", "ops")
+                    .requireAnyRole("/admin/reports", "auditor")
+                    .build();
+            assertThat(kindOf(twins, "/console/")).isEqualTo("roles[admin]");
+            assertThat(kindOf(twins, "/orders/42/")).isEqualTo("roles[clerk]");
+            assertThat(kindOf(twins, "/panel")).isEqualTo("roles[ops]");
+            assertThat(kindOf(twins, "/shop/cart/")).isEqualTo("AUTHENTICATED");
+            assertThat(kindOf(twins, "/admin/reports/")).isEqualTo("roles[admin, ops] and roles[auditor]");
+            // Unchanged: the exact spellings, anonymous rules that are never carried over, and the most specific rule.
+            assertThat(kindOf(twins, "/console")).isEqualTo("roles[admin]");
+            assertThat(kindOf(twins, "/admin/reports")).isEqualTo("roles[auditor]");
+            assertThat(kindOf(twins, "/shop/list/")).isEqualTo("ANONYMOUS");
+            assertThat(kindOf(twins, "/open")).isEqualTo("ANONYMOUS");
+            assertThat(kindOf(twins, "/open/")).isEqualTo("AUTHENTICATED");
         }
 
         @ParameterizedTest(name = "{0}")

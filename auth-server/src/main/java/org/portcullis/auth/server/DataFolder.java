@@ -154,6 +154,21 @@ final class DataFolder {
         }
     }
 
+    /**
+     * Whether only its owner may enter or read {@code folder}: POSIX permissions without any group
+     * or others bit. False when the file system has no POSIX permissions or they cannot be read (the
+     * caller cannot know, so it assumes the worst).
+     */
+    static boolean ownerOnly(Path folder) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(folder);
+            return p.stream().allMatch(x -> x == PosixFilePermission.OWNER_READ || x == PosixFilePermission.OWNER_WRITE
+                    || x == PosixFilePermission.OWNER_EXECUTE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return false;
+        }
+    }
+
     static void warnIfOthersMayRead(Path path) {
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(path);

@@ -77,6 +77,8 @@ public final class ServerConfig {
     static final Setting DB_URL = Setting.of("db.url", TEXT, null, "JDBC URL (jdbc:h2: or jdbc:postgresql:); default an H2 file ./data/portcullis");
     static final Setting DB_USER = Setting.of("db.user", TEXT, null, "database user; default sa for H2, empty otherwise");
     static final Setting DB_PASSWORD = Setting.secret("db.password", "database password");
+    static final Setting DB_START_TIMEOUT = Setting.of("db.start-timeout", DURATION, "60s",
+            "how long start-up (and an admin command) keeps trying to reach the database before it gives up with exit 1");
     static final Setting KEK = Setting.secret("kek", "key-encryption key for signing keys at rest, base64 of 16/24/32 bytes; "
             + "for an H2 file generated beside it when absent, otherwise required");
     static final Setting DEMO_SEED = Setting.of("demo.seed", BOOLEAN, "true",
@@ -176,7 +178,7 @@ public final class ServerConfig {
     static final Setting TOKEN_ENCRYPTION_KEY = Setting.secret("token-encryption.key",
             "for token-encryption=ecdh-es: the recipient's P-256 key as a JWK with its private part d (Portcullis decrypts too)");
 
-    private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, KEK, DEMO_SEED, DEMO_USER,
+    private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, DB_START_TIMEOUT, KEK, DEMO_SEED, DEMO_USER,
             DEMO_PASSWORD, TRUSTED_PROXIES, THREADS, MAX_BODY_BYTES, MAX_HEADER_BYTES, HEADER_TIMEOUT, BODY_TIMEOUT,
             IDLE_TIMEOUT, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             HTTP2, OPENAPI_ENABLED, MANAGEMENT_PORT, MANAGEMENT_HOST,
@@ -528,7 +530,7 @@ public final class ServerConfig {
         integer(THREADS, 1, 512);
         integer(MAX_BODY_BYTES, 256, 64 * 1024 * 1024);
         integer(MAX_HEADER_BYTES, 1024, 1024 * 1024);
-        for (Setting s : List.of(HEADER_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT)) {
+        for (Setting s : List.of(HEADER_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, DB_START_TIMEOUT)) {
             Duration d = duration(s);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(s.label() + " must be longer than zero: " + text(s).orElse(""));
@@ -613,6 +615,16 @@ public final class ServerConfig {
     /** Request header cap in bytes. */
     public int maxHeaderBytes() {
         return integer(MAX_HEADER_BYTES, 0, Integer.MAX_VALUE);
+    }
+
+    /** How long start-up keeps trying to reach the database. */
+    public Duration dbStartTimeout() {
+        return duration(DB_START_TIMEOUT);
+    }
+
+    /** The label of the start-up timeout setting, for messages. */
+    static String dbStartTimeoutLabel() {
+        return DB_START_TIMEOUT.label();
     }
 
     /** How long a client may take to send its request headers, once begun. */

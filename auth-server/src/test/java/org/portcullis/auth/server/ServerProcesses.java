@@ -81,22 +81,56 @@ final class ServerProcesses implements AutoCloseable {
 
     /** Starts a server with {@code extraEnv} added, on a free loopback port, and waits until it listens. */
     Running start(String name, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return start(name, extraEnv, null, () -> { });
+    }
+
+    /**
+     * Starts a server with {@code extraEnv} added, on a free loopback port; once its output has a
+     * line matching {@code meanwhile} (when not null) runs {@code then}, and waits until it listens.
+     */
+    Running start(String name, Map<String, String> extraEnv, Pattern meanwhile, Runnable then)
+            throws IOException, InterruptedException {
         Path log = dir.resolve(name + "-" + (++logs) + ".log");
         Map<String, String> serverEnv = new HashMap<>(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1",
                 "PORTCULLIS_THREADS", "2"));
         serverEnv.putAll(extraEnv);
         ProcessBuilder pb = java(log, serverEnv, List.of());
-        // Wait for the line that says where the server listens by watching the file change, not by sleeping.
+        Process p = pb.start();
+        processes.add(p);
+        if (meanwhile != null) {
+            awaitLine(p, log, meanwhile);
+            then.run();
+        }
+        Matcher m = LISTENING.matcher(awaitLine(p, log, LISTENING));
+        if (!m.find()) {
+            throw new AssertionError("no address in the line that matched");
+        }
+        return new Running(p, URI.create(m.group(1)), log);
+    }
+
+    /** Exit code and output of a server process that was expected to fail at start. */
+    Ran startFails(String name, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        Path log = dir.resolve(name + "-" + (++logs) + ".log");
+        Map<String, String> serverEnv = new HashMap<>(Map.of("PORTCULLIS_PORT", "0", "PORTCULLIS_HOST", "127.0.0.1"));
+        serverEnv.putAll(extraEnv);
+        Process p = java(log, serverEnv, List.of()).start();
+        processes.add(p);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("the server gives up").isTrue();
+        return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Waits for the process's first line that matches {@code pattern} (and is not the INFO log line
+     * that repeats what the process prints) by watching the file change, not by sleeping.
+     */
+    private String awaitLine(Process p, Path log, Pattern pattern) throws IOException, InterruptedException {
         try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
             dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-            Process p = pb.start();
-            processes.add(p);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline && p.isAlive()) {
                 for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find() && !line.contains(" INFO ")) {
-                        return new Running(p, URI.create(m.group(1)), log);
+                    if (pattern.matcher(line).find() && (pattern != LISTENING || !line.contains(" INFO "))) {
+                        return line;
                     }
                 }
                 WatchKey key = watcher.poll(1, TimeUnit.SECONDS);
@@ -105,7 +139,7 @@ final class ServerProcesses implements AutoCloseable {
                     key.reset();
                 }
             }
-            throw new AssertionError("the server did not say where it listens: " + new Running(p, null, log).output());
+            throw new AssertionError("the server did not print " + pattern + ": " + new Running(p, null, log).output());
         }
     }
 
@@ -119,6 +153,26 @@ final class ServerProcesses implements AutoCloseable {
         }
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command ends").isTrue();
         return new Ran(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** A command started and not yet ended: its standard input stays open until the test writes and closes it. */
+    record Pending(Process process, Path log) {
+        /** Writes {@code stdin} to the command, closes its input and waits for its end. */
+        Ran finish(String stdin) throws IOException, InterruptedException {
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the command ends").isTrue();
+            return new Ran(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Starts one command of the jar's main and leaves its standard input open (a prompt that waits for an operator). */
+    Pending begin(Map<String, String> extraEnv, String... args) throws IOException {
+        Path log = dir.resolve("command-" + (++logs) + ".log");
+        Process p = java(log, extraEnv, List.of(args)).start();
+        processes.add(p);
+        return new Pending(p, log);
     }
 
     /**

@@ -28,7 +28,9 @@ public final class ServletRequests {
     /**
      * The request as the handler sees it. The path is the raw request URI minus the context path,
      * not decoded: an encoded or otherwise unusual spelling of an anonymous path is therefore not
-     * anonymous, which errs on the safe side.
+     * anonymous, which errs on the safe side. When the raw URI spells the context path otherwise
+     * than the container reports it, the path is the container's own path below the context, marked
+     * as unusual in the same way.
      *
      * @param body the body stream to hand on: the request's own for an endpoint, an empty one for admission
      */
@@ -52,10 +54,33 @@ public final class ServletRequests {
     private static String pathWithinApplication(HttpServletRequest request) {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
-        if (context != null && !context.isEmpty() && uri.startsWith(context)) {
-            uri = uri.substring(context.length());
+        if (context == null || context.isEmpty()) {
+            return uri.isEmpty() ? "/" : uri;
         }
-        return uri.isEmpty() ? "/" : uri;
+        if (uri.startsWith(context) && (uri.length() == context.length() || "/;".indexOf(uri.charAt(context.length())) >= 0)) {
+            String rest = uri.substring(context.length());
+            return rest.isEmpty() ? "/" : rest;
+        }
+        // The container chose this context on the decoded, normalised path (Jetty 12 does), but the
+        // client spelled the context path otherwise (/%73hop, /x/../shop): the raw URI minus the
+        // context path would name another path, around the access rules (OWASP ASVS v4 4.1.3). Take
+        // the container's own path below the context, escaped so that it decodes to exactly that,
+        // and led by a "." segment so that no anonymous rule applies to the odd spelling.
+        String inContext = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        StringBuilder sb = new StringBuilder("/.");
+        if (!inContext.startsWith("/")) {
+            sb.append('/');
+        }
+        for (int i = 0; i < inContext.length(); i++) {
+            char c = inContext.charAt(i);
+            switch (c) {
+                case '%' -> sb.append("%25");
+                case ';' -> sb.append("%3B");
+                case '\\' -> sb.append("%5C");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /**
