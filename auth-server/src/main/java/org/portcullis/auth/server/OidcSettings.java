@@ -1,6 +1,7 @@
 package org.portcullis.auth.server;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,10 +17,12 @@ import org.portcullis.auth.core.OpenIdProvider;
 /**
  * The OpenID Connect providers the standalone server trusts, one family of settings per provider
  * id. In the environment: {@code PORTCULLIS_OIDC_<ID>_ISSUER}, {@code _CLIENT_IDS}
- * (comma-separated), {@code _DISCOVERY_URL}, {@code _JIT} and {@code _LINK_BY_VERIFIED_EMAIL},
- * where {@code <ID>} is the provider id in upper case. In the properties file:
- * {@code portcullis.oidc.<id>.issuer}, {@code .client-ids}, {@code .discovery-url}, {@code .jit}
- * and {@code .link-by-verified-email} (or the environment spelling). The environment wins over
+ * (comma-separated), {@code _DISCOVERY_URL}, {@code _JIT}, {@code _LINK_BY_VERIFIED_EMAIL},
+ * {@code _TRUSTED_AUDIENCES}, {@code _REQUIRE_NONCE}, {@code _SUBJECT_LOGIN_LIMIT},
+ * {@code _SUBJECT_LOGIN_WINDOW} and {@code _REPLAY_CACHE_SIZE}, where {@code <ID>} is the provider
+ * id in upper case. In the properties file: {@code portcullis.oidc.<id>.} and the lower-case,
+ * dash-separated name ({@code issuer}, {@code client-ids}, ...; see {@link Key}), or the
+ * environment spelling. The environment wins over
  * the file. Every provider named needs an issuer and client ids. Stateless.
  */
 final class OidcSettings {
@@ -31,7 +34,13 @@ final class OidcSettings {
         DISCOVERY_URL("discovery-url", "where the discovery document is; default <issuer>/.well-known/openid-configuration"),
         JIT("jit", "true to create a local user at the first login of an unknown identity (default false)"),
         LINK_BY_VERIFIED_EMAIL("link-by-verified-email",
-                "true to link an unknown identity to the user whose username is its verified e-mail (default false)");
+                "true to link an unknown identity to the user whose username is its verified e-mail (default false)"),
+        TRUSTED_AUDIENCES("trusted-audiences",
+                "audiences besides the client ids that an ID token may also name, comma-separated; any other is refused (default none)"),
+        REQUIRE_NONCE("require-nonce", "true to refuse a login that sends no nonce (default false)"),
+        SUBJECT_LOGIN_LIMIT("subject-login-limit", "most successful logins of one external identity per window, 1 or more (default 20)"),
+        SUBJECT_LOGIN_WINDOW("subject-login-window", "the window of subject-login-limit, above zero (default 10m)"),
+        REPLAY_CACHE_SIZE("replay-cache-size", "how many exchanged ID tokens are remembered to refuse their reuse, 1000-10000000 (default 100000)");
 
         final String property;
         final String description;
@@ -50,10 +59,10 @@ final class OidcSettings {
         }
     }
 
-    private static final Pattern ENV = Pattern.compile(
-            "PORTCULLIS_OIDC_([A-Za-z0-9_]+?)_(ISSUER|CLIENT_IDS|DISCOVERY_URL|JIT|LINK_BY_VERIFIED_EMAIL)");
-    private static final Pattern PROPERTY = Pattern.compile(
-            "portcullis\\.oidc\\.([A-Za-z0-9_]+)\\.(issuer|client-ids|discovery-url|jit|link-by-verified-email)");
+    private static final Pattern ENV = Pattern.compile("PORTCULLIS_OIDC_([A-Za-z0-9_]+?)_("
+            + String.join("|", Arrays.stream(Key.values()).map(Key::name).toList()) + ")");
+    private static final Pattern PROPERTY = Pattern.compile("portcullis\\.oidc\\.([A-Za-z0-9_]+)\\.("
+            + String.join("|", Arrays.stream(Key.values()).map(k -> Pattern.quote(k.property)).toList()) + ")");
 
     private OidcSettings() {
     }
@@ -109,6 +118,17 @@ final class OidcSettings {
         OpenIdProvider.Builder b = OpenIdProvider.builder(id).issuer(issuer).clientIds(clientIds)
                 .justInTimeUsers(bool(id, values, Key.JIT))
                 .linkByVerifiedEmail(bool(id, values, Key.LINK_BY_VERIFIED_EMAIL));
+        String audiences = values.get(Key.TRUSTED_AUDIENCES);
+        if (audiences != null && !audiences.isEmpty()) {
+            b.trustedAudiences(Arrays.stream(audiences.split(",")).map(String::strip).filter(a -> !a.isEmpty())
+                    .toArray(String[]::new));
+        }
+        b.requireNonce(bool(id, values, Key.REQUIRE_NONCE));
+        OpenIdProvider defaults = defaults();
+        int limit = integer(id, values, Key.SUBJECT_LOGIN_LIMIT, defaults.subjectLoginLimit(), 1, Integer.MAX_VALUE);
+        Duration window = duration(id, values, Key.SUBJECT_LOGIN_WINDOW, defaults.subjectLoginWindow());
+        b.subjectLoginLimit(limit, window);
+        b.replayCacheSize(integer(id, values, Key.REPLAY_CACHE_SIZE, defaults.replayCacheSize(), 1_000, 10_000_000));
         String discovery = values.get(Key.DISCOVERY_URL);
         if (discovery != null && !discovery.isEmpty()) {
             try {
@@ -122,6 +142,44 @@ final class OidcSettings {
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage() + " (" + label(id, Key.ISSUER) + " and its siblings)", e);
         }
+    }
+
+    /** The engine's defaults of the settings a provider may leave out. */
+    private static OpenIdProvider defaults() {
+        return OpenIdProvider.builder("defaults").issuer("https://defaults.invalid").clientIds("c").build();
+    }
+
+    private static int integer(String id, Map<Key, String> values, Key key, int fallback, int min, int max) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.replace("_", ""));
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(label(id, key) + " must be a whole number from " + min + " to " + max + ": '" + v + "'");
+    }
+
+    private static Duration duration(String id, Map<Key, String> values, Key key, Duration fallback) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        Duration d;
+        try {
+            d = Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(label(id, key) + " is not a duration (like 10m or PT10M): '" + v + "'");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(label(id, key) + " must be longer than zero: '" + v + "'");
+        }
+        return d;
     }
 
     private static String required(String id, Map<Key, String> values, Key key) {
@@ -150,6 +208,11 @@ final class OidcSettings {
         line(sb, p.id(), Key.DISCOVERY_URL, p.discoveryUrl().toString());
         line(sb, p.id(), Key.JIT, Boolean.toString(p.justInTimeUsers()));
         line(sb, p.id(), Key.LINK_BY_VERIFIED_EMAIL, Boolean.toString(p.linkByVerifiedEmail()));
+        line(sb, p.id(), Key.TRUSTED_AUDIENCES, String.join(",", new java.util.TreeSet<>(p.trustedAudiences())));
+        line(sb, p.id(), Key.REQUIRE_NONCE, Boolean.toString(p.requireNonce()));
+        line(sb, p.id(), Key.SUBJECT_LOGIN_LIMIT, Integer.toString(p.subjectLoginLimit()));
+        line(sb, p.id(), Key.SUBJECT_LOGIN_WINDOW, Durations.format(p.subjectLoginWindow()));
+        line(sb, p.id(), Key.REPLAY_CACHE_SIZE, Integer.toString(p.replayCacheSize()));
         return sb.toString();
     }
 

@@ -48,6 +48,57 @@ class OidcSettingsTest {
     }
 
     @Test
+    @DisplayName("the hardening options: trusted audiences, nonce, per-identity login limit and replay cache; the engine's defaults when unset")
+    void hardening() {
+        ServerConfig c = ServerConfig.load(Map.of(
+                "PORTCULLIS_OIDC_CORP_ISSUER", "https://sso.example.com",
+                "PORTCULLIS_OIDC_CORP_CLIENT_IDS", "portal",
+                "PORTCULLIS_OIDC_CORP_TRUSTED_AUDIENCES", "https://api.example.com, billing",
+                "PORTCULLIS_OIDC_CORP_REQUIRE_NONCE", "true",
+                "PORTCULLIS_OIDC_CORP_SUBJECT_LOGIN_LIMIT", "5",
+                "PORTCULLIS_OIDC_CORP_SUBJECT_LOGIN_WINDOW", "2m",
+                "PORTCULLIS_OIDC_CORP_REPLAY_CACHE_SIZE", "5000",
+                "PORTCULLIS_OIDC_PLAIN_ISSUER", "https://plain.example.com",
+                "PORTCULLIS_OIDC_PLAIN_CLIENT_IDS", "app"), dir);
+        OpenIdProvider corp = c.openIdProviders().get(0);
+        assertThat(corp.trustedAudiences()).containsExactlyInAnyOrder("https://api.example.com", "billing");
+        assertThat(corp.requireNonce()).isTrue();
+        assertThat(corp.subjectLoginLimit()).isEqualTo(5);
+        assertThat(corp.subjectLoginWindow()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(corp.replayCacheSize()).isEqualTo(5000);
+        OpenIdProvider plain = c.openIdProviders().get(1);
+        OpenIdProvider engine = OpenIdProvider.builder("plain").issuer("https://plain.example.com").clientIds("app").build();
+        assertThat(plain.trustedAudiences()).isEqualTo(engine.trustedAudiences()).isEmpty();
+        assertThat(plain.requireNonce()).isEqualTo(engine.requireNonce()).isFalse();
+        assertThat(plain.subjectLoginLimit()).isEqualTo(engine.subjectLoginLimit());
+        assertThat(plain.subjectLoginWindow()).isEqualTo(engine.subjectLoginWindow());
+        assertThat(plain.replayCacheSize()).isEqualTo(engine.replayCacheSize());
+        assertThat(c.describe()).contains("portcullis.oidc.corp.trusted-audiences = billing,https://api.example.com    # "
+                + "PORTCULLIS_OIDC_CORP_TRUSTED_AUDIENCES\n", "portcullis.oidc.corp.subject-login-window = 2m");
+    }
+
+    @Test
+    @DisplayName("a bad hardening value stops the start, naming the setting")
+    void badHardening() {
+        Map<String, String> base = Map.of("PORTCULLIS_OIDC_X_ISSUER", "https://x.example", "PORTCULLIS_OIDC_X_CLIENT_IDS", "c");
+        for (Map.Entry<String, String> bad : java.util.List.of(
+                Map.entry("PORTCULLIS_OIDC_X_REQUIRE_NONCE", "sometimes"),
+                Map.entry("PORTCULLIS_OIDC_X_SUBJECT_LOGIN_LIMIT", "0"),
+                Map.entry("PORTCULLIS_OIDC_X_SUBJECT_LOGIN_WINDOW", "0s"),
+                Map.entry("PORTCULLIS_OIDC_X_REPLAY_CACHE_SIZE", "10"),
+                Map.entry("PORTCULLIS_OIDC_X_REPLAY_CACHE_SIZE", "many"))) {
+            Map<String, String> env = new java.util.HashMap<>(base);
+            env.put(bad.getKey(), bad.getValue());
+            assertThatThrownBy(() -> ServerConfig.load(env, dir)).as(bad.toString())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.getKey());
+        }
+        Map<String, String> window = new java.util.HashMap<>(base);
+        window.put("PORTCULLIS_OIDC_X_SUBJECT_LOGIN_WINDOW", "soon");
+        assertThatThrownBy(() -> ServerConfig.load(window, dir)).hasMessageContaining("PORTCULLIS_OIDC_X_SUBJECT_LOGIN_WINDOW")
+                .hasMessageContaining("not a duration");
+    }
+
+    @Test
     @DisplayName("the properties file is read too, and the environment wins over it")
     void fromFile() throws IOException {
         Files.writeString(dir.resolve("portcullis.properties"), String.join("\n",

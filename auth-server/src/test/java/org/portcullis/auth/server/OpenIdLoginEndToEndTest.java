@@ -134,6 +134,44 @@ class OpenIdLoginEndToEndTest {
     }
 
     @Test
+    @DisplayName("the hardening settings reach the engine: a nonce required, an extra audience trusted, logins per identity capped")
+    void hardeningSettings(@TempDir Path other) {
+        ServerConfig config = PortcullisServerEndToEndTest.testConfig(other, Map.of(
+                "PORTCULLIS_OIDC_CORP_ISSUER", idp.issuer(),
+                "PORTCULLIS_OIDC_CORP_CLIENT_IDS", "web-app",
+                "PORTCULLIS_OIDC_CORP_DISCOVERY_URL", idp.discoveryUrl().toString(),
+                "PORTCULLIS_OIDC_CORP_JIT", "true",
+                "PORTCULLIS_OIDC_CORP_REQUIRE_NONCE", "true",
+                "PORTCULLIS_OIDC_CORP_TRUSTED_AUDIENCES", "https://api.example.com",
+                "PORTCULLIS_OIDC_CORP_SUBJECT_LOGIN_LIMIT", "2"));
+        PortcullisServer strict = PortcullisServerEndToEndTest.startWithTestUsers(config, clock,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            Client c = new Client(strict.uri());
+            HttpResponse<String> noNonce = c.post("/user/login", null, body("corp", idp.idToken("s-9").audience("web-app").sign()));
+            assertThat(noNonce.statusCode()).isEqualTo(401);
+            String untrusted = idp.idToken("s-9").audience("web-app", "https://other.example.com").authorizedParty("web-app").nonce("n-0")
+                    .sign();
+            assertThat(c.post("/user/login", null, withNonce(untrusted, "n-0")).statusCode()).isEqualTo(401);
+            for (int i = 1; i <= 2; i++) {
+                String t = idp.idToken("s-9").audience("web-app", "https://api.example.com").authorizedParty("web-app")
+                        .nonce("n-" + i).sign();
+                assertThat(c.post("/user/login", null, withNonce(t, "n-" + i)).statusCode()).as("login " + i).isEqualTo(200);
+            }
+            String third = idp.idToken("s-9").audience("web-app").nonce("n-3").sign();
+            HttpResponse<String> capped = c.post("/user/login", null, withNonce(third, "n-3"));
+            assertThat(capped.statusCode()).isEqualTo(429);
+            assertThat(code(capped)).isEqualTo("THROTTLED");
+        } finally {
+            strict.close();
+        }
+    }
+
+    private static String withNonce(String idToken, String nonce) {
+        return "{\"provider\":\"corp\",\"idToken\":\"" + idToken + "\",\"nonce\":\"" + nonce + "\"}";
+    }
+
+    @Test
     @DisplayName("password logins keep working beside provider logins")
     void passwordsStillWork() {
         assertThat(client.login(TestUsers.ALICE, TestUsers.ALICE_PASSWORD)).containsKey("accessToken");
