@@ -258,7 +258,7 @@ public class PortcullisProperties {
         private List<String> publicPaths = new ArrayList<>();
         /** Whether /actuator/health (and its groups) and /error stay public. */
         private boolean permitHealthAndError = true;
-        /** Whether static resources at Spring Boot's common locations stay public. */
+        /** Whether reads (GET, HEAD) of static resources at Spring Boot's common locations stay public. */
         private boolean permitStaticResources = true;
 
         public boolean isEnabled() { return enabled; }

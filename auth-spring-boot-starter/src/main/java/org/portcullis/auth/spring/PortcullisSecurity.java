@@ -12,6 +12,7 @@ import org.springframework.security.config.annotation.web.configurers.CsrfConfig
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -61,7 +62,10 @@ public final class PortcullisSecurity {
             open.add(path("/error"));
         }
         if (security.isPermitStaticResources()) {
-            open.add(PathRequest.toStaticResources().atCommonLocations());
+            // Static files are only read: the permit is for GET and HEAD, so an application controller
+            // that writes under /images/**, /js/** or /*/icon-* still needs a token (OWASP ASVS v4 4.1.3).
+            open.add(new AndRequestMatcher(PathRequest.toStaticResources().atCommonLocations(),
+                    request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())));
         }
         this.publicRequests = new OrRequestMatcher(open);
     }
@@ -73,7 +77,7 @@ public final class PortcullisSecurity {
     /**
      * What anyone may reach without a token: the 7G endpoints when served (they check tokens themselves), the
      * configured {@code portcullis.security.public-paths}, {@code /actuator/health} and {@code /error},
-     * and static resources at Spring Boot's common locations (the last two can be turned off).
+     * and reads ({@code GET}, {@code HEAD}) of static resources at Spring Boot's common locations (the last two can be turned off).
      */
     public RequestMatcher publicRequests() {
         return publicRequests;
