@@ -103,6 +103,11 @@ public final class AccessTokens {
         return keys.trusts(kid);
     }
 
+    /** As {@link #trustsKey(String)}, at {@code now} as the caller read it from the clock. */
+    public boolean trustsKey(String kid, Instant now) {
+        return keys.trusts(kid, now);
+    }
+
     /** Signs an access token for a session at {@code now}; it never outlives the session. */
     public Issued issue(Session session, Map<String, Object> extraClaims, Instant now) {
         KeyMaterial.Prepared key = keys.signingKey();

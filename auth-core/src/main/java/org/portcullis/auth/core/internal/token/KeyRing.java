@@ -171,7 +171,11 @@ public final class KeyRing {
      * every cache hit, for a key that was known when the token was first verified.
      */
     public boolean trusts(String kid) {
-        Instant now = clock.instant();
+        return trusts(kid, clock.instant());
+    }
+
+    /** As {@link #trusts(String)}, at {@code now} read by the caller (a cache hit reads the clock once). */
+    public boolean trusts(String kid, Instant now) {
         KeyMaterial.Prepared p = freshSnapshot(now).byKid.get(kid);
         return p != null && p.key().canVerifyAt(now);
     }
