@@ -71,4 +71,21 @@ class EncryptedTokenReviewTest {
             assertThat(refusal(f.auth, token).reason()).isEqualTo("jwe_malformed");
         }
     }
+
+    @Test
+    @DisplayName("revoking the encryption key refuses at once a token this node issued and validated (a token-cache hit)")
+    void revokedEncryptionKeyOnCacheHit() throws Exception {
+        try (Fixture f = EncryptedTokensTest.direct()) {
+            f.addUser("alice", "pw");
+            TokenPair p = f.login("alice", "pw");
+            var stats = Portcullis.validationStats(f.auth).orElseThrow();
+            f.auth.validate(p.accessToken());
+            long hits = stats.repeatCount();
+            f.auth.validate(p.accessToken());
+            assertThat(stats.repeatCount()).isEqualTo(hits + 1);
+            String encKid = JWEObject.parse(p.accessToken()).getHeader().getKeyID();
+            assertThat(f.auth.revokeSigningKey(encKid, "test")).isTrue();
+            assertThat(refusal(f.auth, p.accessToken()).reason()).isEqualTo("jwe_unknown_kid");
+        }
+    }
 }
