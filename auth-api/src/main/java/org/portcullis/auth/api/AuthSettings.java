@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param throttling              failed-login throttling, built with {@link Throttling#builder()}
  * @param cleanup                 purge of expired sessions, old audit events and attempt counters, built with
  *                                {@link Cleanup#builder()}
- * @param keys                    publishing and scheduled rotation of signing keys, built with {@link Keys#builder()}
+ * @param keys                    publishing and scheduled rotation of signing keys, and access-token encryption,
+ *                                built with {@link Keys#builder()}
  */
 public record AuthSettings(String issuer, String audience, Duration accessTokenLifetime, Duration refreshIdleTimeout,
                            Duration absoluteSessionLifetime, Duration clockSkew, Duration refreshGraceWindow,
@@ -371,7 +372,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
     }
 
     /**
-     * Publishing and scheduled rotation of signing keys.
+     * Publishing and scheduled rotation of signing keys, and encryption of access tokens ({@link TokenEncryption}).
      *
      * <p>Publishing (off by default, since each endpoint is one more anonymous path) serves the public
      * keys as a JWK Set at {@code /.well-known/jwks.json} and a discovery document at
@@ -388,6 +389,7 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         private final boolean publishJwks;
         private final Duration jwksMaxAge;
         private final Duration rotationInterval;
+        private final TokenEncryption tokenEncryption;
 
         private Keys(Builder b) {
             requireBetween(b.jwksMaxAge, Duration.ofSeconds(1), Duration.ofDays(1), "keys.jwksMaxAge");
@@ -396,9 +398,13 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
                 throw new IllegalArgumentException("keys.rotationInterval must be zero (off) or at least 1 minute: "
                         + b.rotationInterval);
             }
+            if (b.tokenEncryption == null) {
+                throw new IllegalArgumentException("keys.tokenEncryption must be set");
+            }
             this.publishJwks = b.publishJwks;
             this.jwksMaxAge = b.jwksMaxAge;
             this.rotationInterval = b.rotationInterval;
+            this.tokenEncryption = b.tokenEncryption;
         }
 
         /** The defaults listed on the {@link Builder} methods. */
@@ -413,7 +419,8 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
 
         /** A builder starting from these settings. */
         public Builder toBuilder() {
-            return new Builder().publishJwks(publishJwks).jwksMaxAge(jwksMaxAge).rotationInterval(rotationInterval);
+            return new Builder().publishJwks(publishJwks).jwksMaxAge(jwksMaxAge).rotationInterval(rotationInterval)
+                    .tokenEncryption(tokenEncryption);
         }
 
         /** Whether the JWK Set and the discovery document are served. */
@@ -424,6 +431,9 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
 
         /** Time between scheduled rotations; zero when keys rotate only when asked. */
         public Duration rotationInterval() { return rotationInterval; }
+
+        /** Whether and how access tokens are encrypted; {@link TokenEncryption#off()} by default. */
+        public TokenEncryption tokenEncryption() { return tokenEncryption; }
 
         /**
          * How long a new key is published before it signs: one cache lifetime of the JWK Set plus one
@@ -436,18 +446,18 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         @Override
         public boolean equals(Object o) {
             return o instanceof Keys k && publishJwks == k.publishJwks && jwksMaxAge.equals(k.jwksMaxAge)
-                    && rotationInterval.equals(k.rotationInterval);
+                    && rotationInterval.equals(k.rotationInterval) && tokenEncryption.equals(k.tokenEncryption);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(publishJwks, jwksMaxAge, rotationInterval);
+            return Objects.hash(publishJwks, jwksMaxAge, rotationInterval, tokenEncryption);
         }
 
         @Override
         public String toString() {
             return "Keys[publishJwks=" + publishJwks + ", jwksMaxAge=" + jwksMaxAge + ", rotationInterval="
-                    + rotationInterval + "]";
+                    + rotationInterval + ", tokenEncryption=" + tokenEncryption + "]";
         }
 
         /** Builds {@link Keys}; {@link #build()} validates and names any bad setting. Not thread-safe. */
@@ -455,9 +465,16 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             private boolean publishJwks = false;
             private Duration jwksMaxAge = Duration.ofMinutes(5);
             private Duration rotationInterval = Duration.ofDays(30);
+            private TokenEncryption tokenEncryption = TokenEncryption.off();
 
             private Builder() {
             }
+
+            /**
+             * Encryption of access tokens (nested JWT: signed, then encrypted); default
+             * {@link TokenEncryption#off()}. See docs/encryption.md.
+             */
+            public Builder tokenEncryption(TokenEncryption v) { tokenEncryption = v; return this; }
 
             /** Serve the JWK Set and the discovery document; default {@code false}. */
             public Builder publishJwks(boolean v) { publishJwks = v; return this; }
@@ -476,6 +493,99 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
             public Keys build() {
                 return new Keys(this);
             }
+        }
+    }
+
+    /**
+     * Whether and how access tokens are encrypted. With encryption on, an access token is a nested JWT
+     * (RFC 7519 §5.2, §A.2): signed exactly as without encryption, then encrypted as a JWE compact
+     * serialisation (RFC 7516 §7.1) with {@code cty: "JWT"} and {@code enc: A256GCM}; a node then accepts
+     * only such tokens, and only with the pinned {@code alg}/{@code enc} of one of its encryption keys
+     * (RFC 8725 §2.7–2.8, §3.11).
+     *
+     * <ul>
+     *   <li>{@link #off()}: signed tokens only (the default).</li>
+     *   <li>{@link #direct()}: {@code alg: dir}: only Portcullis nodes read the tokens. The 256-bit
+     *       content keys are generated in the {@link SigningKeyStore} (private halves sealed at rest like
+     *       signing keys) and rotate on the signing keys' schedule; never published.</li>
+     *   <li>{@link #ecdhEs(String)}: {@code alg: ECDH-ES+A256KW} to a recipient's P-256 key, for another
+     *       service that holds the private key. Portcullis nodes decrypt the tokens they validate and
+     *       refresh, so they hold that private key too: the JWK given must include {@code d}. The key
+     *       is copied into the key store on first use; a new key configured later replaces it for new
+     *       tokens, and the old one keeps decrypting until its tokens have expired.</li>
+     * </ul>
+     *
+     * <p>Immutable and thread-safe; {@link #toString()} never prints the key.
+     */
+    public static final class TokenEncryption {
+
+        /** How tokens are encrypted. */
+        public enum Mode {
+            /** Not encrypted. */
+            OFF,
+            /** {@code alg: dir}, {@code enc: A256GCM}, keys generated in the key store. */
+            DIRECT,
+            /** {@code alg: ECDH-ES+A256KW}, {@code enc: A256GCM}, to a configured P-256 recipient key. */
+            ECDH_ES
+        }
+
+        private static final TokenEncryption OFF = new TokenEncryption(Mode.OFF, "");
+        private static final TokenEncryption DIRECT = new TokenEncryption(Mode.DIRECT, "");
+
+        private final Mode mode;
+        private final String recipientJwk;
+
+        private TokenEncryption(Mode mode, String recipientJwk) {
+            this.mode = mode;
+            this.recipientJwk = recipientJwk;
+        }
+
+        /** Access tokens are signed only. */
+        public static TokenEncryption off() {
+            return OFF;
+        }
+
+        /** {@code dir} + {@code A256GCM} with content keys generated in the key store. */
+        public static TokenEncryption direct() {
+            return DIRECT;
+        }
+
+        /**
+         * {@code ECDH-ES+A256KW} + {@code A256GCM} to the recipient key {@code recipientJwk}: a JSON Web Key
+         * (RFC 7517) of type EC on P-256 with its private part {@code d} (the engine checks it when it is
+         * built and names the setting if it is not).
+         *
+         * @throws IllegalArgumentException when {@code recipientJwk} is blank
+         */
+        public static TokenEncryption ecdhEs(String recipientJwk) {
+            if (recipientJwk == null || recipientJwk.isBlank()) {
+                throw new IllegalArgumentException("keys.tokenEncryption: ECDH-ES needs the recipient's key as a JWK");
+            }
+            return new TokenEncryption(Mode.ECDH_ES, recipientJwk.strip());
+        }
+
+        /** The mode. */
+        public Mode mode() { return mode; }
+
+        /** Whether access tokens are encrypted. */
+        public boolean enabled() { return mode != Mode.OFF; }
+
+        /** The recipient key as a JWK (with its private part) for {@link Mode#ECDH_ES}; empty otherwise. */
+        public String recipientJwk() { return recipientJwk; }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenEncryption t && mode == t.mode && recipientJwk.equals(t.recipientJwk);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(mode, recipientJwk);
+        }
+
+        @Override
+        public String toString() {
+            return "TokenEncryption[" + mode + (recipientJwk.isEmpty() ? "" : ", recipientJwk=***") + "]";
         }
     }
 
@@ -505,6 +615,10 @@ public record AuthSettings(String issuer, String audience, Duration accessTokenL
         }
         requireBetween(sessionStatusTtl, Duration.ZERO, Duration.ofMinutes(5), "sessionStatusTtl");
         Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+        if (!signingAlgorithm.signs()) {
+            throw new IllegalArgumentException("signingAlgorithm must be a signing algorithm (RS256, ES256, EdDSA, HS256): "
+                    + signingAlgorithm);
+        }
         requirePositive(keyReloadInterval, "keyReloadInterval");
         Objects.requireNonNull(throttling, "throttling");
         Objects.requireNonNull(cleanup, "cleanup");

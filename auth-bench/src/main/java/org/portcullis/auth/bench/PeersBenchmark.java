@@ -179,6 +179,7 @@ public class PeersBenchmark extends MicrosecondBenchmark {
             case ES256 -> "EC";
             case EdDSA -> "Ed25519";
             case HS256 -> throw new IllegalArgumentException("HS256 has no public key");
+            case DIR_A256GCM, ECDH_ES_A256KW -> throw new IllegalArgumentException("not a signing algorithm");
         };
         return KeyFactory.getInstance(jca).generatePublic(new X509EncodedKeySpec(key.publicKey()));
     }
@@ -193,6 +194,7 @@ public class PeersBenchmark extends MicrosecondBenchmark {
             case ES256 -> Algorithm.ECDSA256((ECPublicKey) publicKey(key), null);
             case HS256 -> Algorithm.HMAC256(key.privateKey());
             case EdDSA -> throw new UnsupportedOperationException("java-jwt has no EdDSA");
+            case DIR_A256GCM, ECDH_ES_A256KW -> throw new IllegalArgumentException("not a signing algorithm");
         };
     }
 
@@ -202,6 +204,7 @@ public class PeersBenchmark extends MicrosecondBenchmark {
             case ES256 -> new ECKey.Builder(Curve.P_256, (ECPublicKey) publicKey(key)).keyID(key.kid()).build();
             case HS256 -> new OctetSequenceKey.Builder(key.privateKey()).keyID(key.kid()).build();
             case EdDSA -> throw new UnsupportedOperationException("nimbus verifies EdDSA only with Google Tink");
+            case DIR_A256GCM, ECDH_ES_A256KW -> throw new IllegalArgumentException("not a signing algorithm");
         };
     }
 
@@ -221,6 +224,7 @@ public class PeersBenchmark extends MicrosecondBenchmark {
                         .build();
             }
             case EdDSA -> throw new UnsupportedOperationException("Spring Security has no EdDSA");
+            case DIR_A256GCM, ECDH_ES_A256KW -> throw new IllegalArgumentException("not a signing algorithm");
         };
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
                 new JwtIssuerValidator(ISSUER), new JwtAudienceValidator(AUDIENCE), new JwtTypeValidator("at+jwt")));

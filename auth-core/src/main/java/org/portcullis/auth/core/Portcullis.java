@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
@@ -14,6 +15,7 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.CredentialVerifier;
 import org.portcullis.auth.api.ExternalIdentityStore;
 import org.portcullis.auth.api.InvalidationFeed;
+import org.portcullis.auth.api.SigningKey;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.internal.Audit;
 import org.portcullis.auth.core.internal.DefaultAuthService;
@@ -30,6 +32,8 @@ import org.portcullis.auth.core.internal.session.SessionReads;
 import org.portcullis.auth.core.internal.session.SessionWrites;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 import org.portcullis.auth.core.internal.token.KeyRing;
+import org.portcullis.auth.core.internal.token.NestedJwe;
+import org.portcullis.auth.core.internal.token.SigningKeyView;
 import org.portcullis.auth.core.internal.validate.CacheInvalidation;
 import org.portcullis.auth.core.internal.validate.SessionStatus;
 import org.portcullis.auth.core.internal.validate.Validator;
@@ -181,13 +185,24 @@ public final class Portcullis {
             KeyRing.Schedule rotation = new KeyRing.Schedule(settings.keys().rotationInterval(),
                     settings.keys().publishLead(settings.keyReloadInterval()), DefaultAuthService.verifyAfterRetire(settings),
                     settings.accessTokenLifetime().plus(settings.clockSkew()));
-            KeyRing keys = new KeyRing(stores.signingKeys(), clock, settings.keyReloadInterval(),
-                    settings.signingAlgorithm(),
-                    key -> stores.audit().record(AuditEvent.builder(AuditEventType.KEY_ROTATED, clock.instant())
-                            .reason("kid=" + key.kid() + ";alg=" + key.algorithm().jwsName()
-                                    + ";activates=" + key.activatesAt()).build()),
-                    rotation);
-            AccessTokens tokens = new AccessTokens(keys, settings, clock);
+            Consumer<SigningKey> keyRotated = key -> stores.audit().record(AuditEvent.builder(AuditEventType.KEY_ROTATED,
+                            clock.instant()).reason("kid=" + key.kid() + ";alg=" + key.algorithm().jwsName()
+                            + ";activates=" + key.activatesAt()).build());
+            // Signing and encryption keys share the store; each ring sees only its own kind.
+            KeyRing keys = new KeyRing(SigningKeyView.signing(stores.signingKeys()), clock, settings.keyReloadInterval(),
+                    settings.signingAlgorithm(), keyRotated, rotation);
+            AuthSettings.TokenEncryption te = settings.keys().tokenEncryption();
+            Optional<NestedJwe> encryption = switch (te.mode()) {
+                case OFF -> Optional.empty();
+                // Encryption keys rotate with the signing keys (same interval and lead), and are never published.
+                case DIRECT -> Optional.of(NestedJwe.direct(stores.signingKeys(), clock, settings.keyReloadInterval(),
+                        rotation, keyRotated));
+                case ECDH_ES -> Optional.of(NestedJwe.ecdhEs(stores.signingKeys(), clock, settings.keyReloadInterval(),
+                        te.recipientJwk(), DefaultAuthService.verifyAfterRetire(settings), keyRotated));
+            };
+            // A key change another node announces, or a revocation here, reaches the encryption keys too.
+            encryption.ifPresent(e -> keys.alsoForgets(e.keys()));
+            AccessTokens tokens = new AccessTokens(keys, encryption, settings, clock);
             SessionStatus status = new SessionStatus(stores.sessions(), settings.sessionStatusTtl(),
                     Math.max(10_000, settings.tokenCacheSize()), clock);
             boolean schedule = startCleanupJob != null ? startCleanupJob : !settings.cleanup().interval().isZero();

@@ -19,7 +19,7 @@ import org.portcullis.auth.api.TokenPair;
 class AlgorithmsTest {
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(SigningAlgorithm.class)
+    @EnumSource(value = SigningAlgorithm.class, names = {"RS256", "ES256", "EdDSA", "HS256"})
     @DisplayName("each algorithm signs tokens with kid and typ at+jwt that validate and refresh")
     void each(SigningAlgorithm alg) throws Exception {
         try (Fixture f = new Fixture(b -> b.signingAlgorithm(alg))) {

@@ -72,13 +72,19 @@ final class IssuerServer implements AutoCloseable {
     }
 
     IssuerServer(SigningAlgorithm algorithm, UnaryOperator<AuthHttpHandler.Builder> handlerOptions) throws Exception {
+        this(algorithm, AuthSettings.TokenEncryption.off(), handlerOptions);
+    }
+
+    /** An issuer whose access tokens are encrypted as {@code encryption} says (docs/encryption.md). */
+    IssuerServer(SigningAlgorithm algorithm, AuthSettings.TokenEncryption encryption,
+                 UnaryOperator<AuthHttpHandler.Builder> handlerOptions) throws Exception {
         // The verifiers under test compare exp and iat with the system clock, so this one starts there.
         clock = MutableClock.startingAt(Instant.ofEpochSecond(System.currentTimeMillis() / 1000));
         stores = InMemoryStores.create(clock);
         stores.users().create(new UserRecord("u-alice", USER, HASHER.hash(PASSWORD), Set.of("user"), true));
         service = Portcullis.builder().stores(stores).clock(clock).passwordHasher(HASHER).startCleanupJob(false)
                 .settings(AuthSettings.builder().issuer(ISSUER).audience(AUDIENCE).signingAlgorithm(algorithm)
-                        .keys(AuthSettings.Keys.builder().publishJwks(true).build()).build())
+                        .keys(AuthSettings.Keys.builder().publishJwks(true).tokenEncryption(encryption).build()).build())
                 .build();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -119,7 +125,7 @@ final class IssuerServer implements AutoCloseable {
     /** The key that signs now (the store holds the private half in this in-memory setup). */
     SigningKey signingKey() {
         Instant now = clock.instant();
-        return stores.signingKeys().findAll().stream().filter(k -> k.canSignAt(now))
+        return stores.signingKeys().findAll().stream().filter(k -> k.algorithm().signs() && k.canSignAt(now))
                 .reduce((a, b) -> b).orElseThrow();
     }
 

@@ -128,8 +128,10 @@ public final class ServerConfig {
             "verified tokens remembered per node");
     static final Setting SESSION_STATUS_TTL = engine("session-status-ttl", DURATION, ENGINE_DEFAULTS.sessionStatusTtl(),
             "how long a node trusts a session status it read; bounds how late another node's revocation shows (0-5m)");
+    private static final SigningAlgorithm[] SIGNING_ONLY = Arrays.stream(SigningAlgorithm.values())
+            .filter(SigningAlgorithm::signs).toArray(SigningAlgorithm[]::new);
     static final Setting SIGNING_ALGORITHM = Setting.of("signing-algorithm", CHOICE, null,
-            "algorithm of new signing keys: " + choices(SigningAlgorithm.values()) + "; default EdDSA, or RS256 with jwks.enabled");
+            "algorithm of new signing keys: " + choices(SIGNING_ONLY) + "; default EdDSA, or RS256 with jwks.enabled");
     static final Setting KEY_RELOAD_INTERVAL = engine("key-reload-interval", DURATION, ENGINE_DEFAULTS.keyReloadInterval(),
             "how often a node re-reads the key store");
     static final Setting THROTTLING_WINDOW = engine("throttling.window", DURATION, ENGINE_DEFAULTS.throttling().window(),
@@ -170,6 +172,11 @@ public final class ServerConfig {
             "Cache-Control max-age of the published keys (1s-1d); a new key is published this plus key-reload-interval before it signs");
     static final Setting KEY_ROTATION_INTERVAL = engine("key-rotation-interval", DURATION, ENGINE_DEFAULTS.keys().rotationInterval(),
             "time between scheduled signing-key rotations; 0 rotates only on keys rotate");
+    static final Setting TOKEN_ENCRYPTION = engine("token-encryption", CHOICE, "off",
+            "encrypt access tokens (nested JWT, docs/encryption.md): off, dir (only Portcullis reads them; keys in the "
+                    + "key store, rotated with the signing keys) or ecdh-es (to the P-256 key of token-encryption.key)");
+    static final Setting TOKEN_ENCRYPTION_KEY = Setting.secret("token-encryption.key",
+            "for token-encryption=ecdh-es: the recipient's P-256 key as a JWK with its private part d (Portcullis decrypts too)");
 
     private static final List<Setting> CATALOGUE = List.of(HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, DB_START_TIMEOUT, KEK, DEMO_SEED, DEMO_USER,
             DEMO_PASSWORD, TRUSTED_PROXIES, THREADS, MAX_BODY_BYTES, MAX_HEADER_BYTES, HEADER_TIMEOUT, BODY_TIMEOUT,
@@ -182,7 +189,7 @@ public final class ServerConfig {
             THROTTLING_STUFFING_DISTINCT_USERNAMES, THROTTLING_ACCOUNT_MAX_FAILURES, THROTTLING_ACCOUNT_WINDOW,
             THROTTLING_DEVICE_TOKEN_LIFETIME, THROTTLING_STUFFING_GLOBAL_FAILURES,
             CLEANUP_INTERVAL, CLEANUP_BATCH_SIZE, CLEANUP_REVOKED_RETENTION, CLEANUP_AUDIT_RETENTION,
-            JWKS_ENABLED, JWKS_MAX_AGE, KEY_ROTATION_INTERVAL);
+            JWKS_ENABLED, JWKS_MAX_AGE, KEY_ROTATION_INTERVAL, TOKEN_ENCRYPTION, TOKEN_ENCRYPTION_KEY);
 
     /** What {@link #describe()} says the default database URL comes from; also how {@link #isDefaultDatabase()} knows it. */
     private static final String DEFAULT_DATABASE = "the working directory";
@@ -409,6 +416,18 @@ public final class ServerConfig {
         throw new IllegalArgumentException(s.label() + " must be one of " + choices(options) + ": '" + v + "'");
     }
 
+    private enum Encryption { OFF, DIR, ECDH_ES }
+
+    private AuthSettings.TokenEncryption tokenEncryption() {
+        return switch (choice(TOKEN_ENCRYPTION, Encryption.values())) {
+            case OFF -> AuthSettings.TokenEncryption.off();
+            case DIR -> AuthSettings.TokenEncryption.direct();
+            case ECDH_ES -> AuthSettings.TokenEncryption.ecdhEs(text(TOKEN_ENCRYPTION_KEY).filter(k -> !k.isBlank())
+                    .orElseThrow(() -> new IllegalArgumentException(TOKEN_ENCRYPTION_KEY.label()
+                            + " must be set for token-encryption=ecdh-es")));
+        };
+    }
+
     private AuthSettings buildEngine() {
         try {
             AuthSettings.Throttling throttling = AuthSettings.Throttling.builder()
@@ -447,12 +466,13 @@ public final class ServerConfig {
                     .throttling(throttling)
                     .cleanup(cleanup)
                     .signingAlgorithm(text(SIGNING_ALGORITHM).isPresent()
-                            ? choice(SIGNING_ALGORITHM, SigningAlgorithm.values())
+                            ? choice(SIGNING_ALGORITHM, SIGNING_ONLY)
                             : bool(JWKS_ENABLED) ? SigningAlgorithm.RS256 : SigningAlgorithm.EdDSA)
                     .keys(AuthSettings.Keys.builder()
                             .publishJwks(bool(JWKS_ENABLED))
                             .jwksMaxAge(duration(JWKS_MAX_AGE))
                             .rotationInterval(duration(KEY_ROTATION_INTERVAL))
+                            .tokenEncryption(tokenEncryption())
                             .build())
                     .build();
         } catch (IllegalArgumentException e) {

@@ -57,6 +57,18 @@ class ServerConfigTest {
         }
 
         @Test
+        @DisplayName("PORTCULLIS_TOKEN_ENCRYPTION turns access-token encryption on; ecdh-es without its key is refused by name")
+        void tokenEncryption() {
+            assertThat(ServerConfig.defaults(dir).engine().keys().tokenEncryption().enabled()).isFalse();
+            assertThat(ServerConfig.load(Map.of("PORTCULLIS_TOKEN_ENCRYPTION", "dir"), dir).engine().keys().tokenEncryption())
+                    .isEqualTo(org.portcullis.auth.api.AuthSettings.TokenEncryption.direct());
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_TOKEN_ENCRYPTION", "ecdh-es"), dir))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PORTCULLIS_TOKEN_ENCRYPTION_KEY");
+            assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_TOKEN_ENCRYPTION", "sometimes"), dir))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PORTCULLIS_TOKEN_ENCRYPTION");
+        }
+
+        @Test
         @DisplayName("refuses demo.seed=true together with a database URL, naming both settings")
         void demoWithUrlRefused() {
             assertThatThrownBy(() -> ServerConfig.load(Map.of("PORTCULLIS_DB_URL", "jdbc:postgresql://db/app",

@@ -154,7 +154,7 @@ public class PortcullisProperties {
         public void setAuditRetention(Duration v) { auditRetention = v; }
     }
 
-    /** Publishing and scheduled rotation of signing keys. */
+    /** Publishing and scheduled rotation of signing keys, and access-token encryption. */
     public static class Keys {
         /** Serve /.well-known/jwks.json and /.well-known/openid-configuration (anonymous). Default false. */
         private Boolean publishJwks;
@@ -162,7 +162,18 @@ public class PortcullisProperties {
         private Duration jwksMaxAge;
         /** Time between scheduled key rotations; 0 turns scheduled rotation off. Default 30d. */
         private Duration rotationInterval;
+        /**
+         * Encrypt access tokens (nested JWT): off, dir (only Portcullis reads them) or ecdh-es (to the
+         * recipient key of token-encryption-key). Default off. See docs/encryption.md.
+         */
+        private String tokenEncryption;
+        /** For token-encryption=ecdh-es: the recipient's P-256 key as a JWK with its private part; a secret. */
+        private String tokenEncryptionKey;
 
+        public String getTokenEncryption() { return tokenEncryption; }
+        public void setTokenEncryption(String v) { tokenEncryption = v; }
+        public String getTokenEncryptionKey() { return tokenEncryptionKey; }
+        public void setTokenEncryptionKey(String v) { tokenEncryptionKey = v; }
         public Boolean getPublishJwks() { return publishJwks; }
         public void setPublishJwks(Boolean v) { publishJwks = v; }
         public Duration getJwksMaxAge() { return jwksMaxAge; }
@@ -323,6 +334,15 @@ public class PortcullisProperties {
         set(keys.publishJwks, k::publishJwks);
         set(keys.jwksMaxAge, k::jwksMaxAge);
         set(keys.rotationInterval, k::rotationInterval);
+        if (keys.tokenEncryption != null) {
+            k.tokenEncryption(switch (keys.tokenEncryption.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "off" -> AuthSettings.TokenEncryption.off();
+                case "dir" -> AuthSettings.TokenEncryption.direct();
+                case "ecdh-es" -> AuthSettings.TokenEncryption.ecdhEs(keys.tokenEncryptionKey);
+                default -> throw new IllegalArgumentException(
+                        "portcullis.keys.token-encryption must be off, dir or ecdh-es: " + keys.tokenEncryption);
+            });
+        }
         b.keys(k.build());
         return b.build();
     }

@@ -152,7 +152,7 @@ class PortcullisAutoConfigurationTest {
                     "portcullis.cleanup.interval=0s", "portcullis.cleanup.batch-size=200",
                     "portcullis.cleanup.revoked-retention=2h", "portcullis.cleanup.audit-retention=90d",
                     "portcullis.keys.publish-jwks=true", "portcullis.keys.jwks-max-age=2m",
-                    "portcullis.keys.rotation-interval=7d")
+                    "portcullis.keys.rotation-interval=7d", "portcullis.keys.token-encryption=dir")
                     .run(ctx -> {
                         AuthSettings s = ctx.getBean(AuthSettings.class);
                         assertThat(s).isEqualTo(new AuthSettings("https://id.example", "shop", Duration.ofMinutes(15),
@@ -167,7 +167,8 @@ class PortcullisAutoConfigurationTest {
                                 AuthSettings.Cleanup.builder().interval(Duration.ZERO).batchSize(200)
                                         .revokedRetention(Duration.ofHours(2)).auditRetention(Duration.ofDays(90)).build(),
                                 AuthSettings.Keys.builder().publishJwks(true).jwksMaxAge(Duration.ofMinutes(2))
-                                        .rotationInterval(Duration.ofDays(7)).build()));
+                                        .rotationInterval(Duration.ofDays(7))
+                                        .tokenEncryption(AuthSettings.TokenEncryption.direct()).build()));
                         assertThat(ctx.getBean(AuthService.class).settings()).isEqualTo(s);
                     });
         }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.Stores;
 import org.portcullis.auth.core.Portcullis;
 import org.portcullis.auth.http.AccessRules;
@@ -97,6 +98,19 @@ public abstract class HttpContractSuite {
     }
 
     /**
+     * The engine's settings of a leg that takes a handler; the defaults unless a leg overrides it (the
+     * encrypted-token leg turns access-token encryption on, so that every check runs with nested JWTs).
+     */
+    protected AuthSettings engineSettings() {
+        return AuthSettings.defaults();
+    }
+
+    /** Whether the leg issues encrypted access tokens (nested JWT); a leg that builds its own engine says so itself. */
+    protected boolean encryptedTokens() {
+        return engineSettings().keys().tokenEncryption().enabled();
+    }
+
+    /**
      * The HTTP version the suite's client asks for. A leg that serves HTTP/2 overrides it; over
      * plain text the client then upgrades (h2c) on its first request without a body.
      */
@@ -135,7 +149,7 @@ public abstract class HttpContractSuite {
         Stores stores = InMemoryStores.create(clock);
         TestUsers.seed(stores.users());
         service = Portcullis.builder().stores(stores).clock(clock).passwordHasher(TestUsers.HASHER)
-                .startCleanupJob(false).build();
+                .settings(engineSettings()).startCleanupJob(false).build();
         target = start(handler(service));
     }
 
@@ -271,6 +285,24 @@ public abstract class HttpContractSuite {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(json(r)).containsEntry("username", TestUsers.ALICE).containsEntry("userId", "u-alice")
                     .containsEntry("roles", List.of("admin", "user"));
+        }
+
+        @Test
+        @DisplayName("a garbage bearer token, signed-token-shaped or encrypted-token-shaped (JWE), answers 401 TOKEN_INVALID problem+json")
+        void garbageAndJweConfusion() {
+            // A JWE header naming dir + A256GCM with junk segments; the same junk as three segments; a token of
+            // the other kind than this leg issues (five segments cut to three, three padded to five).
+            String jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwiY3R5IjoiSldUIiwia2lkIjoieCJ9..AAAAAAAAAAAAAAAA.QUJD.AAAAAAAAAAAAAAAAAAAAAA";
+            String real = aliceToken();
+            String[] parts = real.split("\\.", -1);
+            assertThat(parts).as("segments of the token this leg issues")
+                    .hasSize(encryptedTokens() ? 5 : 3);
+            String otherKind = parts.length == 5 ? parts[0] + "." + parts[3] + "." + parts[4]
+                    : real + ".AAAA.AAAA";
+            for (String token : List.of(jwe, "eyJhbGciOiJkaXIifQ.QUJD.AAAA", otherKind)) {
+                assertProblem(get("/user/me", "Authorization", "Bearer " + token), 401, "TOKEN_INVALID");
+            }
+            assertThat(get("/user/me", "Authorization", bearer(real)).statusCode()).isEqualTo(200);
         }
 
         @Test

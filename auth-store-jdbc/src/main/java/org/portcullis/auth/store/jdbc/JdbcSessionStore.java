@@ -27,7 +27,8 @@ import org.portcullis.auth.api.SessionStore;
  *
  * <p>Thread-safe. {@link #rotate} is one conditional {@code UPDATE} (compare-and-set on the current
  * hash, "not revoked" and both expiries), so among concurrent rotations of one hash the database
- * lets exactly one win; the history row of the new hash is written in the same transaction.
+ * lets exactly one win; the history row of the new hash is written in the same transaction (on
+ * PostgreSQL in the same statement, one round trip).
  * Expiry is always compared with the instant passed in, never with the database's clock, and is
  * exclusive: a session is over at its expiry instant.
  */
@@ -50,6 +51,23 @@ final class JdbcSessionStore implements SessionStore {
             + " WHERE id = :id AND current_hash = :expected AND revoked_at IS NULL"
             + " AND idle_expires_at > :now AND absolute_expires_at > :now";
     static final String RETIRE_TOKEN = "UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected";
+    static final String INSERT_TOKEN = "INSERT INTO portcullis_refresh_tokens (token_hash, session_id, issued_at, rotated_at)"
+            + " VALUES (:hash, :sessionId, :issuedAt, NULL)";
+    // PostgreSQL: the whole rotation in one statement, so one round trip instead of three. The
+    // compare-and-set is the first data-modifying CTE (ROTATE itself); the other two act only on
+    // what it returned, so when it updates no row (we lost, or the session ended) nothing else is
+    // written. Under READ COMMITTED a concurrent rotation of the same row makes this UPDATE wait
+    // for it and then re-check its WHERE clause against the committed row, exactly as the
+    // standalone UPDATE does, so among concurrent rotations of one hash still exactly one wins.
+    // The outer SELECT reports how many sessions rotated and how many token rows were inserted
+    // (0 when the new hash is taken: ON CONFLICT, so the transaction is not aborted).
+    static final String ROTATE_IN_ONE = "WITH rotated AS (" + ROTATE + " RETURNING id),"
+            + " retired AS (UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected"
+            + " AND EXISTS (SELECT 1 FROM rotated) RETURNING 1),"
+            + " issued AS (INSERT INTO portcullis_refresh_tokens (token_hash, session_id, issued_at)"
+            + " SELECT :newHash, id, :now FROM rotated ON CONFLICT DO NOTHING RETURNING 1)"
+            + " SELECT (SELECT COUNT(*) FROM rotated) AS rotated, (SELECT COUNT(*) FROM issued) AS issued,"
+            + " (SELECT COUNT(*) FROM retired) AS retired";
     static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
             + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
             + " ORDER BY created_at, id";
@@ -146,6 +164,9 @@ final class JdbcSessionStore implements SessionStore {
     public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
                                  Instant newIdleExpiresAt) {
         SessionStore.requireRotateArguments(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+        if (db.dialect() == JdbcDialect.POSTGRESQL) {
+            return rotateInOneStatement(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+        }
         return db.inTransaction("sessions.rotate", h -> {
             // The compare-and-set. Under concurrency the database serialises writers on the row and
             // re-checks the WHERE clause for each (PostgreSQL's READ COMMITTED re-evaluation, H2's row
@@ -167,15 +188,43 @@ final class JdbcSessionStore implements SessionStore {
                 }
                 return RotationResult.ROTATED;
             }
-            // We lost, or there was nothing to rotate: tell which. Nothing is written from here on.
-            Optional<Session> current = h.createQuery(FIND)
-                    .bind("id", sessionId)
-                    .map((rs, ctx) -> map(rs))
-                    .findOne();
-            return current.filter(s -> s.isActiveAt(Db.ts(now).toInstant()))
-                    .map(s -> RotationResult.STALE)
-                    .orElse(RotationResult.INACTIVE);
+            return lost(h, sessionId, now);
         });
+    }
+
+    /** {@link #rotate} on PostgreSQL: {@link #ROTATE_IN_ONE}, then a read only when it did not rotate. */
+    private RotationResult rotateInOneStatement(String sessionId, String expectedHash, String newHash, Instant now,
+                                                Instant newIdleExpiresAt) {
+        return db.inTransaction("sessions.rotate", h -> {
+            long[] counts = h.createQuery(ROTATE_IN_ONE)
+                    .bind("newHash", newHash)
+                    .bind("now", Db.ts(now))
+                    .bind("idle", Db.ts(newIdleExpiresAt))
+                    .bind("id", sessionId)
+                    .bind("expected", expectedHash)
+                    .map((rs, ctx) -> new long[] {rs.getLong("rotated"), rs.getLong("issued")})
+                    .one();
+            if (counts[0] == 1) {
+                if (counts[1] == 0) {
+                    // Thrown inside the transaction, so the rotation above is rolled back with it.
+                    throw new IllegalArgumentException("the new refresh-token hash is already in use");
+                }
+                return RotationResult.ROTATED;
+            }
+            return lost(h, sessionId, now);
+        });
+    }
+
+    /** After a compare-and-set that changed nothing: we lost a race (STALE) or the session has ended (INACTIVE). */
+    private static RotationResult lost(Handle h, String sessionId, Instant now) {
+        // Nothing is written from here on.
+        Optional<Session> current = h.createQuery(FIND)
+                .bind("id", sessionId)
+                .map((rs, ctx) -> map(rs))
+                .findOne();
+        return current.filter(s -> s.isActiveAt(Db.ts(now).toInstant()))
+                .map(s -> RotationResult.STALE)
+                .orElse(RotationResult.INACTIVE);
     }
 
     @Override
@@ -307,8 +356,7 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     private int insertToken(Handle h, String hash, String sessionId, Instant issuedAt) {
-        return db.insertIfAbsent(h, "INSERT INTO portcullis_refresh_tokens (token_hash, session_id, issued_at, rotated_at)"
-                        + " VALUES (:hash, :sessionId, :issuedAt, NULL)",
+        return db.insertIfAbsent(h, INSERT_TOKEN,
                 u -> u.bind("hash", hash).bind("sessionId", sessionId).bind("issuedAt", Db.ts(issuedAt)));
     }
 

@@ -112,6 +112,18 @@ class PostgresQueryPlanTest {
     }
 
     @Test
+    @DisplayName("the one-statement rotation the store runs on PostgreSQL reads both tables by primary key only")
+    void rotateInOne() {
+        List<String> plan = explain("rotate in one statement (SessionStore.rotate on PostgreSQL: compare-and-set,"
+                        + " retire the old hash, insert the new one)", JdbcSessionStore.ROTATE_IN_ONE,
+                q -> q.bind("newHash", "n").bind("now", ts(NOW)).bind("idle", ts(NOW.plusSeconds(60)))
+                        .bind("id", "live123").bind("expected", "liveh123"));
+        assertIndexed(plan, "portcullis_sessions");
+        assertThat(String.join("\n", plan)).contains("portcullis_sessions_pkey").contains("portcullis_refresh_tokens_pkey")
+                .doesNotContain("Seq Scan");
+    }
+
+    @Test
     @DisplayName("finding a session by id uses the primary key")
     void find() {
         assertIndexed(explain("find session (SessionStore.find)", JdbcSessionStore.FIND, q -> q.bind("id", "live42")),

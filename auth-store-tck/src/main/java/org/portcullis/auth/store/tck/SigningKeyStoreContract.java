@@ -64,6 +64,48 @@ public abstract class SigningKeyStoreContract extends StoreContract<SigningKeySt
                 Optional.empty(), Optional.empty());
     }
 
+    /** A random 256-bit {@code dir} token-encryption key, published and active now. */
+    protected SigningKey directEncryptionKey() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        Instant now = clock.instant();
+        return new SigningKey(UUID.randomUUID().toString(), SigningAlgorithm.DIR_A256GCM, new byte[0], secret, now, now,
+                Optional.empty(), Optional.empty());
+    }
+
+    /** A real P-256 ECDH-ES token-encryption key pair, published and active now. */
+    protected SigningKey ecdhEncryptionKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            KeyPair pair = g.generateKeyPair();
+            Instant now = clock.instant();
+            return new SigningKey(UUID.randomUUID().toString(), SigningAlgorithm.ECDH_ES_A256KW,
+                    pair.getPublic().getEncoded(), pair.getPrivate().getEncoded(), now, now, Optional.empty(), Optional.empty());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("P-256 is part of every Java 17 runtime", e);
+        }
+    }
+
+    @Test
+    @DisplayName("creating and listing: token-encryption keys (dir, ECDH-ES) come back whole beside signing keys, kind and all")
+    void encryptionKeysRoundTrip() {
+        SigningKey ed = ed25519Key();
+        SigningKey dir = directEncryptionKey();
+        SigningKey ecdh = ecdhEncryptionKey().retire(clock.instant().plusMillis(1_001), clock.instant().plusMillis(60_003));
+        assertThat(store.create(ed)).isTrue();
+        assertThat(store.create(dir)).isTrue();
+        assertThat(store.create(ecdh)).isTrue();
+        assertThat(store.findAll()).containsExactlyInAnyOrder(ed, dir, ecdh);
+        assertThat(store.revoke(dir.kid(), clock.instant())).isTrue();
+        assertThat(store.findAll()).filteredOn(k -> k.kid().equals(dir.kid())).singleElement()
+                .satisfies(k -> {
+                    assertThat(k.algorithm()).isEqualTo(SigningAlgorithm.DIR_A256GCM);
+                    assertThat(k.privateKey()).isEqualTo(dir.privateKey());
+                    assertThat(k.canVerifyAt(clock.instant())).isFalse();
+                });
+    }
+
     @Test
     @DisplayName("creating and listing: a created key comes back whole: algorithm, both halves and its schedule")
     void roundTrip() {
@@ -262,6 +304,49 @@ public abstract class SigningKeyStoreContract extends StoreContract<SigningKeySt
                     .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
         }
         assertThat(store.findAll().get(0).privateKey()).isEqualTo(plain);
+    }
+
+    @Test
+    @DisplayName("optional: encryption at rest: the secret of a token-encryption key (dir, ECDH-ES) is sealed like a signing key's")
+    void encryptionKeysSealed() {
+        SigningKey dir = directEncryptionKey();
+        SigningKey ecdh = ecdhEncryptionKey();
+        store.create(dir);
+        store.create(ecdh);
+        Assumptions.assumeTrue(storedPrivateKeyBytes(store, dir.kid()).isPresent(),
+                "encryption at rest not declared: override storedPrivateKeyBytes");
+        for (SigningKey key : List.of(dir, ecdh)) {
+            byte[] held = storedPrivateKeyBytes(store, key.kid()).orElseThrow();
+            byte[] plain = key.privateKey();
+            // For the EC key, the private scalar is the last 32 bytes of its PKCS#8 encoding's inner octet string
+            // as the JDK writes it; for dir the whole 32 bytes are the secret.
+            byte[] raw = key.algorithm() == SigningAlgorithm.DIR_A256GCM ? plain
+                    : ((java.security.interfaces.ECPrivateKey) decodeEc(plain)).getS().toByteArray();
+            String heldHex = HexFormat.of().formatHex(held);
+            assertThat(heldHex).doesNotContain(HexFormat.of().formatHex(plain));
+            byte[] scalar = raw.length > 32 ? java.util.Arrays.copyOfRange(raw, raw.length - 32, raw.length) : raw;
+            assertThat(heldHex).doesNotContain(HexFormat.of().formatHex(scalar));
+        }
+        assertThat(store.findAll()).containsExactlyInAnyOrder(dir, ecdh);
+    }
+
+    private static java.security.PrivateKey decodeEc(byte[] pkcs8) {
+        try {
+            return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @DisplayName("optional: durability: token-encryption keys come back whole after a restart")
+    void encryptionKeysSurviveRestart() {
+        SigningKey dir = directEncryptionKey();
+        clock.advance(Duration.ofMillis(3));
+        SigningKey ecdh = ecdhEncryptionKey();
+        store.create(dir);
+        store.create(ecdh);
+        assertThat(reopened().findAll()).containsExactly(dir, ecdh);
     }
 
     @Test

@@ -41,6 +41,10 @@ import org.portcullis.auth.api.StoreUnavailableException;
  * lifetime plus the skew; {@code typ} is checked to keep other JWTs out (§3.11);
  * iss and aud are checked (§3.8, §3.9); exp and nbf with a bounded skew (RFC 7519 §4.1.4, §4.1.5).
  *
+ * <p>With encryption on ({@link NestedJwe}), a token is signed as above and then encrypted, and only
+ * encrypted tokens are accepted; with it off, only signed ones. The two kinds are told apart by their
+ * number of segments before anything else, and never both accepted by one node (RFC 8725 §3.12, §2.8).
+ *
  * <p>Thread-safe.
  */
 public final class AccessTokens {
@@ -51,13 +55,21 @@ public final class AccessTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyRing keys;
+    /** Present when access tokens are encrypted. */
+    private final Optional<NestedJwe> encryption;
     private final AuthSettings settings;
     private final Clock clock;
     /** The longest exp − iat accepted: the access-token lifetime plus the skew, in whole seconds. */
     private final Duration longestLifetime;
 
     public AccessTokens(KeyRing keys, AuthSettings settings, Clock clock) {
+        this(keys, Optional.empty(), settings, clock);
+    }
+
+    /** @param encryption present to encrypt every token issued and to accept only encrypted ones */
+    public AccessTokens(KeyRing keys, Optional<NestedJwe> encryption, AuthSettings settings, Clock clock) {
         this.keys = keys;
+        this.encryption = encryption;
         this.settings = settings;
         this.clock = clock;
         Duration most = settings.accessTokenLifetime().plus(settings.clockSkew());
@@ -89,6 +101,11 @@ public final class AccessTokens {
      */
     public boolean trustsKey(String kid) {
         return keys.trusts(kid);
+    }
+
+    /** As {@link #trustsKey(String)}, at {@code now} as the caller read it from the clock. */
+    public boolean trustsKey(String kid, Instant now) {
+        return keys.trusts(kid, now);
     }
 
     /** Signs an access token for a session at {@code now}; it never outlives the session. */
@@ -132,7 +149,12 @@ public final class AccessTokens {
                 ? Optional.of(new Verified(new AuthPrincipal(session.userId(), session.username(), session.roles(),
                         session.id(), jti, iat, expSec, Map.of()), iat, key.key().kid()))
                 : Optional.empty();
-        return new Issued(jwt.serialize(), iat, expSec, verified);
+        String token = jwt.serialize();
+        if (encryption.isPresent()) {
+            // RFC 7519 §11.2: sign first, then encrypt, so that the signature covers the claims themselves.
+            token = encryption.get().seal(token);
+        }
+        return new Issued(token, iat, expSec, verified);
     }
 
     /**
@@ -150,6 +172,23 @@ public final class AccessTokens {
         if (token.length() > settings.maxTokenBytes()) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "token_too_large");
         }
+        // RFC 8725 §3.12: a JWS where a JWE is required, or the reverse, is refused before any parsing.
+        boolean encrypted = CompactJws.dots(token) == 4;
+        if (encryption.isPresent()) {
+            if (!encrypted) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "not_encrypted");
+            }
+            // The plaintext must be a signed token of ours like any other (RFC 8725 §3.3): no second
+            // layer of encryption, no unsecured JWT.
+            return verifySigned(encryption.get().open(token), ignoreExpiry);
+        }
+        if (encrypted) {
+            throw AuthException.of(ErrorCode.TOKEN_INVALID, "unexpected_encryption");
+        }
+        return verifySigned(token, ignoreExpiry);
+    }
+
+    private Verified verifySigned(String token, boolean ignoreExpiry) {
         CompactJws.Parts parts;
         try {
             parts = CompactJws.split(token);

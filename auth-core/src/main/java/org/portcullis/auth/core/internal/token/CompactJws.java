@@ -18,6 +18,10 @@ import java.util.Set;
  * payload must be valid UTF-8 (decoded with {@link CodingErrorAction#REPORT}) holding strict JSON without duplicate members ({@link StrictJson}). So a signature binds one
  * string, and a cache keyed by that string cannot be reached by another.
  *
+ * <p>An encrypted token (a JWE compact serialisation, RFC 7516 §7.1: five segments) is held to the
+ * same spelling by {@link #splitJwe}; only its encrypted key may be empty (RFC 7516 §7.1, for
+ * {@code alg: dir}, RFC 7518 §4.5).
+ *
  * <p>Stateless and thread-safe.
  */
 final class CompactJws {
@@ -48,7 +52,62 @@ final class CompactJws {
         }
     }
 
+    /**
+     * The five segments of a JWE compact serialisation as they were written, and the member names of
+     * its protected header.
+     */
+    record JweParts(String header, String encryptedKey, String iv, String ciphertext, String tag,
+                    Set<String> headerNames) {
+        @Override
+        public String toString() {
+            return "JweParts[***]";
+        }
+    }
+
     private CompactJws() {
+    }
+
+    /** How many dots {@code token} holds: 2 for a compact JWS, 4 for a compact JWE; stops counting at 5. */
+    static int dots(String token) {
+        int n = 0;
+        for (int i = token.indexOf('.'); i >= 0 && n < 5; i = token.indexOf('.', i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * @throws Refused unless {@code token} is a JWE compact serialisation in the one accepted spelling
+     */
+    static JweParts splitJwe(String token) {
+        String[] seg = new String[5];
+        int from = 0;
+        for (int k = 0; k < 4; k++) {
+            int dot = token.indexOf('.', from);
+            if (dot < 0) {
+                throw new Refused("not five segments");
+            }
+            seg[k] = token.substring(from, dot);
+            from = dot + 1;
+        }
+        seg[4] = token.substring(from);
+        if (seg[4].indexOf('.') >= 0) {
+            throw new Refused("not five segments");
+        }
+        String headerJson = utf8(canonical(seg[0]));
+        if (!seg[1].isEmpty()) {
+            canonical(seg[1]);
+        }
+        canonical(seg[2]);
+        canonical(seg[3]);
+        canonical(seg[4]);
+        Set<String> names;
+        try {
+            names = StrictJson.objectMemberNames(headerJson);
+        } catch (StrictJson.Malformed e) {
+            throw new Refused("json: " + e.getMessage());
+        }
+        return new JweParts(seg[0], seg[1], seg[2], seg[3], seg[4], names);
     }
 
     /**
@@ -123,7 +182,12 @@ final class CompactJws {
         return c == '-' ? 62 : 63;
     }
 
-    private static String utf8(byte[] bytes) {
+    /**
+     * {@code bytes} as UTF-8, refusing invalid sequences rather than replacing them (RFC 8725 §3.7).
+     *
+     * @throws Refused when they are not valid UTF-8
+     */
+    static String utf8(byte[] bytes) {
         // Almost every header and claims set is ASCII, which is valid UTF-8 as it stands.
         boolean ascii = true;
         for (byte b : bytes) {

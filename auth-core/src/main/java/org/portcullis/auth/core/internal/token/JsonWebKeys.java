@@ -46,7 +46,8 @@ final class JsonWebKeys {
         List<JWK> jwks = new ArrayList<>();
         Set<String> algorithms = new LinkedHashSet<>();
         for (SigningKey k : keys) {
-            if (!k.algorithm().asymmetric()) {
+            // Encryption keys are never published, whatever view of the store they came from.
+            if (!k.algorithm().asymmetric() || !k.algorithm().signs()) {
                 continue;
             }
             try {
@@ -73,6 +74,7 @@ final class JsonWebKeys {
                     ((Ed25519PublicKeyParameters) PublicKeyFactory.createKey(k.publicKey())).getEncoded()))
                     .keyID(k.kid()).algorithm(JWSAlgorithm.EdDSA).keyUse(KeyUse.SIGNATURE).build();
             case HS256 -> throw new IllegalArgumentException("a symmetric key is never published");
+            case DIR_A256GCM, ECDH_ES_A256KW -> throw new IllegalArgumentException("an encryption key is never published");
         };
     }
 }

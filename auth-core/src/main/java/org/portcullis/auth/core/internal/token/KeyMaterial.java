@@ -17,10 +17,20 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 
+import javax.crypto.spec.SecretKeySpec;
+
+import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEDecrypter;
+import com.nimbusds.jose.JWEEncrypter;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.DirectDecrypter;
+import com.nimbusds.jose.crypto.DirectEncrypter;
+import com.nimbusds.jose.crypto.ECDHDecrypter;
+import com.nimbusds.jose.crypto.ECDHEncrypter;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -39,11 +49,14 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.SigningKey;
+import org.portcullis.auth.api.StoreUnavailableException;
 
 /**
- * Generates signing keys and turns stored ones into nimbus signers and verifiers. Every key is
- * pinned to one algorithm (RFC 8725 §3.1): the verifier built here accepts only that one, so an
- * HS256 token can never be checked with an RSA public key as its secret (§2.1's confusion).
+ * Generates signing keys and turns stored ones into nimbus signers and verifiers, or, for the
+ * token-encryption keys, into a JWE encrypter and decrypter. Every key is pinned to one algorithm
+ * (RFC 8725 §3.1): the verifier built here accepts only that one, so an HS256 token can never be
+ * checked with an RSA public key as its secret (§2.1's confusion); an encryption key is pinned to
+ * one {@code alg} and {@code enc: A256GCM}.
  */
 public final class KeyMaterial {
 
@@ -55,8 +68,36 @@ public final class KeyMaterial {
     private KeyMaterial() {
     }
 
-    /** A signing and a verifying half of one stored key. */
-    public record Prepared(SigningKey key, JWSAlgorithm jwsAlgorithm, Optional<JWSSigner> signer, JWSVerifier verifier) {
+    /**
+     * A signing and a verifying half of one stored signing key, or the JWE halves of an encryption key.
+     *
+     * @param jwsAlgorithm the pinned JWS algorithm; {@code null} for an encryption key (which is never
+     *                     in the signing ring's view of the store, {@link SigningKeyView})
+     * @param signer       present when the key has a private half; empty for an encryption key
+     * @param verifier     the pinned verifier; {@code null} for an encryption key
+     * @param jwe          present exactly for an encryption key
+     */
+    public record Prepared(SigningKey key, JWSAlgorithm jwsAlgorithm, Optional<JWSSigner> signer, JWSVerifier verifier,
+                           Optional<Jwe> jwe) {
+
+        Prepared(SigningKey key, JWSAlgorithm jwsAlgorithm, Optional<JWSSigner> signer, JWSVerifier verifier) {
+            this(key, jwsAlgorithm, signer, verifier, Optional.empty());
+        }
+
+        /** Whether this key may issue tokens: it signs, or it encrypts. */
+        boolean issues() {
+            return signer.isPresent() || jwe.isPresent();
+        }
+    }
+
+    /**
+     * The pinned JWE algorithms of an encryption key and its nimbus halves (thread-safe, as nimbus
+     * documents for its encrypters and decrypters).
+     *
+     * @param decrypter empty when the store holds only the public half of an ECDH-ES recipient key
+     */
+    public record Jwe(JWEAlgorithm algorithm, EncryptionMethod method, JWEEncrypter encrypter,
+                      Optional<JWEDecrypter> decrypter) {
     }
 
     /** A new key of {@code algorithm}, published and active from {@code now}. */
@@ -92,10 +133,23 @@ public final class KeyMaterial {
                     RANDOM.nextBytes(secret);
                     yield key(kid, algorithm, new byte[0], secret, now);
                 }
+                case DIR_A256GCM -> {
+                    // RFC 7518 §5.3: A256GCM takes a 256-bit key, used directly as the content key (§4.5).
+                    byte[] secret = new byte[32];
+                    RANDOM.nextBytes(secret);
+                    yield key(kid, algorithm, new byte[0], secret, now);
+                }
+                // The recipient owns this key: a key generated here would be one it cannot read.
+                case ECDH_ES_A256KW -> throw new StoreUnavailableException(
+                        "no token-encryption key may encrypt now: configure the recipient's key (keys.tokenEncryption)");
             };
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
         }
+    }
+
+    private static Prepared encryption(SigningKey key, Jwe jwe) {
+        return new Prepared(key, null, Optional.empty(), null, Optional.of(jwe));
     }
 
     private static SigningKey key(String kid, SigningAlgorithm alg, byte[] pub, byte[] priv, Instant now) {
@@ -139,6 +193,25 @@ public final class KeyMaterial {
                     byte[] secret = key.privateKey();
                     yield new Prepared(key, JWSAlgorithm.HS256, Optional.of(new MACSigner(secret)),
                             new MACVerifier(secret));
+                }
+                case DIR_A256GCM -> {
+                    SecretKeySpec secret = new SecretKeySpec(key.privateKey(), "AES");
+                    yield encryption(key, new Jwe(JWEAlgorithm.DIR, EncryptionMethod.A256GCM, new DirectEncrypter(secret),
+                            Optional.of(new DirectDecrypter(secret))));
+                }
+                case ECDH_ES_A256KW -> {
+                    KeyFactory f = KeyFactory.getInstance("EC");
+                    ECPublicKey pub = (ECPublicKey) f.generatePublic(new X509EncodedKeySpec(key.publicKey()));
+                    if (pub.getParams().getCurve().getField().getFieldSize() != 256) {
+                        throw new IllegalArgumentException("key " + key.kid() + " is not on P-256");
+                    }
+                    Optional<JWEDecrypter> decrypter = key.privateKey().length == 0 ? Optional.empty()
+                            // nimbus checks that the sender's ephemeral key is on the curve before it
+                            // agrees a secret with it (the invalid-curve attack, RFC 8725 §2.5, §3.4).
+                            : Optional.of(new ECDHDecrypter((ECPrivateKey) f.generatePrivate(
+                                    new PKCS8EncodedKeySpec(key.privateKey()))));
+                    yield encryption(key, new Jwe(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM,
+                            new ECDHEncrypter(pub), decrypter));
                 }
             };
         } catch (GeneralSecurityException | IOException | JOSEException | ClassCastException e) {

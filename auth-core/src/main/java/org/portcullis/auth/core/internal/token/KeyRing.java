@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * JWK Set ({@link #published}), and re-reads the store on demand ({@link #reloadNow}, the hook for a
  * push from other nodes). Thread-safe: readers see an immutable
  * snapshot; reloads and key generation are serialised.
+ *
+ * <p>The same ring, over another {@link SigningKeyView} of the store, holds the token-encryption keys:
+ * its "signing key" is the key that encrypts new tokens and its "verifier" the key that decrypts
+ * one, with the same publish-before-use, retirement and schedule (it is never asked to publish).
  */
 public final class KeyRing {
 
@@ -77,6 +81,9 @@ public final class KeyRing {
     private static final Duration FOREVER = Duration.ofDays(365L * 1000);
 
     private final Schedule schedule;
+    private final String slotPrefix;
+    /** Rings over other kinds of key in the same store, forgotten with this one (see {@link #alsoForgets}). */
+    private final List<KeyRing> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Before this instant no rotation is due; written under {@code lock}, or after a failed attempt. */
     private volatile Instant nextRotationCheck = Instant.MIN;
 
@@ -87,6 +94,16 @@ public final class KeyRing {
 
     public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
                    Consumer<SigningKey> onGenerated, Schedule schedule) {
+        this(store, clock, reloadInterval, algorithm, onGenerated, schedule, "r");
+    }
+
+    /**
+     * @param slotPrefix starts the kid of every scheduled key ({@link #slotKid}); rings that share one
+     *                   store need different prefixes, or they would claim each other's slots
+     */
+    public KeyRing(SigningKeyStore store, Clock clock, Duration reloadInterval, SigningAlgorithm algorithm,
+                   Consumer<SigningKey> onGenerated, Schedule schedule, String slotPrefix) {
+        this.slotPrefix = slotPrefix;
         this.store = store;
         this.clock = clock;
         this.reloadInterval = reloadInterval;
@@ -154,7 +171,11 @@ public final class KeyRing {
      * every cache hit, for a key that was known when the token was first verified.
      */
     public boolean trusts(String kid) {
-        Instant now = clock.instant();
+        return trusts(kid, clock.instant());
+    }
+
+    /** As {@link #trusts(String)}, at {@code now} read by the caller (a cache hit reads the clock once). */
+    public boolean trusts(String kid, Instant now) {
         KeyMaterial.Prepared p = freshSnapshot(now).byKid.get(kid);
         return p != null && p.key().canVerifyAt(now);
     }
@@ -195,12 +216,23 @@ public final class KeyRing {
      * @throws StoreUnavailableException when the key store cannot be written
      */
     public boolean revoke(String kid) {
+        boolean revoked;
         synchronized (lock) {
             Instant now = clock.instant();
-            boolean revoked = store.revoke(kid, now);
+            revoked = store.revoke(kid, now);
             reload(now);
-            return revoked;
         }
+        // The kid may name a key of another kind in the same store (an encryption key).
+        followers.forEach(KeyRing::invalidate);
+        return revoked;
+    }
+
+    /**
+     * Makes {@link #invalidate} and {@link #revoke} on this ring forget what {@code other} read too: the
+     * token-encryption ring follows the signing ring, whose changes are what other nodes announce.
+     */
+    public void alsoForgets(KeyRing other) {
+        followers.add(other);
     }
 
     /**
@@ -275,8 +307,8 @@ public final class KeyRing {
     }
 
     /** The kid of the scheduled key that starts the slot at {@code slot}: every node derives the same one. */
-    static String slotKid(Instant slot) {
-        return "r" + Long.toString(slot.getEpochSecond(), 36);
+    String slotKid(Instant slot) {
+        return slotPrefix + Long.toString(slot.getEpochSecond(), 36);
     }
 
     /**
@@ -359,6 +391,7 @@ public final class KeyRing {
             snapshot = new Snapshot(snapshot.byKid, Instant.MIN);
             lastRead = Instant.MIN;
         }
+        followers.forEach(KeyRing::invalidate);
     }
 
     private Snapshot freshSnapshot(Instant now) {
@@ -414,7 +447,7 @@ public final class KeyRing {
 
     private static Optional<KeyMaterial.Prepared> pickSigner(Snapshot s, Instant now) {
         return s.byKid.values().stream()
-                .filter(p -> p.signer().isPresent() && p.key().canSignAt(now))
+                .filter(p -> p.issues() && p.key().canSignAt(now))
                 .max(Comparator.comparing((KeyMaterial.Prepared p) -> p.key().activatesAt())
                         .thenComparing(p -> p.key().kid()));
     }

@@ -25,17 +25,24 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  *
  * <p><b>Why a hit is for exactly the string that was verified</b>, although a lookup hashes the
  * string without first checking its characters (that scan cost as much as the hash on a long RS256
- * token): the key is SHA-256 over the string's ISO-8859-1 bytes, and only verified tokens are put,
- * which are in the compact JWS alphabet ({@code A-Z a-z 0-9 - _ .}, RFC 7515 §7.1), all ASCII:
- * {@link Validator} refuses any other character before verifying. Encoding maps each of those
- * characters to its own byte, every other Latin-1 character to a byte of 0x80 or above, and every
- * character past Latin-1 to {@code '?'}: neither kind of byte occurs in an admitted token. So a
- * string whose bytes equal an admitted token's bytes consists of the same ASCII characters, one
- * byte each: it is that token. Two different strings then share a key only through a SHA-256
- * collision; the full 256 bits are compared on every hit. Cheaper schemes were weighed and refused:
- * hashing only part of the token (say the signature) lets a changed header or payload hit; indexing
- * by a fast hash and comparing the stored token keeps a bearer secret in memory and costs its length
- * per entry (about 650 bytes for RS256, over the 500-byte budget of issue #15).
+ * token). A token splits at its first dot into the header segment and the rest. The key is SHA-256
+ * over the rest's ISO-8859-1 bytes (from that dot to the end), and the entry keeps the header
+ * segment, which a hit must equal character for character. Only verified tokens are put, which are
+ * in the compact JWS alphabet ({@code A-Z a-z 0-9 - _ .}, RFC 7515 §7.1), all ASCII: {@link Validator}
+ * refuses any other character before verifying. Encoding maps each of those characters to its own
+ * byte, every other Latin-1 character to a byte of 0x80 or above, and every character past Latin-1
+ * to {@code '?'}: neither kind of byte occurs in an admitted token. So a string whose rest has the
+ * bytes of an admitted token's rest consists there of the same ASCII characters; its header, the
+ * text before its first dot, equals the admitted header (which has no dot) exactly, so its first dot
+ * is at the same place: it is that token. Two different strings then share an entry only through a
+ * SHA-256 collision; all 256 bits are compared on every hit. The header is left out of the hash
+ * because it is the same for every token of a signing key (74 characters fewer to hash; it is
+ * public, so comparing it is not a secret comparison), and each distinct header is stored once.
+ * Cheaper schemes were weighed and refused: hashing only part of the rest (say the signature) lets a
+ * changed payload hit; indexing by a fast hash and comparing the stored token keeps a bearer secret
+ * in memory and costs its length per entry (692 bytes for our RS256 tokens, over the 500-byte budget of
+ * issue #15); copying the characters with a truncating copy (no encoder) would let a character past
+ * Latin-1 whose low byte is an alphabet character hit.
  *
  * <p><b>Why not Caffeine</b> (this used to be a Caffeine cache): a hit must write nothing that
  * another thread reads, or two threads validating at once slow each other down. A Caffeine read
@@ -51,11 +58,13 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  * caller cannot aim it (bucket indexes come from SHA-256). An expired entry may stay until a put
  * passes it; {@link #get} never answers with it.
  *
- * <p><b>Memory</b>: one {@link Entry} per token (the four key words, the principal and two
- * references), the principal, its strings and two {@link Instant}s ({@code nbf} shares {@code iat}'s
- * instance when equal, as in every token we issue); role sets are shared between entries with the
- * same roles ({@link #MAX_ROLE_SETS} distinct sets at most), and entries put one after the other
- * with the same key id share its string. The table is one reference per power-of-two slot at or above {@code maxSize}.
+ * <p><b>Memory</b> (about 440 bytes an entry, {@code MemoryFootprint} in auth-bench): one
+ * {@link Entry} per token (the four key words, the deadline and five references), the principal, its
+ * strings and two {@link Instant}s ({@code nbf} shares {@code iat}'s instance when equal, as in
+ * every token we issue). Role sets and header segments are shared between entries
+ * ({@link #MAX_ROLE_SETS} distinct ones of each at most), and entries put one after the other with
+ * the same key id share its string. The table is one reference per power-of-two slot at or above
+ * {@code maxSize}.
  */
 final class TokenCache {
 
@@ -79,9 +88,13 @@ final class TokenCache {
             }
         }
 
-        /** SHA-256 over the ISO-8859-1 bytes of {@code token}, into {@link #out}; see the class comment. */
-        byte[] digest(String token) {
-            sha256.update(token.getBytes(StandardCharsets.ISO_8859_1));
+        /**
+         * SHA-256 over the ISO-8859-1 bytes of {@code token} from index {@code from} on, into
+         * {@link #out}; see the class comment.
+         */
+        byte[] digest(String token, int from) {
+            byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+            sha256.update(bytes, from, bytes.length - from);
             try {
                 sha256.digest(out, 0, 32);
             } catch (DigestException e) {
@@ -100,6 +113,8 @@ final class TokenCache {
         final long k1;
         final long k2;
         final long k3;
+        /** The token's header segment, shared by the entries of tokens with the same header. */
+        final String header;
         final AuthPrincipal principal;
         final Instant notBefore;
         final String kid;
@@ -107,12 +122,13 @@ final class TokenCache {
         final long deadlineNanos;
         final Entry next;
 
-        Entry(long k0, long k1, long k2, long k3, AuthPrincipal principal, Instant notBefore, String kid,
+        Entry(long k0, long k1, long k2, long k3, String header, AuthPrincipal principal, Instant notBefore, String kid,
               long deadlineNanos, Entry next) {
             this.k0 = k0;
             this.k1 = k1;
             this.k2 = k2;
             this.k3 = k3;
+            this.header = header;
             this.principal = principal;
             this.notBefore = notBefore;
             this.kid = kid;
@@ -121,7 +137,7 @@ final class TokenCache {
         }
 
         Entry withNext(Entry n) {
-            return new Entry(k0, k1, k2, k3, principal, notBefore, kid, deadlineNanos, n);
+            return new Entry(k0, k1, k2, k3, header, principal, notBefore, kid, deadlineNanos, n);
         }
 
         boolean matches(long a, long b, long c, long d) {
@@ -147,6 +163,7 @@ final class TokenCache {
     /** See {@link #shared}; written under {@link #writeLock}. */
     private String lastKid = "";
     private final ConcurrentHashMap<Set<String>, Set<String>> roleSets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> headers = new ConcurrentHashMap<>();
 
     TokenCache(long maxSize, Duration skew, Clock clock) {
         if (maxSize < 1) {
@@ -165,14 +182,22 @@ final class TokenCache {
      * Writes nothing shared.
      */
     Entry get(String token, Instant now) {
-        byte[] d = HASHER.get().digest(token);
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            // Every admitted token has a header segment followed by a dot.
+            return null;
+        }
+        byte[] d = HASHER.get().digest(token, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
         long e = (long) LONGS.get(d, 24);
         for (Entry x = table.get((int) a & mask); x != null; x = x.next) {
             if (x.matches(a, b, c, e)) {
-                return EpochNanos.of(now) < x.deadlineNanos ? x : null;
+                // The header is public (base64url of the JOSE header), so this comparison need not
+                // be in constant time; the hashed part holds the claims and the signature.
+                boolean sameHeader = x.header.length() == dot && token.startsWith(x.header);
+                return sameHeader && EpochNanos.of(now) < x.deadlineNanos ? x : null;
             }
         }
         return null;
@@ -180,7 +205,11 @@ final class TokenCache {
 
     /** Admits a token that {@link Validator} verified (so, in the compact JWS alphabet). */
     void put(String token, AccessTokens.Verified v) {
-        byte[] d = HASHER.get().digest(token);
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            throw new IllegalArgumentException("not a verified token");
+        }
+        byte[] d = HASHER.get().digest(token, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -198,13 +227,18 @@ final class TokenCache {
             if (count >= maxSize) {
                 evictOne(nowNanos);
             }
-            table.set(i, new Entry(a, b, c, e, p, nbf, shared(v.kid()), deadline, table.get(i)));
+            table.set(i, new Entry(a, b, c, e, sharedHeader(token.substring(0, dot)), p, nbf, shared(v.kid()), deadline,
+                    table.get(i)));
             count++;
         }
     }
 
     void remove(String token) {
-        byte[] d = HASHER.get().digest(token);
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            return;
+        }
+        byte[] d = HASHER.get().digest(token, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -310,6 +344,18 @@ final class TokenCache {
         }
         lastKid = kid;
         return kid;
+    }
+
+    /** One string per distinct header segment ({@link #MAX_ROLE_SETS} at most, as for role sets). */
+    private String sharedHeader(String header) {
+        String known = headers.get(header);
+        if (known != null) {
+            return known;
+        }
+        if (headers.size() >= MAX_ROLE_SETS) {
+            return header;
+        }
+        return headers.computeIfAbsent(header, h -> h);
     }
 
     /** The principal with its role set shared between entries where the roles are equal. */

@@ -71,7 +71,7 @@ public final class Validator implements ValidationStats {
                 }
                 p = v.principal();
             } else {
-                requireTrustedKey(hit.kid);
+                requireTrustedKey(hit.kid, now);
                 repeats.increment();
                 p = hit.principal;
             }
@@ -110,9 +110,10 @@ public final class Validator implements ValidationStats {
      */
     public AccessTokens.Verified verifyIgnoringExpiry(String token) {
         if (cache != null && token != null && !token.isEmpty() && token.length() <= settings.maxTokenBytes()) {
-            TokenCache.Entry hit = cache.get(token, clock.instant());
+            Instant now = clock.instant();
+            TokenCache.Entry hit = cache.get(token, now);
             if (hit != null) {
-                requireTrustedKey(hit.kid);
+                requireTrustedKey(hit.kid, now);
                 return hit.verified();
             }
         }
@@ -123,8 +124,8 @@ public final class Validator implements ValidationStats {
      * An emergency key revocation refuses cached tokens too: at once on the node that revoked,
      * within the key-reload interval on the others. Asked on every cache hit.
      */
-    private void requireTrustedKey(String kid) {
-        if (!tokens.trustsKey(kid)) {
+    private void requireTrustedKey(String kid, Instant now) {
+        if (!tokens.trustsKey(kid, now)) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid");
         }
     }

@@ -52,7 +52,7 @@ class TokenCacheKeyTest {
             // '?' is what ISO-8859-1 encoding writes for a character past Latin-1; 0xE9 is é;
             // original + 0x100 has the original's low byte (a truncating encoder would collide).
             List<Character> replacements = List.of(original == 'A' ? 'B' : 'A', '?', '\u00e9', '\ud800', '\udc00',
-                    (char) (original + 0x100), '\u0000');
+                    (char) (original + 0x100), '\u0000', original == '.' ? '_' : '.');
             for (char r : replacements) {
                 String altered = TOKEN.substring(0, i) + r + TOKEN.substring(i + 1);
                 assertThat(cache.get(altered, now)).as("position %d, U+%04X", i, (int) r).isNull();
@@ -95,5 +95,25 @@ class TokenCacheKeyTest {
         assertThat(small.size()).isEqualTo(7);
         small.clear();
         assertThat(small.size()).isZero();
+    }
+
+    @Test
+    @DisplayName("the same claims and signature behind another header, or with the first dot moved, never hit")
+    void headerIsPartOfTheMatch() {
+        cache.put(TOKEN, verified);
+        int dot = TOKEN.indexOf('.');
+        String rest = TOKEN.substring(dot);
+        assertThat(cache.get("eyJhbGciOiJIUzI1NiJ9" + rest, now)).isNull();
+        assertThat(cache.get(TOKEN.substring(0, dot - 1) + rest, now)).isNull();
+        assertThat(cache.get(TOKEN.substring(0, dot) + "A" + rest, now)).isNull();
+        assertThat(cache.get(rest, now)).isNull();
+        assertThat(cache.get(rest.substring(1), now)).isNull();
+        // Swap the character before the first dot with the dot: same characters, another split.
+        String swapped = TOKEN.substring(0, dot - 1) + "." + TOKEN.charAt(dot - 1) + TOKEN.substring(dot + 1);
+        assertThat(cache.get(swapped, now)).isNull();
+        String swappedAfter = TOKEN.substring(0, dot) + TOKEN.charAt(dot + 1) + "." + TOKEN.substring(dot + 2);
+        assertThat(cache.get(swappedAfter, now)).isNull();
+        assertThat(cache.get(TOKEN.replace('.', '_'), now)).isNull();
+        assertThat(cache.get(TOKEN, now)).isNotNull();
     }
 }

@@ -1,0 +1,135 @@
+package org.portcullis.auth.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Set;
+
+import org.portcullis.auth.api.AuthService;
+import org.portcullis.auth.api.AuthSettings;
+import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.PasswordCredential;
+import org.portcullis.auth.api.TokenPair;
+import org.portcullis.auth.api.UserRecord;
+import org.portcullis.auth.core.Portcullis;
+
+/**
+ * What one refresh (or, with a third argument {@code login}, one login) asks of PostgreSQL: every statement the JDBC store sends, with how many times
+ * per refresh and its mean execution time inside the server ({@code pg_stat_statements}), and the
+ * commits per refresh ({@code pg_stat_database}). Not a timing of the whole refresh (that is
+ * {@link PostgresRefreshBenchmark}): a count, to see the round trips a refresh costs.
+ *
+ * <pre>
+ * java -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.PostgresRoundTrips [count [synchronous_commit: on|off [refresh|login]]]
+ * </pre>
+ */
+public final class PostgresRoundTrips {
+
+    /** Users logged in in turn (cheap hashing: the statements are what is counted). */
+    private static final int USERS = 64;
+
+    private PostgresRoundTrips() {
+    }
+
+    public static void main(String[] args) throws SQLException {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        boolean durable = args.length < 2 || !"off".equals(args[1]);
+        boolean logins = args.length > 2 && "login".equals(args[2]);
+        String what = logins ? "login" : "refresh";
+        try (BenchPostgres pg = new BenchPostgres(durable, true);
+             AuthService auth = Portcullis.builder().stores(pg.stores.stores()).clock(Clock.systemUTC())
+                     .settings(AuthSettings.defaults()).passwordHasher(PostgresRefreshBenchmark.CHEAP)
+                     .startCleanupJob(false).build()) {
+            String cheapHash = PostgresRefreshBenchmark.CHEAP.hash("pw");
+            for (int u = 0; u < USERS; u++) {
+                pg.stores.stores().users().create(new UserRecord("id-user" + u, "user" + u, cheapHash, Set.of("user"), true));
+            }
+            TokenPair pair = auth.login(new PasswordCredential("user0", "pw"), ClientInfo.UNKNOWN);
+            for (int i = 0; i < 200; i++) { // warm-up: JIT, prepared statements on the pooled connections
+                pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+                auth.login(new PasswordCredential("user" + (i % USERS), "pw"), ClientInfo.UNKNOWN);
+            }
+            try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                s.execute("SELECT pg_stat_statements_reset()");
+                s.execute("SELECT pg_stat_reset()");
+                s.execute("SELECT pg_stat_reset_shared('wal')");
+            }
+            long commitsBefore = commits(pg);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (logins) {
+                    auth.login(new PasswordCredential("user" + (i % USERS), "pw"), ClientInfo.UNKNOWN);
+                } else {
+                    pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
+                }
+            }
+            long wall = System.nanoTime() - start;
+            // The statistics collector reports a backend's counts when its transaction ends, at most twice a second.
+            sleepQuietly(1_000);
+            long commits = commits(pg) - commitsBefore;
+            System.out.printf(Locale.ROOT, "%d %ss in %.0f ms: %.0f µs each (one thread, wall clock)%n", n, what,
+                    wall / 1e6, wall / 1e3 / n);
+            System.out.printf(Locale.ROOT, "commits per %s: %.2f%n", what, (double) commits / n);
+            System.out.println("calls/" + what + "  mean µs in server  statement");
+            double total = 0;
+            try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT calls, mean_exec_time, query FROM pg_stat_statements"
+                         + " WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC, query")) {
+                while (rs.next()) {
+                    double perRefresh = (double) rs.getLong(1) / n;
+                    if (perRefresh < 0.01) {
+                        continue;
+                    }
+                    String q = rs.getString(3).replaceAll("\\s+", " ");
+                    String note = "";
+                    if (q.startsWith("SELECT 1 FROM ONLY")) {
+                        note = "[foreign-key check run by the server inside an INSERT: no round trip] ";
+                    } else if (q.equals("BEGIN")) {
+                        note = "[sent together with the transaction's first statement: no round trip of its own] ";
+                    } else {
+                        total += perRefresh;
+                    }
+                    System.out.printf(Locale.ROOT, "%13.2f  %17.1f  %s%s%n", perRefresh, rs.getDouble(2) * 1000, note,
+                            q.length() > 150 ? q.substring(0, 150) + "…" : q);
+                }
+            }
+            System.out.printf(Locale.ROOT, "round trips per %s: %.2f statements + a COMMIT per writing transaction"
+                    + " (pg_stat_statements does not list COMMIT)%n", what, total);
+            try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT wal_records, wal_bytes, wal_sync, wal_sync_time FROM pg_stat_wal")) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "WAL per %s: %.1f records, %.0f bytes; WAL flushes to disk: %.2f per"
+                                + " %s, %.0f µs each on average (a commit waits for one)%n",
+                        what, rs.getDouble(1) / n, rs.getDouble(2) / n, rs.getDouble(3) / n, what,
+                        rs.getDouble(3) == 0 ? 0 : rs.getDouble(4) * 1000 / rs.getDouble(3));
+            }
+            try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+                         + " WHERE relname = 'portcullis_sessions'")) {
+                rs.next();
+                System.out.printf(Locale.ROOT, "session-row updates done in place (HOT, no index entries): %d of %d%n",
+                        rs.getLong(2), rs.getLong(1));
+            }
+        }
+    }
+
+    private static long commits(BenchPostgres pg) throws SQLException {
+        try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
