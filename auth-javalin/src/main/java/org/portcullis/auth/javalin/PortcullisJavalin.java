@@ -22,8 +22,9 @@ import java.util.Optional;
  *       refusal (401, 403 {@code FORBIDDEN}, 431, 503) or a CORS preflight is answered there and no
  *       other handler runs; otherwise the CORS headers are set and the caller's {@link AuthPrincipal}
  *       is put in the request attribute {@link #PRINCIPAL_ATTRIBUTE};</li>
- *   <li>the 7G endpoints on {@code /user/*} and {@code /common/*}, every method, answered by
- *       {@link AuthHttpHandler#handle}.</li>
+ *   <li>the 7G endpoints on {@code /user/*} and {@code /common/*}, and the published key documents
+ *       ({@code /.well-known/jwks.json}, {@code /.well-known/openid-configuration}) when the engine's
+ *       settings publish keys, every method, answered by {@link AuthHttpHandler#handle}.</li>
  * </ul>
  * Route handlers read the caller with {@link #principal(Context)} (empty on an anonymous path).
  * Responses are written as {@code AuthHttpHandler} asks of adapters: every header copied,
@@ -61,6 +62,15 @@ public final class PortcullisJavalin {
         for (HandlerType method : METHODS) {
             config.routes.addHttpHandler(method, "/user/*", ctx -> serve(handler, ctx));
             config.routes.addHttpHandler(method, "/common/*", ctx -> serve(handler, ctx));
+        }
+        // The opt-in key documents, exactly and only the ones the handler serves; other /.well-known
+        // paths stay the application's.
+        for (String path : handler.anonymousPaths()) {
+            if (path.startsWith("/.well-known/")) {
+                for (HandlerType method : METHODS) {
+                    config.routes.addHttpHandler(method, path, ctx -> serve(handler, ctx));
+                }
+            }
         }
     }
 

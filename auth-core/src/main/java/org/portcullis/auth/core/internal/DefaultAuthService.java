@@ -213,6 +213,10 @@ public final class DefaultAuthService implements AuthService {
         Objects.requireNonNull(actor, "actor");
         boolean revoked = keys.revoke(kid);
         if (revoked) {
+            // The token cache remembers the signing key of a token, not its encryption key: forget
+            // every verified token, so that one encrypted under a revoked key is not answered from
+            // the cache (the cache's guard against an overlapping verification comes with it).
+            validator.signingKeysChanged();
             audit.record(audit.event(AuditEventType.KEY_REVOKED, ClientInfo.UNKNOWN)
                     .reason("kid=" + LogText.neutralise(kid) + ";by=" + LogText.neutralise(actor)));
             LOG.warn("signing key {} revoked by {}: its tokens are refused", LogText.neutralise(kid), LogText.neutralise(actor));

@@ -179,6 +179,13 @@ public final class NestedJwe {
         if (direct != parts.encryptedKey().isEmpty()) {
             throw invalid("malformed");
         }
+        // RFC 7518 §5.3: A256GCM (the enc pinned above) takes a 96-bit IV and a 128-bit tag, 16 and 22
+        // characters here (canonical already). nimbus joins ciphertext and tag before decrypting and
+        // checks neither size, so without this a byte moved from the ciphertext into the tag is
+        // another string that decrypts to the same token.
+        if (parts.iv().length() != 16 || parts.tag().length() != 22) {
+            throw invalid("malformed");
+        }
         JWEDecrypter decrypter = jwe.decrypter().orElseThrow(() -> invalid("cannot_decrypt"));
         try {
             object.decrypt(decrypter);

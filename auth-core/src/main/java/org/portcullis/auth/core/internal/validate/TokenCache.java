@@ -90,10 +90,15 @@ final class TokenCache {
 
         /**
          * SHA-256 over the ISO-8859-1 bytes of {@code token} from index {@code from} on, into
-         * {@link #out}; see the class comment.
+         * {@link #out}; see the class comment. Null when {@code token} holds a surrogate pair.
          */
         byte[] digest(String token, int from) {
             byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+            if (bytes.length != token.length()) {
+                // The encoder turns a surrogate pair into one '?', so byte and character indexes
+                // part: such a string is outside the alphabet, never admitted, and has no key.
+                return null;
+            }
             sha256.update(bytes, from, bytes.length - from);
             try {
                 sha256.digest(out, 0, 32);
@@ -188,6 +193,9 @@ final class TokenCache {
             return null;
         }
         byte[] d = HASHER.get().digest(token, dot);
+        if (d == null) {
+            return null;
+        }
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -210,6 +218,9 @@ final class TokenCache {
             throw new IllegalArgumentException("not a verified token");
         }
         byte[] d = HASHER.get().digest(token, dot);
+        if (d == null) {
+            throw new IllegalArgumentException("not a verified token");
+        }
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -239,6 +250,9 @@ final class TokenCache {
             return;
         }
         byte[] d = HASHER.get().digest(token, dot);
+        if (d == null) {
+            return;
+        }
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
