@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.ErrorCode;
+import org.portcullis.auth.api.SigningAlgorithm;
 import org.portcullis.auth.api.TokenPair;
 
 @DisplayName("emergency key revocation")
@@ -33,6 +34,27 @@ class KeyRevocationTest {
             assertThat(catchAuth(() -> f.auth.validate(p.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_INVALID);
             assertThat(catchAuth(() -> f.auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT)).code())
                     .isEqualTo(ErrorCode.TOKEN_INVALID);
+        }
+    }
+
+    @Test
+    @DisplayName("first sight (no token cache), HS256: after a key is revoked its tokens are refused although this thread still holds the key's MAC engine")
+    void refusedAfterRevocationDespiteThisThreadsEngine() throws Exception {
+        try (Fixture f = new Fixture(b -> b.signingAlgorithm(SigningAlgorithm.HS256).tokenCacheSize(0))) {
+            f.addUser("alice", "pw");
+            TokenPair p = f.login("alice", "pw");
+            // Verified twice on this thread, so its per-thread Mac for the key exists and was reused.
+            assertThat(f.auth.validate(p.accessToken()).username()).isEqualTo("alice");
+            assertThat(f.auth.validate(p.accessToken()).username()).isEqualTo("alice");
+
+            assertThat(f.auth.revokeSigningKey(kid(p), "test")).isTrue();
+
+            assertThat(catchAuth(() -> f.auth.validate(p.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_INVALID);
+            // The next key's tokens verify on the same thread with its own engine.
+            TokenPair next = f.login("alice", "pw");
+            assertThat(kid(next)).isNotEqualTo(kid(p));
+            assertThat(f.auth.validate(next.accessToken()).username()).isEqualTo("alice");
+            assertThat(catchAuth(() -> f.auth.validate(p.accessToken())).code()).isEqualTo(ErrorCode.TOKEN_INVALID);
         }
     }
 

@@ -1,10 +1,10 @@
 package org.portcullis.auth.core.internal.token;
 
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
@@ -17,7 +17,6 @@ import java.util.Set;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.portcullis.auth.api.AuthException;
@@ -200,104 +199,143 @@ public final class AccessTokens {
         if (parts.headerNames().contains("crit")) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_crit");
         }
-        SignedJWT jwt;
-        try {
-            jwt = new SignedJWT(new Base64URL(parts.header()), new Base64URL(parts.payload()),
-                    new Base64URL(parts.signature()));
-        } catch (ParseException | RuntimeException e) {
-            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed");
-        }
-        JWSHeader h = jwt.getHeader();
-        if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
+        Map<String, Object> h = parts.headerMembers();
+        // RFC 8725 §3.1 and our key pinning: a key is never taken from the token itself.
+        if (h.containsKey("jwk") || h.containsKey("jku") || h.containsKey("x5u") || h.containsKey("x5c")) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "untrusted_key_header");
         }
-        if (!h.isBase64URLEncodePayload()) {
+        // RFC 7797 §3: b64 false would sign the payload unencoded; only the default (absent or true) is ours.
+        if (h.containsKey("b64") && !Boolean.TRUE.equals(h.get("b64"))) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "unencoded_payload");
         }
-        if (h.getType() == null || !isAtJwt(h.getType().getType())) {
+        // RFC 8725 §3.11: explicit typing keeps other kinds of JWT out.
+        if (!(h.get("typ") instanceof String typ) || !isAtJwt(typ)) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_typ");
         }
-        String kid = h.getKeyID();
-        if (kid == null) {
+        if (!(h.get("kid") instanceof String kid)) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "no_kid");
         }
         KeyMaterial.Prepared key = keys.verifier(kid)
                 .orElseThrow(() -> AuthException.of(ErrorCode.TOKEN_INVALID, "unknown_kid"));
-        if (!key.jwsAlgorithm().equals(h.getAlgorithm())) {
+        // RFC 8725 §3.1: the header's alg must be the one algorithm this key is pinned to.
+        if (!(h.get("alg") instanceof String alg) || !key.jwsAlgorithm().getName().equals(alg)) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "alg_mismatch");
         }
         boolean valid;
         try {
-            valid = jwt.verify(key.verifier());
-        } catch (JOSEException | RuntimeException e) {
+            // RFC 7515 §5.2 steps 8-9: the signature over the ASCII bytes of header.payload, with the
+            // key's own algorithm (the check is built for that algorithm only, KeyMaterial.prepare).
+            valid = key.check().verify(parts.signingInput(), parts.signatureBytes());
+        } catch (RuntimeException e) {
             valid = false;
         }
         if (!valid) {
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "bad_signature");
         }
-        JWTClaimsSet c;
-        try {
-            c = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
-        }
-        return checkClaims(c, ignoreExpiry, kid);
+        return checkClaims(parts.claims(), ignoreExpiry, kid);
     }
 
-    private Verified checkClaims(JWTClaimsSet c, boolean ignoreExpiry, String kid) {
+    private Verified checkClaims(Map<String, Object> c, boolean ignoreExpiry, String kid) {
         try {
-            if (!settings.issuer().equals(c.getIssuer())) {
+            // RFC 8725 §3.8
+            if (!settings.issuer().equals(c.get("iss"))) {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_iss");
             }
-            List<String> aud = c.getAudience();
-            if (aud == null || !aud.contains(settings.audience())) {
+            // RFC 7519 §4.1.3, RFC 8725 §3.9: a string, or an array of strings that holds ours.
+            Object aud = c.get("aud");
+            boolean forUs = aud instanceof String one ? one.equals(settings.audience())
+                    : aud instanceof List<?> many && stringList(many, "aud").contains(settings.audience());
+            if (!forUs) {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "wrong_aud");
             }
-            String sub = c.getSubject();
-            String sid = c.getStringClaim("sid");
-            String jti = c.getJWTID();
-            String username = c.getStringClaim("preferred_username");
-            Date exp = c.getExpirationTime();
-            Date iat = c.getIssueTime();
+            String sub = string(c, "sub");
+            String sid = string(c, "sid");
+            String jti = string(c, "jti");
+            String username = string(c, "preferred_username");
+            Instant exp = numericDate(c, "exp");
+            Instant iat = numericDate(c, "iat");
             if (sub == null || sid == null || jti == null || username == null || exp == null || iat == null) {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "missing_claim");
             }
             Instant now = clock.instant();
             Duration skew = settings.clockSkew();
-            Date nbfDate = c.getNotBeforeTime();
-            Instant nbf = nbfDate == null ? iat.toInstant() : nbfDate.toInstant();
+            Instant nbfClaim = numericDate(c, "nbf");
+            Instant nbf = nbfClaim == null ? iat : nbfClaim;
             // RFC 7519 §4.1.5: not accepted before nbf; allow the skew.
-            if (now.plus(skew).isBefore(nbf) || now.plus(skew).isBefore(iat.toInstant())) {
+            if (now.plus(skew).isBefore(nbf) || now.plus(skew).isBefore(iat)) {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "not_yet_valid");
             }
-            Instant expiresAt = exp.toInstant();
+            Instant expiresAt = exp;
             // We never issue a token that lives longer than the access-token lifetime (issue()
             // caps exp at iat + lifetime). A longer one was not minted by this configuration: a
             // leaked key or a bug, refused rather than honoured. Our own policy: RFC 8725 §3.10 asks
             // not to trust received claims further than the issuer's rules warrant.
-            if (Duration.between(iat.toInstant(), expiresAt).compareTo(longestLifetime) > 0) {
+            if (Duration.between(iat, expiresAt).compareTo(longestLifetime) > 0) {
                 throw AuthException.of(ErrorCode.TOKEN_INVALID, "lifetime_too_long");
             }
             // RFC 7519 §4.1.4: not accepted on or after exp; allow the skew.
             if (!ignoreExpiry && !now.isBefore(expiresAt.plus(skew))) {
                 throw AuthException.of(ErrorCode.TOKEN_EXPIRED);
             }
-            List<String> roles = c.getStringListClaim("roles");
+            Object roles = c.get("roles");
+            if (roles != null && !(roles instanceof List<?>)) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
+            }
             Map<String, Object> extra = new HashMap<>();
-            for (Map.Entry<String, Object> e : c.getClaims().entrySet()) {
+            for (Map.Entry<String, Object> e : c.entrySet()) {
                 if (!REGISTERED.contains(e.getKey()) && e.getValue() != null) {
                     extra.put(e.getKey(), e.getValue());
                 }
             }
-            Set<String> roleSet = roles == null ? Set.of() : new HashSet<>(roles);
-            AuthPrincipal p = new AuthPrincipal(sub, username, roleSet, sid, jti, iat.toInstant(), expiresAt, extra);
+            Set<String> roleSet = roles == null ? Set.of() : new HashSet<>(stringList((List<?>) roles, "roles"));
+            AuthPrincipal p = new AuthPrincipal(sub, username, roleSet, sid, jti, iat, expiresAt, extra);
             return new Verified(p, nbf, kid);
-        } catch (ParseException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (e instanceof AuthException ae) {
                 throw ae;
             }
             throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
         }
+    }
+
+    /** A string claim, or null when absent or JSON null; refused when it is of another type. */
+    private static String string(Map<String, Object> c, String name) {
+        Object v = c.get(name);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
+    }
+
+    /** Every element a string (nulls skipped, as the JOSE library did); refused otherwise. */
+    private static List<String> stringList(List<?> values, String name) {
+        List<String> out = new ArrayList<>(values.size());
+        for (Object v : values) {
+            if (v instanceof String str) {
+                out.add(str);
+            } else if (v != null) {
+                throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A NumericDate claim (RFC 7519 §2: seconds since the epoch; a fraction is allowed and
+     * dropped, as the JOSE library did); null when absent; refused when not a number.
+     */
+    private static Instant numericDate(Map<String, Object> c, String name) {
+        Object v = c.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Long seconds) {
+            return Instant.ofEpochSecond(seconds);
+        }
+        if (v instanceof Double d && Double.isFinite(d)) {
+            return Instant.ofEpochSecond((long) (double) d);
+        }
+        throw AuthException.of(ErrorCode.TOKEN_INVALID, "malformed_claims");
     }
 
     private static boolean isAtJwt(String typ) {

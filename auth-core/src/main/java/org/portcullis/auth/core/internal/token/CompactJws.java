@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,14 +39,24 @@ final class CompactJws {
     }
 
     /**
-     * The three segments as they were written, and the member names of the header.
+     * The three segments as they were written, what they decode to, and the signing input.
      *
-     * @param header      the protected header segment
-     * @param payload     the payload segment
-     * @param signature   the signature segment
-     * @param headerNames the header's member names, unescaped
+     * @param header         the protected header segment
+     * @param payload        the payload segment
+     * @param signature      the signature segment
+     * @param headerMembers  the header, strictly parsed ({@link StrictJson#parseObject})
+     * @param claims         the claims set, strictly parsed
+     * @param signingInput   the ASCII bytes of {@code header.payload} (RFC 7515 §5.2 step 8)
+     * @param signatureBytes the decoded signature
      */
-    record Parts(String header, String payload, String signature, Set<String> headerNames) {
+    record Parts(String header, String payload, String signature, Map<String, Object> headerMembers,
+                 Map<String, Object> claims, byte[] signingInput, byte[] signatureBytes) {
+
+        /** The header's member names, unescaped. */
+        Set<String> headerNames() {
+            return headerMembers.keySet();
+        }
+
         @Override
         public String toString() {
             return "Parts[***]";
@@ -125,15 +136,21 @@ final class CompactJws {
         String headerJson = utf8(canonical(h));
         String payloadJson = utf8(canonical(p));
         // An empty signature is an unsecured JWS (RFC 7519 §6): never ours.
-        canonical(s);
-        Set<String> names;
+        byte[] signature = canonical(s);
+        Map<String, Object> header;
+        Map<String, Object> claims;
         try {
-            names = StrictJson.objectMemberNames(headerJson);
-            StrictJson.objectMemberNames(payloadJson);
+            header = StrictJson.parseObject(headerJson);
+            claims = StrictJson.parseObject(payloadJson);
         } catch (StrictJson.Malformed e) {
             throw new Refused("json: " + e.getMessage());
         }
-        return new Parts(h, p, s, names);
+        // Every character was checked to be in the base64url alphabet, so one char is one ASCII byte.
+        byte[] input = new byte[second];
+        for (int k = 0; k < second; k++) {
+            input[k] = (byte) token.charAt(k);
+        }
+        return new Parts(h, p, s, header, claims, input, signature);
     }
 
     /** The bytes of a non-empty segment that is the unpadded base64url encoding of exactly those bytes. */

@@ -76,12 +76,15 @@ public final class KeyMaterial {
      * @param signer       present when the key has a private half; empty for an encryption key
      * @param verifier     the pinned verifier; {@code null} for an encryption key
      * @param jwe          present exactly for an encryption key
+     * @param check        the pinned bare signature check the token path uses; {@code null} for an
+     *                     encryption key
      */
     public record Prepared(SigningKey key, JWSAlgorithm jwsAlgorithm, Optional<JWSSigner> signer, JWSVerifier verifier,
-                           Optional<Jwe> jwe) {
+                           Optional<Jwe> jwe, JwsCheck check) {
 
-        Prepared(SigningKey key, JWSAlgorithm jwsAlgorithm, Optional<JWSSigner> signer, JWSVerifier verifier) {
-            this(key, jwsAlgorithm, signer, verifier, Optional.empty());
+        Prepared(SigningKey key, JWSAlgorithm jwsAlgorithm, Optional<JWSSigner> signer, JWSVerifier verifier,
+                 JwsCheck check) {
+            this(key, jwsAlgorithm, signer, verifier, Optional.empty(), check);
         }
 
         /** Whether this key may issue tokens: it signs, or it encrypts. */
@@ -149,7 +152,7 @@ public final class KeyMaterial {
     }
 
     private static Prepared encryption(SigningKey key, Jwe jwe) {
-        return new Prepared(key, null, Optional.empty(), null, Optional.of(jwe));
+        return new Prepared(key, null, Optional.empty(), null, Optional.of(jwe), null);
     }
 
     private static SigningKey key(String kid, SigningAlgorithm alg, byte[] pub, byte[] priv, Instant now) {
@@ -170,7 +173,8 @@ public final class KeyMaterial {
                     Optional<JWSSigner> signer = key.privateKey().length == 0 ? Optional.empty()
                             : Optional.of(new RSASSASigner((RSAPrivateKey) f.generatePrivate(
                                     new PKCS8EncodedKeySpec(key.privateKey()))));
-                    yield new Prepared(key, JWSAlgorithm.RS256, signer, new RSASSAVerifier(pub));
+                    yield new Prepared(key, JWSAlgorithm.RS256, signer, new RSASSAVerifier(pub),
+                            JwsCheck.signature("SHA256withRSA", null, pub, 0));
                 }
                 case ES256 -> {
                     KeyFactory f = KeyFactory.getInstance("EC");
@@ -180,19 +184,21 @@ public final class KeyMaterial {
                                     new PKCS8EncodedKeySpec(key.privateKey()))));
                     ECDSAVerifier verifier = new ECDSAVerifier(pub);
                     verifier.getJCAContext().setProvider(BC);
-                    yield new Prepared(key, JWSAlgorithm.ES256, signer, verifier);
+                    // RFC 7518 §3.4: R and S as two 32-byte big-endian integers, BouncyCastle's "PLAIN" format.
+                    yield new Prepared(key, JWSAlgorithm.ES256, signer, verifier,
+                            JwsCheck.signature("SHA256withPLAIN-ECDSA", BC, pub, 64));
                 }
                 case EdDSA -> {
                     Ed25519PublicKeyParameters pub = (Ed25519PublicKeyParameters) PublicKeyFactory.createKey(key.publicKey());
                     Optional<JWSSigner> signer = key.privateKey().length == 0 ? Optional.empty()
                             : Optional.of(new Ed25519Jws.Signer(
                                     (Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(key.privateKey())));
-                    yield new Prepared(key, JWSAlgorithm.EdDSA, signer, new Ed25519Jws.Verifier(pub));
+                    yield new Prepared(key, JWSAlgorithm.EdDSA, signer, new Ed25519Jws.Verifier(pub), JwsCheck.ed25519(pub));
                 }
                 case HS256 -> {
                     byte[] secret = key.privateKey();
                     yield new Prepared(key, JWSAlgorithm.HS256, Optional.of(new MACSigner(secret)),
-                            new MACVerifier(secret));
+                            new MACVerifier(secret), JwsCheck.hmacSha256(secret));
                 }
                 case DIR_A256GCM -> {
                     SecretKeySpec secret = new SecretKeySpec(key.privateKey(), "AES");

@@ -1,15 +1,19 @@
 package org.portcullis.auth.core.internal.token;
 
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A validating reader for the JOSE header and the claims set: accepts exactly RFC 8259 JSON
  * whose top level is an object, refuses a member name repeated in any object (RFC 7515 §4 and
  * RFC 7519 §4 let a parser refuse duplicates, and we do, at every depth, comparing names after
- * unescaping), and refuses escapes of lone surrogates (RFC 7493 §2.1). It builds nothing but the
- * top-level member names; the values are read afterwards by the JOSE library, which is lenient
- * (single quotes, comments, bare words), so it must never see text that did not pass here.
+ * unescaping), and refuses escapes of lone surrogates (RFC 7493 §2.1). It builds the values it
+ * accepts ({@link #parseObject}): objects as insertion-ordered maps, arrays as lists, strings, {@code
+ * Boolean}, {@code null}, and numbers as {@code Long} when they are integers that fit, else
+ * {@code Double}; a token's header and claims are read from these values and from nothing else.
  *
  * <p>Stateless and thread-safe. Recursion is bounded by {@link #MAX_DEPTH}.
  */
@@ -40,17 +44,26 @@ final class StrictJson {
      *                   duplicate member names at any depth
      */
     static Set<String> objectMemberNames(String text) {
+        return parseObject(text).keySet();
+    }
+
+    /**
+     * @return the top-level object, members in their order; values as the class comment says
+     * @throws Malformed unless {@code text} is one JSON object, RFC 8259 exactly, without
+     *                   duplicate member names at any depth
+     */
+    static Map<String, Object> parseObject(String text) {
         StrictJson r = new StrictJson(text);
         r.ws();
         if (r.peek() != '{') {
             throw new Malformed("top level is not an object");
         }
-        Set<String> names = r.object(1);
+        Map<String, Object> members = r.object(1);
         r.ws();
         if (r.i != text.length()) {
             throw new Malformed("text after the object");
         }
-        return names;
+        return members;
     }
 
     private char peek() {
@@ -81,25 +94,25 @@ final class StrictJson {
         }
     }
 
-    private void value(int depth) {
+    private Object value(int depth) {
         char c = peek();
-        switch (c) {
+        return switch (c) {
             case '{' -> object(depth + 1);
             case '[' -> array(depth + 1);
             case '"' -> string();
-            case 't' -> literal("true");
-            case 'f' -> literal("false");
-            case 'n' -> literal("null");
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
             default -> number();
-        }
+        };
     }
 
-    private Set<String> object(int depth) {
+    private Map<String, Object> object(int depth) {
         if (depth > MAX_DEPTH) {
             throw new Malformed("nested too deep");
         }
         expect('{');
-        Set<String> names = new HashSet<>();
+        Map<String, Object> names = new LinkedHashMap<>();
         ws();
         if (peek() == '}') {
             i++;
@@ -110,13 +123,14 @@ final class StrictJson {
             if (peek() != '"') {
                 throw new Malformed("member name is not a string");
             }
-            if (!names.add(string())) {
+            String name = string();
+            if (names.containsKey(name)) {
                 throw new Malformed("duplicate member name");
             }
             ws();
             expect(':');
             ws();
-            value(depth);
+            names.put(name, value(depth));
             ws();
             char c = next();
             if (c == '}') {
@@ -128,23 +142,24 @@ final class StrictJson {
         }
     }
 
-    private void array(int depth) {
+    private List<Object> array(int depth) {
         if (depth > MAX_DEPTH) {
             throw new Malformed("nested too deep");
         }
         expect('[');
+        List<Object> items = new ArrayList<>();
         ws();
         if (peek() == ']') {
             i++;
-            return;
+            return items;
         }
         while (true) {
             ws();
-            value(depth);
+            items.add(value(depth));
             ws();
             char c = next();
             if (c == ']') {
-                return;
+                return items;
             }
             if (c != ',') {
                 throw new Malformed("expected ',' or ']'");
@@ -152,16 +167,18 @@ final class StrictJson {
         }
     }
 
-    private void literal(String word) {
+    private Object literal(String word, Object meaning) {
         if (!s.startsWith(word, i)) {
             throw new Malformed("unknown literal");
         }
         i += word.length();
+        return meaning;
     }
 
     // RFC 8259 §6: number = [ minus ] int [ frac ] [ exp ]
-    private void number() {
+    private Object number() {
         int start = i;
+        boolean integer = true;
         if (peek() == '-') {
             i++;
         }
@@ -173,6 +190,7 @@ final class StrictJson {
             throw new Malformed("not a value");
         }
         if (peek() == '.') {
+            integer = false;
             i++;
             if (!isDigit(peek())) {
                 throw new Malformed("fraction without digits");
@@ -180,6 +198,7 @@ final class StrictJson {
             digits();
         }
         if (peek() == 'e' || peek() == 'E') {
+            integer = false;
             i++;
             if (peek() == '+' || peek() == '-') {
                 i++;
@@ -192,6 +211,15 @@ final class StrictJson {
         if (i == start) {
             throw new Malformed("not a value");
         }
+        String text = s.substring(start, i);
+        if (integer) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException tooLong) {
+                // an integer beyond a long: kept as a double, as the JOSE library did
+            }
+        }
+        return Double.parseDouble(text);
     }
 
     private void digits() {
