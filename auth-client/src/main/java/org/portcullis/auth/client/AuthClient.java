@@ -38,8 +38,8 @@ import org.portcullis.auth.api.ErrorCode;
  * <h2>Refreshing</h2>
  * {@link #ensureValidToken()} returns an access token that is valid for at least the refresh margin
  * (default 30 seconds; never more than half the token's lifetime), refreshing first if needed.
- * {@link #send} and every endpoint method call it before each request, and on a 401 refresh once
- * and retry once.
+ * {@link #send} and every endpoint method call it before each request, and on a 401 that refuses
+ * the bearer token refresh once and retry once.
  *
  * <p><b>Single flight.</b> However many threads find the token due at the same moment, exactly one
  * refresh request goes to the server; the others wait for its outcome. This matters because the
@@ -303,8 +303,11 @@ public final class AuthClient {
 
     /**
      * Sends an application request with the bearer token attached (RFC 6750 §2.1): calls
-     * {@link #ensureValidToken()} first, sets {@code Authorization}, and, if the server answers 401,
-     * refreshes once and sends the request once more with the new token. The answer is returned
+     * {@link #ensureValidToken()} first, sets {@code Authorization}, and, if the server answers a 401
+     * that refuses the token (a {@code Bearer} challenge without an error or with
+     * {@code error="invalid_token"}, RFC 6750 §3.1, or a 401 without any challenge), refreshes once
+     * and sends the request once more with the new token. A 401 that challenges only for another
+     * scheme, or names another bearer error, is returned as it is, without a refresh. The answer is returned
      * whatever its status; only the authentication part is handled here.
      *
      * <p>The builder is copied for each attempt and is not modified. A request is sent a second time
@@ -329,7 +332,7 @@ public final class AuthClient {
         requireOwnOrigin(request);
         Tokens used = await(validTokensAsync());
         HttpResponse<T> response = exchange(withBearer(request, used), handler, "request");
-        if (response.statusCode() != 401) {
+        if (!tokenRefused(response)) {
             return response;
         }
         Tokens fresh = await(sharedRefresh(used));
@@ -348,10 +351,93 @@ public final class AuthClient {
         Objects.requireNonNull(handler, "handler");
         requireOwnOrigin(request);
         return validTokensAsync().thenCompose(used -> exchangeAsync(withBearer(request, used), handler, "request")
-                .thenCompose(response -> response.statusCode() != 401
+                .thenCompose(response -> !tokenRefused(response)
                         ? CompletableFuture.completedFuture(response)
                         : sharedRefresh(used).thenCompose(fresh ->
                                 exchangeAsync(withBearer(request, fresh), handler, "request"))));
+    }
+
+    /**
+     * Whether an answer says the bearer token was refused, so that a refresh may help: a 401 whose
+     * challenges include {@code Bearer} with no {@code error} or with {@code error="invalid_token"}
+     * (RFC 6750 §3.1), or a 401 with no challenge at all (RFC 9110 §15.5.2 requires one; a proxy may
+     * have dropped it). A 401 that challenges only for another scheme (an application's own Basic
+     * login, say) or names another bearer error is the application's answer: refreshing would not
+     * change it, and each needless refresh rotates the session's refresh token towards the engine's
+     * rotation limit.
+     */
+    static boolean tokenRefused(HttpResponse<?> response) {
+        if (response.statusCode() != 401) {
+            return false;
+        }
+        List<String> challenges = response.headers().allValues("WWW-Authenticate");
+        if (challenges.isEmpty()) {
+            return true;
+        }
+        for (String value : challenges) {
+            String scheme = null;
+            String error = null;
+            // RFC 9110 §11.6.1: a value is a comma-separated list of challenges, each a scheme followed
+            // by auth-params (name=value, value possibly a quoted string holding commas).
+            for (String item : splitOutsideQuotes(value)) {
+                String it = item.strip();
+                if (it.isEmpty()) {
+                    continue;
+                }
+                int eq = it.indexOf('=');
+                int sp = it.indexOf(' ');
+                // "scheme" alone, or "scheme name=value"; not "name = value" (RFC 9110 §5.6.3 allows spaces around "=")
+                boolean startsChallenge = eq < 0 || (sp >= 0 && sp < eq && !it.substring(sp).strip().startsWith("="));
+                if (startsChallenge) {
+                    if (bearerWantsRefresh(scheme, error)) {
+                        return true;
+                    }
+                    scheme = sp < 0 ? it : it.substring(0, sp);
+                    error = null;
+                    it = sp < 0 ? "" : it.substring(sp + 1).strip();
+                    eq = it.indexOf('=');
+                }
+                if (eq > 0 && it.substring(0, eq).strip().equalsIgnoreCase("error")) {
+                    error = unquote(it.substring(eq + 1).strip());
+                }
+            }
+            if (bearerWantsRefresh(scheme, error)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean bearerWantsRefresh(String scheme, String error) {
+        return scheme != null && scheme.equalsIgnoreCase("Bearer") && (error == null || error.equals("invalid_token"));
+    }
+
+    private static List<String> splitOutsideQuotes(String value) {
+        List<String> items = new java.util.ArrayList<>();
+        StringBuilder item = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (quoted && ch == '\\' && i + 1 < value.length()) {
+                item.append(ch).append(value.charAt(++i));
+                continue;
+            }
+            if (ch == '"') {
+                quoted = !quoted;
+            }
+            if (ch == ',' && !quoted) {
+                items.add(item.toString());
+                item.setLength(0);
+            } else {
+                item.append(ch);
+            }
+        }
+        items.add(item.toString());
+        return items;
+    }
+
+    private static String unquote(String v) {
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
     /** The client's settings and whether it holds tokens; never a token. */

@@ -57,7 +57,7 @@ final class JettyAdapter extends Handler.Abstract {
     static final String LIVE = "/health/live";
     /** Readiness probe path. */
     static final String READY = "/health/ready";
-    /** Bytes past the body cap that an HTTP/2 request may send and have read and discarded before its 413. */
+    /** Bytes past the body cap that a request may send and have read and discarded before its 413. */
     static final long DISCARD_LIMIT = 1 << 20;
     /** Where the OpenAPI document is served. */
     static final String OPENAPI = "/openapi.yaml";
@@ -204,11 +204,15 @@ final class JettyAdapter extends Handler.Abstract {
                 boolean last = chunk.isLast();
                 chunk.release();
                 boolean overCap = body.size() > maxBodyBytes;
-                if (last || (overCap && (http1() || discarded > DISCARD_LIMIT))) {
-                    // HTTP/1.1: past the cap the rest is left unread; the answer says 413 and the connection
-                    // closes. HTTP/2 cannot close one stream that way, and a sender blocked on flow control
-                    // (RFC 9113 §5.2) would wait for window the server never gives; so there the rest is read
-                    // and thrown away, up to DISCARD_LIMIT, before the 413 (past it Jetty resets the stream).
+                if (last || (overCap && discarded > DISCARD_LIMIT)) {
+                    // Past the cap the rest is read and thrown away, up to DISCARD_LIMIT, before the 413, on
+                    // both protocols. HTTP/1.1: a server that answers and closes while the client is still
+                    // sending makes the client's TCP stack see a reset, which can discard the 413 before the
+                    // client reads it (RFC 9112 §9.6 asks a server to close in stages for this reason;
+                    // Tomcat's maxSwallowSize does the same). HTTP/2 cannot close one stream that way, and
+                    // a sender blocked on flow control (RFC 9113 §5.2) would wait for window the server
+                    // never gives. Past DISCARD_LIMIT the answer goes at once and the connection (HTTP/1.1)
+                    // or stream (HTTP/2) ends; the body timeout bounds how long a slow sender is read.
                     serve(!last);
                     return;
                 }

@@ -160,4 +160,45 @@ class HostileInputEndToEndTest {
             assertThat(answer.length == 0 || new String(answer, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 4")).isTrue();
         }
     }
+
+    @Test
+    @DisplayName("a body over the cap is read to its end before the 413, so the answer arrives and the connection serves the next request")
+    void oversizedBodyIsDrainedBeforeThe413() throws IOException {
+        int size = 256 * 1024; // over the 16 KiB cap, under the 1 MiB the server reads and discards
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /user/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] body = new byte[size];
+            java.util.Arrays.fill(body, (byte) ' ');
+            out.write(body); // all of it: a server that closed at the cap would make this write fail
+            out.flush();
+            InputStream in = s.getInputStream();
+            String first = readResponse(in);
+            assertThat(first).startsWith("HTTP/1.1 413").doesNotContainIgnoringCase("Connection: close");
+            out.write("GET /common/HealthCheck HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body, as text. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
 }
