@@ -24,6 +24,7 @@ BASE="http://127.0.0.1:$PORT"
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "no $JAR: build it with mvn -B -pl auth-server -am package -DskipTests" >&2; exit 1; }
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"   # absolute: the runs below work in a temporary folder
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
