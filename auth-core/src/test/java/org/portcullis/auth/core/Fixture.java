@@ -66,4 +66,25 @@ final class Fixture implements AutoCloseable {
     public void close() {
         auth.close();
     }
+
+    /**
+     * {@code users}, with {@code afterCall} given the name of each of its methods once the call has
+     * returned normally (a test's probe: count reads, or act at a precise moment of a flow).
+     */
+    static org.portcullis.auth.api.UserStore observed(org.portcullis.auth.api.UserStore users,
+                                                        java.util.function.Consumer<String> afterCall) {
+        return (org.portcullis.auth.api.UserStore) java.lang.reflect.Proxy.newProxyInstance(
+                org.portcullis.auth.api.UserStore.class.getClassLoader(),
+                new Class<?>[] {org.portcullis.auth.api.UserStore.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(users, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    afterCall.accept(method.getName());
+                    return result;
+                });
+    }
 }

@@ -3,8 +3,6 @@ package org.portcullis.auth.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.portcullis.auth.core.LoginTest.catchAuth;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,21 +116,13 @@ class LoginRaceTest {
 
     /** The memory user store, with {@link #afterRead} run once after a findByUsername. */
     private UserStore hooked(UserStore users) {
-        return (UserStore) Proxy.newProxyInstance(UserStore.class.getClassLoader(), new Class<?>[] {UserStore.class},
-                (proxy, method, args) -> {
-                    Object result;
-                    try {
-                        result = method.invoke(users, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (method.getName().equals("findByUsername")) {
-                        Consumer<AuthService> hook = afterRead.getAndSet(null);
-                        if (hook != null) {
-                            hook.accept(auth);
-                        }
-                    }
-                    return result;
-                });
+        return Fixture.observed(users, method -> {
+            if (method.equals("findByUsername")) {
+                Consumer<AuthService> hook = afterRead.getAndSet(null);
+                if (hook != null) {
+                    hook.accept(auth);
+                }
+            }
+        });
     }
 }

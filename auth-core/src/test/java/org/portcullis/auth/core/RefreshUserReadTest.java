@@ -3,8 +3,6 @@ package org.portcullis.auth.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.portcullis.auth.core.LoginTest.catchAuth;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +22,8 @@ import org.portcullis.auth.store.memory.InMemoryStores;
 import org.portcullis.auth.store.tck.MutableClock;
 
 /**
- * A refresh asks whether the account still stands (OWASP ASVS V3.3.1) and what its roles are now;
- * with the built-in verifier both answers come from one read of the user store (one database round
+ * A refresh asks whether the account still stands (OWASP ASVS V3.3.1) and what its roles are now
+ * ({@code CredentialVerifier.rolesAtRefresh}); the built-in verifier gives both answers from one read of the user store (one database round
  * trip on a JDBC store instead of two), and they stay what they were: a disabled or deleted account
  * ends the session, a change of roles reaches the next access token.
  */
@@ -90,16 +88,10 @@ class RefreshUserReadTest {
 
     /** The memory user store, counting its findById calls. */
     private UserStore counting(UserStore users) {
-        return (UserStore) Proxy.newProxyInstance(UserStore.class.getClassLoader(), new Class<?>[] {UserStore.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("findById")) {
-                        findById.incrementAndGet();
-                    }
-                    try {
-                        return method.invoke(users, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return Fixture.observed(users, method -> {
+            if (method.equals("findById")) {
+                findById.incrementAndGet();
+            }
+        });
     }
 }

@@ -95,13 +95,9 @@ public final class PasswordCredentialVerifier implements CredentialVerifier {
         return users.findById(userId).map(UserRecord::enabled).orElse(false);
     }
 
-    /**
-     * What a refresh asks, from one read of the {@link UserStore}: the account's roles now if it
-     * still exists and is enabled, otherwise empty. The same answer as {@link #isStillAllowed}
-     * followed by {@link #currentRoles}, with one store round trip instead of two (and no window
-     * between them in which the account could change). A store failure propagates (fail closed).
-     */
-    public Optional<Set<String>> rolesIfStillAllowed(String userId) {
+    /** Both answers of a refresh from one read of the {@link UserStore}; a store failure propagates (fail closed). */
+    @Override
+    public Optional<Set<String>> rolesAtRefresh(String userId, Set<String> sessionRoles) {
         return users.findById(userId).filter(UserRecord::enabled).map(UserRecord::roles);
     }
 

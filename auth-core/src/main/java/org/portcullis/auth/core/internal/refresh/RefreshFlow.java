@@ -28,7 +28,6 @@ import org.portcullis.auth.core.internal.Tickers;
 import org.portcullis.auth.core.internal.login.LoginFlow;
 import org.portcullis.auth.core.internal.session.SessionReads;
 import org.portcullis.auth.core.internal.session.SessionWrites;
-import org.portcullis.auth.core.internal.login.PasswordCredentialVerifier;
 import org.portcullis.auth.core.internal.token.AccessTokens;
 import org.portcullis.auth.core.internal.validate.Validator;
 
@@ -124,26 +123,15 @@ public final class RefreshFlow {
         }
         // Asked of every verifier, the application's own too: without it a disabled account would
         // keep refreshing until the absolute lifetime (30 days by default); OWASP ASVS V3.3.1.
-        Set<String> roles;
-        if (verifier instanceof PasswordCredentialVerifier own) {
-            // The built-in verifier answers both questions from one read of the user.
-            Optional<Set<String>> current = own.rolesIfStillAllowed(session.userId());
-            if (current.isEmpty()) {
-                throw endForDisabledAccount(session, client, now);
-            }
-            roles = current.get();
-        } else {
-            if (!verifier.isStillAllowed(session.userId())) {
-                throw endForDisabledAccount(session, client, now);
-            }
-            roles = null; // asked below, only for a rotation
+        Optional<Set<String>> roles = verifier.rolesAtRefresh(session.userId(), session.roles());
+        if (roles.isEmpty()) {
+            throw endForDisabledAccount(session, client, now);
         }
         if (match.state() == RefreshTokenMatch.State.CURRENT && session.refreshCount() >= maxRotations) {
             throw endForRotationLimit(session, client, now);
         }
         return switch (match.state()) {
-            case CURRENT -> rotate(session, roles != null ? roles
-                    : verifier.currentRoles(session.userId()).orElse(session.roles()), hash, client, now);
+            case CURRENT -> rotate(session, roles.get(), hash, client, now);
             case PREVIOUS -> replay(session, hash, match.rotatedAt().orElseThrow(), client, now);
             case RETIRED -> reuse(session, client, now, "retired_token");
         };
