@@ -80,8 +80,6 @@ final class TokenCache {
     private static final class Hasher {
         final MessageDigest sha256;
         final byte[] out = new byte[32];
-        /** The ISO-8859-1 bytes of the token last digested (see {@link #digest}). */
-        byte[] bytes;
 
         Hasher() {
             try {
@@ -92,18 +90,18 @@ final class TokenCache {
         }
 
         /**
-         * SHA-256 over the ISO-8859-1 bytes of {@code token} from index {@code from} on, into
-         * {@link #out}, keeping all the bytes in {@link #bytes} for the header comparison; see the
-         * class comment. Null when {@code token} holds a surrogate pair.
+         * The ISO-8859-1 bytes of {@code token} (see the class comment), or null when it holds a
+         * surrogate pair: the encoder turns a pair into one '?', so byte and character indexes part,
+         * and such a string is outside the alphabet, never admitted, and has no key. The caller
+         * keeps them only as long as the call: they are a bearer token's text.
          */
-        byte[] digest(String token, int from) {
+        static byte[] latin1(String token) {
             byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
-            this.bytes = bytes;
-            if (bytes.length != token.length()) {
-                // The encoder turns a surrogate pair into one '?', so byte and character indexes
-                // part: such a string is outside the alphabet, never admitted, and has no key.
-                return null;
-            }
+            return bytes.length == token.length() ? bytes : null;
+        }
+
+        /** SHA-256 of {@code bytes} from index {@code from} on, into {@link #out}. */
+        byte[] digest(byte[] bytes, int from) {
             sha256.update(bytes, from, bytes.length - from);
             try {
                 sha256.digest(out, 0, 32);
@@ -197,11 +195,11 @@ final class TokenCache {
             // Every admitted token has a header segment followed by a dot.
             return null;
         }
-        Hasher h = HASHER.get();
-        byte[] d = h.digest(token, dot);
-        if (d == null) {
+        byte[] bytes = Hasher.latin1(token);
+        if (bytes == null) {
             return null;
         }
+        byte[] d = HASHER.get().digest(bytes, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -212,7 +210,7 @@ final class TokenCache {
                 // be in constant time; the hashed part holds the claims and the signature. It runs
                 // over the bytes just hashed (a vectorised comparison; String.startsWith compares
                 // one character at a time), with the same encoding argument as the hashed part.
-                boolean sameHeader = x.header.length == dot && Arrays.equals(h.bytes, 0, dot, x.header, 0, dot);
+                boolean sameHeader = x.header.length == dot && Arrays.equals(bytes, 0, dot, x.header, 0, dot);
                 return sameHeader && EpochNanos.of(now) < x.deadlineNanos ? x : null;
             }
         }
@@ -225,10 +223,11 @@ final class TokenCache {
         if (dot < 0) {
             throw new IllegalArgumentException("not a verified token");
         }
-        byte[] d = HASHER.get().digest(token, dot);
-        if (d == null) {
+        byte[] bytes = Hasher.latin1(token);
+        if (bytes == null) {
             throw new IllegalArgumentException("not a verified token");
         }
+        byte[] d = HASHER.get().digest(bytes, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -257,10 +256,11 @@ final class TokenCache {
         if (dot < 0) {
             return;
         }
-        byte[] d = HASHER.get().digest(token, dot);
-        if (d == null) {
+        byte[] bytes = Hasher.latin1(token);
+        if (bytes == null) {
             return;
         }
+        byte[] d = HASHER.get().digest(bytes, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
