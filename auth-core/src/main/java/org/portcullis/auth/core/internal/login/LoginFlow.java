@@ -94,7 +94,7 @@ public final class LoginFlow {
             TokenPair pair = startSession(verified.identity, client, "",
                     new Proven(() -> throttle.recordSuccess(attempt, verified.check),
                             () -> throttle.deviceTokenFor(attempt, clock.instant())));
-            // A known device keeps the token it presented.
+            // No new token (a known device, or the day's allowance used up): the client keeps the one it presented.
             return pair.deviceToken().isPresent() ? pair : pc.deviceToken().map(pair::withDeviceToken).orElse(pair);
         });
     }

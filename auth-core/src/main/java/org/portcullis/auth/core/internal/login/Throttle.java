@@ -286,9 +286,9 @@ public final class Throttle {
      * {@link #recordSuccess(Attempt)} for an attempt checked by {@code check}, resetting only the
      * counters that were open then: a counter without an open window holds no failures, so
      * resetting it changes nothing, and most logins follow no failure at all and so write nothing
-     * here. A failure counted on another node between the check and this call is kept rather than
-     * wiped: the throttle may only ever count more than before, never less. On this node no failure
-     * can land in between: attempts on one username run {@link #serialised}.
+     * here. A failure counted between the check and this call (on another node; on this node only
+     * outside {@link #serialised}, which password logins run in) is kept rather than wiped: the
+     * shortcut can only leave more failures counted than a reset of every key would, never fewer.
      */
     public void recordSuccess(Attempt a, Check check) {
         List<String> keys = successKeys(a).stream().filter(check.openKeys()::contains).toList();
