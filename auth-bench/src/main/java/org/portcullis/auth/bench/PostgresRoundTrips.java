@@ -108,11 +108,12 @@ public final class PostgresRoundTrips {
                         rs.getDouble(3) == 0 ? 0 : rs.getDouble(4) * 1000 / rs.getDouble(3));
             }
             try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
-                         + " WHERE relname = 'portcullis_sessions'")) {
-                rs.next();
-                System.out.printf(Locale.ROOT, "session-row updates done in place (HOT, no index entries): %d of %d%n",
-                        rs.getLong(2), rs.getLong(1));
+                 ResultSet rs = s.executeQuery("SELECT relname, n_tup_upd, n_tup_hot_upd, n_tup_ins FROM pg_stat_user_tables"
+                         + " WHERE relname IN ('portcullis_sessions', 'portcullis_refresh_tokens') ORDER BY relname DESC")) {
+                while (rs.next()) {
+                    System.out.printf(Locale.ROOT, "%s: row updates done in place (HOT, no index entries): %d of %d;"
+                            + " rows inserted: %d%n", rs.getString(1), rs.getLong(3), rs.getLong(2), rs.getLong(4));
+                }
             }
         }
     }
