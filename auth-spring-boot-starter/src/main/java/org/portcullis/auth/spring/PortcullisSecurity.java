@@ -1,10 +1,14 @@
 package org.portcullis.auth.spring;
 
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.portcullis.auth.http.AuthHttpHandler;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.security.autoconfigure.web.servlet.PathRequest;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -14,8 +18,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.ClassUtils;
 
 /**
  * Portcullis for an application's own {@code SecurityFilterChain}. The starter defines a chain
@@ -42,7 +46,9 @@ public final class PortcullisSecurity {
     private final RequestMatcher publicRequests;
     private final RequestMatcher endpoints;
 
-    PortcullisSecurity(AuthHttpHandler handler, PortcullisProperties properties) {
+    private static final String SPRING_MVC = "org.springframework.web.servlet.resource.ResourceHttpRequestHandler";
+
+    PortcullisSecurity(AuthHttpHandler handler, PortcullisProperties properties, ListableBeanFactory beans) {
         this.handler = Objects.requireNonNull(handler, "handler");
         PortcullisProperties.Security security = properties.getSecurity();
         this.rolePrefix = security.getRolePrefix() == null ? "" : security.getRolePrefix();
@@ -61,13 +67,42 @@ public final class PortcullisSecurity {
             open.add(path("/actuator/health/**"));
             open.add(path("/error"));
         }
-        if (security.isPermitStaticResources()) {
+        if (security.isPermitStaticResources() && ClassUtils.isPresent(SPRING_MVC, getClass().getClassLoader())) {
             // Static files are only read: the permit is for GET and HEAD, so an application controller
             // that writes under /images/**, /js/** or /*/icon-* still needs a token (OWASP ASVS v4 4.1.3).
+            // The path alone would also open a GET controller mapped there: the request must reach
+            // Spring MVC's static resource handler. Without Spring MVC nothing serves them: no permit.
             open.add(new AndRequestMatcher(PathRequest.toStaticResources().atCommonLocations(),
-                    request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())));
+                    request -> "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()),
+                    new StaticResourceHandlerMatcher(beans)));
         }
         this.publicRequests = new OrRequestMatcher(open);
+    }
+
+    /**
+     * Whether the request's one {@code Authorization} header uses the {@code Bearer} scheme. Only
+     * such a request may skip CSRF protection: a browser never attaches a bearer token on its own
+     * (RFC 6750 §2.1), but it replays cached {@code Basic} (or negotiated) credentials on a forged
+     * cross-site request, so any other scheme must still show a CSRF token. The scheme is matched
+     * case-insensitively (RFC 9110 §11.1) and must be followed by a space or end the value, as
+     * auth-http's parser reads it.
+     */
+    static boolean bearerRequest(HttpServletRequest request) {
+        Enumeration<String> values = request.getHeaders("Authorization");
+        if (values == null || !values.hasMoreElements()) {
+            return false;
+        }
+        String value = values.nextElement();
+        if (value == null || values.hasMoreElements()) {
+            return false;
+        }
+        int from = 0;
+        while (from < value.length() && (value.charAt(from) == ' ' || value.charAt(from) == '\t')) {
+            from++;
+        }
+        int end = from + "Bearer".length();
+        return value.regionMatches(true, from, "Bearer", 0, "Bearer".length())
+                && (end == value.length() || value.charAt(end) == ' ');
     }
 
     private static RequestMatcher path(String pattern) {
@@ -77,7 +112,8 @@ public final class PortcullisSecurity {
     /**
      * What anyone may reach without a token: the 7G endpoints when served (they check tokens themselves), the
      * configured {@code portcullis.security.public-paths}, {@code /actuator/health} and {@code /error},
-     * and reads ({@code GET}, {@code HEAD}) of static resources at Spring Boot's common locations (the last two can be turned off).
+     * and reads ({@code GET}, {@code HEAD}) of static resources at Spring Boot's common locations that Spring MVC's
+     * resource handler serves, not a controller mapped there (the last two can be turned off).
      */
     public RequestMatcher publicRequests() {
         return publicRequests;
@@ -97,8 +133,8 @@ public final class PortcullisSecurity {
      * Adds the bearer filter, answers an unauthenticated request with the 401 problem and
      * challenge of the standalone server, a forbidden one with a 403 problem ({@code code}
      * {@code FORBIDDEN}), makes the chain stateless, and, if the chain keeps CSRF protection on,
-     * exempts bearer requests and the 7G endpoints from it (a bearer header is not sent by a browser on its own, so
-     * cross-site requests cannot forge it). It does not touch the authorization rules: those are
+     * exempts bearer requests ({@code Authorization: Bearer}, no other scheme) and the 7G endpoints from it (a bearer
+     * header is not sent by a browser on its own, so cross-site requests cannot forge it; a {@code Basic} one is). It does not touch the authorization rules: those are
      * the application's.
      */
     public final class Configurer extends AbstractHttpConfigurer<Configurer, HttpSecurity> {
@@ -123,7 +159,7 @@ public final class PortcullisSecurity {
             CsrfConfigurer<HttpSecurity> csrf = http.getConfigurer(CsrfConfigurer.class);
             if (csrf != null) {
                 // Left alone when the chain turned CSRF off; never turned back on here.
-                csrf.ignoringRequestMatchers(new RequestHeaderRequestMatcher("Authorization"), endpoints);
+                csrf.ignoringRequestMatchers(PortcullisSecurity::bearerRequest, endpoints);
             }
         }
 

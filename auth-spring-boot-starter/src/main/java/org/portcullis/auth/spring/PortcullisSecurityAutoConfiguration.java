@@ -1,6 +1,7 @@
 package org.portcullis.auth.spring;
 
 import org.portcullis.auth.http.AuthHttpHandler;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,8 +31,9 @@ public class PortcullisSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PortcullisSecurity portcullisSecurity(AuthHttpHandler handler, PortcullisProperties properties) {
-        return new PortcullisSecurity(handler, properties);
+    PortcullisSecurity portcullisSecurity(AuthHttpHandler handler, PortcullisProperties properties,
+            ListableBeanFactory beans) {
+        return new PortcullisSecurity(handler, properties, beans);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,7 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
  * static locations public ({@code /css/**}, {@code /js/**}, {@code /images/**}, {@code /webjars/**},
  * {@code /favicon.*}, {@code /*}{@code /icon-*}). Static files are only read, so the permit is for
  * {@code GET} and {@code HEAD}: an application's own controller that writes under one of those
- * paths must still need a token (OWASP ASVS v4 4.1.3, v5 8.2.1).
+ * paths must still need a token (OWASP ASVS v4 4.1.3, v5 8.2.1). Nor does the permit open a
+ * {@code GET} controller that happens to sit under a static location: only requests that Spring
+ * MVC hands to its static resource handler are public.
  */
 @SpringBootTest(classes = StaticResourcePermitTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -53,6 +56,16 @@ class StaticResourcePermitTest {
             return "deleted " + id;
         }
 
+        @GetMapping("/images/{id}/owner")
+        String imageOwner(@PathVariable("id") String id) {
+            return "owner of " + id + " is alice@example.com";
+        }
+
+        @GetMapping("/js/config.js")
+        String config() {
+            return "var apiKey = 'secret';";
+        }
+
         @PostMapping("/settings/icon-reset")
         String resetIcons() {
             return "reset";
@@ -77,6 +90,26 @@ class StaticResourcePermitTest {
             assertThat(r.statusCode()).as("%s %s: %s", call[0], call[1], r.body()).isEqualTo(401);
             assertThat(r.body()).doesNotContain("deleted").doesNotContain("reset").contains("TOKEN_MISSING");
         }
+    }
+
+    @Test
+    @DisplayName("GET of an application controller under /images/** or /js/** needs a token: it is no static file")
+    void controllerReadsNeedAToken() throws Exception {
+        for (String path : new String[] {"/images/42/owner", "/js/config.js"}) {
+            HttpResponse<String> r = send("GET", path);
+            assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(401);
+            assertThat(r.body()).doesNotContain("alice@example.com").doesNotContain("secret").contains("TOKEN_MISSING");
+            assertThat(send("HEAD", path).statusCode()).as("HEAD %s", path).isEqualTo(401);
+        }
+    }
+
+    @Test
+    @DisplayName("a static file that exists is served without a token")
+    void staticFileServed() throws Exception {
+        HttpResponse<String> r = send("GET", "/css/site.css");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("color");
     }
 
     @Test

@@ -27,22 +27,23 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
  * string without first checking its characters (that scan cost as much as the hash on a long RS256
  * token). A token splits at its first dot into the header segment and the rest. The key is SHA-256
  * over the rest's ISO-8859-1 bytes (from that dot to the end), and the entry keeps the header
- * segment, which a hit must equal character for character. Only verified tokens are put, which are
- * in the compact JWS alphabet ({@code A-Z a-z 0-9 - _ .}, RFC 7515 §7.1), all ASCII: {@link Validator}
- * refuses any other character before verifying. Encoding maps each of those characters to its own
- * byte, every other Latin-1 character to a byte of 0x80 or above, and every character past Latin-1
- * to {@code '?'}: neither kind of byte occurs in an admitted token. So a string whose rest has the
- * bytes of an admitted token's rest consists there of the same ASCII characters; its header, the
- * text before its first dot, equals the admitted header (which has no dot) exactly, so its first dot
- * is at the same place: it is that token. Two different strings then share an entry only through a
- * SHA-256 collision; all 256 bits are compared on every hit. The header is left out of the hash
- * because it is the same for every token of a signing key (74 characters fewer to hash; it is
- * public, so comparing it is not a secret comparison), and each distinct header is stored once.
- * Cheaper schemes were weighed and refused: hashing only part of the rest (say the signature) lets a
- * changed payload hit; indexing by a fast hash and comparing the stored token keeps a bearer secret
- * in memory and costs its length per entry (692 bytes for our RS256 tokens, over the 500-byte budget of
- * issue #15); copying the characters with a truncating copy (no encoder) would let a character past
- * Latin-1 whose low byte is an alphabet character hit.
+ * segment's bytes, which the string's ISO-8859-1 bytes before its first dot must equal byte for
+ * byte. Only verified tokens are put, which are in the compact JWS alphabet ({@code A-Z a-z 0-9 -
+ * _ .}, RFC 7515 §7.1), all ASCII: {@link Validator} refuses any other character before verifying.
+ * Encoding maps each of those characters to its own byte, every other Latin-1 character to a byte
+ * of 0x80 or above, and every character past Latin-1 to {@code '?'}: neither kind of byte occurs
+ * in an admitted token. So a string whose rest has the bytes of an admitted token's rest consists
+ * there of the same ASCII characters, and so does its header, the text before its first dot, for
+ * the same reason; that header has the admitted header's length, so its first dot is at the same
+ * place: it is that token. Two different strings then share an entry only through a SHA-256
+ * collision; all 256 bits are compared on every hit. The header is left out of the hash because it
+ * is the same for every token of a signing key (74 characters fewer to hash; it is public, so
+ * comparing it is not a secret comparison), and each distinct header is stored once. Cheaper
+ * schemes were weighed and refused: hashing only part of the rest (say the signature) lets a
+ * changed payload hit; indexing by a fast hash and comparing the stored token keeps a bearer
+ * secret in memory and costs its length per entry (692 bytes for our RS256 tokens, over the
+ * 500-byte budget of issue #15); copying the characters with a truncating copy (no encoder) would
+ * let a character past Latin-1 whose low byte is an alphabet character hit.
  *
  * <p><b>Why not Caffeine</b> (this used to be a Caffeine cache): a hit must write nothing that
  * another thread reads, or two threads validating at once slow each other down. A Caffeine read
@@ -89,16 +90,18 @@ final class TokenCache {
         }
 
         /**
-         * SHA-256 over the ISO-8859-1 bytes of {@code token} from index {@code from} on, into
-         * {@link #out}; see the class comment. Null when {@code token} holds a surrogate pair.
+         * The ISO-8859-1 bytes of {@code token} (see the class comment), or null when it holds a
+         * surrogate pair: the encoder turns a pair into one '?', so byte and character indexes part,
+         * and such a string is outside the alphabet, never admitted, and has no key. The caller
+         * keeps them only as long as the call: they are a bearer token's text.
          */
-        byte[] digest(String token, int from) {
+        static byte[] latin1(String token) {
             byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
-            if (bytes.length != token.length()) {
-                // The encoder turns a surrogate pair into one '?', so byte and character indexes
-                // part: such a string is outside the alphabet, never admitted, and has no key.
-                return null;
-            }
+            return bytes.length == token.length() ? bytes : null;
+        }
+
+        /** SHA-256 of {@code bytes} from index {@code from} on, into {@link #out}. */
+        byte[] digest(byte[] bytes, int from) {
             sha256.update(bytes, from, bytes.length - from);
             try {
                 sha256.digest(out, 0, 32);
@@ -118,8 +121,8 @@ final class TokenCache {
         final long k1;
         final long k2;
         final long k3;
-        /** The token's header segment, shared by the entries of tokens with the same header. */
-        final String header;
+        /** The ASCII bytes of the token's header segment, shared by the entries of tokens with the same header. */
+        final byte[] header;
         final AuthPrincipal principal;
         final Instant notBefore;
         final String kid;
@@ -127,7 +130,7 @@ final class TokenCache {
         final long deadlineNanos;
         final Entry next;
 
-        Entry(long k0, long k1, long k2, long k3, String header, AuthPrincipal principal, Instant notBefore, String kid,
+        Entry(long k0, long k1, long k2, long k3, byte[] header, AuthPrincipal principal, Instant notBefore, String kid,
               long deadlineNanos, Entry next) {
             this.k0 = k0;
             this.k1 = k1;
@@ -168,7 +171,7 @@ final class TokenCache {
     /** See {@link #shared}; written under {@link #writeLock}. */
     private String lastKid = "";
     private final ConcurrentHashMap<Set<String>, Set<String>> roleSets = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> headers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, byte[]> headers = new ConcurrentHashMap<>();
 
     TokenCache(long maxSize, Duration skew, Clock clock) {
         if (maxSize < 1) {
@@ -192,10 +195,11 @@ final class TokenCache {
             // Every admitted token has a header segment followed by a dot.
             return null;
         }
-        byte[] d = HASHER.get().digest(token, dot);
-        if (d == null) {
+        byte[] bytes = Hasher.latin1(token);
+        if (bytes == null) {
             return null;
         }
+        byte[] d = HASHER.get().digest(bytes, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -203,8 +207,10 @@ final class TokenCache {
         for (Entry x = table.get((int) a & mask); x != null; x = x.next) {
             if (x.matches(a, b, c, e)) {
                 // The header is public (base64url of the JOSE header), so this comparison need not
-                // be in constant time; the hashed part holds the claims and the signature.
-                boolean sameHeader = x.header.length() == dot && token.startsWith(x.header);
+                // be in constant time; the hashed part holds the claims and the signature. It runs
+                // over the bytes just hashed (a vectorised comparison; String.startsWith compares
+                // one character at a time), with the same encoding argument as the hashed part.
+                boolean sameHeader = x.header.length == dot && Arrays.equals(bytes, 0, dot, x.header, 0, dot);
                 return sameHeader && EpochNanos.of(now) < x.deadlineNanos ? x : null;
             }
         }
@@ -217,10 +223,11 @@ final class TokenCache {
         if (dot < 0) {
             throw new IllegalArgumentException("not a verified token");
         }
-        byte[] d = HASHER.get().digest(token, dot);
-        if (d == null) {
+        byte[] bytes = Hasher.latin1(token);
+        if (bytes == null) {
             throw new IllegalArgumentException("not a verified token");
         }
+        byte[] d = HASHER.get().digest(bytes, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -249,10 +256,11 @@ final class TokenCache {
         if (dot < 0) {
             return;
         }
-        byte[] d = HASHER.get().digest(token, dot);
-        if (d == null) {
+        byte[] bytes = Hasher.latin1(token);
+        if (bytes == null) {
             return;
         }
+        byte[] d = HASHER.get().digest(bytes, dot);
         long a = (long) LONGS.get(d, 0);
         long b = (long) LONGS.get(d, 8);
         long c = (long) LONGS.get(d, 16);
@@ -361,15 +369,15 @@ final class TokenCache {
     }
 
     /** One string per distinct header segment ({@link #MAX_ROLE_SETS} at most, as for role sets). */
-    private String sharedHeader(String header) {
-        String known = headers.get(header);
+    private byte[] sharedHeader(String header) {
+        byte[] known = headers.get(header);
         if (known != null) {
             return known;
         }
         if (headers.size() >= MAX_ROLE_SETS) {
-            return header;
+            return header.getBytes(StandardCharsets.US_ASCII);
         }
-        return headers.computeIfAbsent(header, h -> h);
+        return headers.computeIfAbsent(header, h -> h.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The principal with its role set shared between entries where the roles are equal. */
