@@ -6,6 +6,7 @@ import static org.portcullis.auth.core.LoginTest.catchAuth;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,13 +37,16 @@ class CustomVerifierTest {
     /** A directory of its own: user id → enabled. Passwords are plain here; this is not the point. */
     private static final class Directory implements CredentialVerifier {
         final Map<String, Boolean> enabled = new ConcurrentHashMap<>();
+        /** Roles it knows now; a user without an entry has none to report (currentRoles is empty). */
+        final Map<String, Set<String>> roles = new ConcurrentHashMap<>();
         final AtomicBoolean down = new AtomicBoolean();
 
         @Override
         public Identity verify(Credential credential) {
             if (credential instanceof PasswordCredential pc && "s3cret".equals(pc.password())
                     && enabled.getOrDefault("dir-" + pc.username(), false)) {
-                return Identity.of("dir-" + pc.username(), pc.username(), Set.of());
+                return Identity.of("dir-" + pc.username(), pc.username(),
+                        roles.getOrDefault("dir-" + pc.username(), Set.of("reader")));
             }
             throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "bad_password");
         }
@@ -53,6 +57,11 @@ class CustomVerifierTest {
                 throw new StoreUnavailableException("directory is down");
             }
             return enabled.getOrDefault(userId, false);
+        }
+
+        @Override
+        public Optional<Set<String>> currentRoles(String userId) {
+            return Optional.ofNullable(roles.get(userId));
         }
     }
 
@@ -110,5 +119,42 @@ class CustomVerifierTest {
         assertThat(f.stores.sessions().find(p.sessionId()).orElseThrow().revokedAt()).isEmpty();
         directory.down.set(false);
         assertThat(auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT).sessionId()).isEqualTo(p.sessionId());
+    }
+
+    @Test
+    @DisplayName("the roles it reports now are the roles of the refreshed token (the default rolesAtRefresh)")
+    void currentRolesReachTheRefreshedToken() {
+        directory.roles.put("dir-carol", Set.of("reader"));
+        TokenPair p = carolLogsIn();
+        assertThat(auth.validate(p.accessToken()).roles()).containsExactly("reader");
+
+        directory.roles.put("dir-carol", Set.of("editor"));
+        TokenPair next = auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
+
+        assertThat(auth.validate(next.accessToken()).roles()).containsExactly("editor");
+    }
+
+    @Test
+    @DisplayName("with no roles to report, the refreshed token keeps the roles the session started with")
+    void noCurrentRolesKeepsTheSessions() {
+        TokenPair p = carolLogsIn();
+
+        TokenPair next = auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
+
+        assertThat(auth.validate(next.accessToken()).roles()).containsExactly("reader");
+    }
+
+    @Test
+    @DisplayName("a replay within the grace window after it disabled the account gets no token pair")
+    void graceReplayOfADisabledAccount() {
+        TokenPair p = carolLogsIn();
+        auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT);
+
+        directory.enabled.put("dir-carol", false);
+        AuthException refused = catchAuth(() -> auth.refresh(p.accessToken(), p.refreshToken(), Fixture.CLIENT));
+
+        assertThat(refused.code()).isEqualTo(ErrorCode.TOKEN_REVOKED);
+        assertThat(refused.reason()).isEqualTo("account_disabled");
+        assertThat(f.stores.sessions().find(p.sessionId()).orElseThrow().revokedAt()).isPresent();
     }
 }
