@@ -28,6 +28,9 @@ import org.portcullis.auth.core.Portcullis;
  */
 public final class PostgresRoundTrips {
 
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     /** Users logged in in turn (cheap hashing: the statements are what is counted). */
     private static final int USERS = 64;
 
@@ -59,6 +62,8 @@ public final class PostgresRoundTrips {
                 s.execute("SELECT pg_stat_reset_shared('wal')");
             }
             long commitsBefore = commits(pg);
+            long pgTicks = BenchPostgres.postgresCpuTicks();
+            long jvmCpu = OS.getProcessCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 if (logins) {
@@ -68,11 +73,15 @@ public final class PostgresRoundTrips {
                 }
             }
             long wall = System.nanoTime() - start;
+            double jvmCpuMicros = (OS.getProcessCpuTime() - jvmCpu) / 1e3 / n;
+            double pgCpuMicros = (BenchPostgres.postgresCpuTicks() - pgTicks) * 10_000.0 / n;
             // The statistics collector reports a backend's counts when its transaction ends, at most twice a second.
             sleepQuietly(1_000);
             long commits = commits(pg) - commitsBefore;
             System.out.printf(Locale.ROOT, "%d %ss in %.0f ms: %.0f µs each (one thread, wall clock)%n", n, what,
                     wall / 1e6, wall / 1e3 / n);
+            System.out.printf(Locale.ROOT, "CPU per %s: JVM %.0f µs, PostgreSQL %.0f µs (its processes, 10 ms ticks)%n",
+                    what, jvmCpuMicros, pgCpuMicros);
             System.out.printf(Locale.ROOT, "commits per %s: %.2f%n", what, (double) commits / n);
             System.out.println("calls/" + what + "  mean µs in server  statement");
             double total = 0;
@@ -108,11 +117,12 @@ public final class PostgresRoundTrips {
                         rs.getDouble(3) == 0 ? 0 : rs.getDouble(4) * 1000 / rs.getDouble(3));
             }
             try (Connection c = pg.pool.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
-                         + " WHERE relname = 'portcullis_sessions'")) {
-                rs.next();
-                System.out.printf(Locale.ROOT, "session-row updates done in place (HOT, no index entries): %d of %d%n",
-                        rs.getLong(2), rs.getLong(1));
+                 ResultSet rs = s.executeQuery("SELECT relname, n_tup_upd, n_tup_hot_upd, n_tup_ins FROM pg_stat_user_tables"
+                         + " WHERE relname IN ('portcullis_sessions', 'portcullis_refresh_tokens') ORDER BY relname DESC")) {
+                while (rs.next()) {
+                    System.out.printf(Locale.ROOT, "%s: row updates done in place (HOT, no index entries): %d of %d;"
+                            + " rows inserted: %d%n", rs.getString(1), rs.getLong(3), rs.getLong(2), rs.getLong(4));
+                }
             }
         }
     }

@@ -181,7 +181,7 @@ public final class PostgresScalingCurves {
         try (Connection c = pg.pool.getConnection()) {
             CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
             CopyIn sessionsIn = copy.copyIn("COPY portcullis_sessions (id, user_id, username, roles, created_at,"
-                    + " last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, client_ip, user_agent,"
+                    + " last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, purge_check_at, client_ip, user_agent,"
                     + " refresh_count, current_hash, previous_hash, rotated_at) FROM STDIN");
             StringBuilder tokens = new StringBuilder(1 << 20);
             StringBuilder rows = new StringBuilder(1 << 20);
@@ -194,7 +194,7 @@ public final class PostgresScalingCurves {
                 int user = i / 2;
                 rows.append(id).append('\t').append("lu").append(user).append('\t').append("loaded").append(user)
                         .append("\tuser\t").append(created).append('\t').append(created).append('\t').append(idle)
-                        .append('\t').append(absolute).append('\t').append(idle).append("\t10.0.")
+                        .append('\t').append(absolute).append('\t').append(idle).append('\t').append(idle).append("\t10.0.")
                         .append((i >> 8) & 255).append('.').append(i & 255).append('\t').append(UA)
                         .append("\t1\t").append(current).append('\t').append(previous).append('\t').append(created)
                         .append('\n');

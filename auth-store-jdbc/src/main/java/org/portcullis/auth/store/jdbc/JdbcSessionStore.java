@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +45,20 @@ final class JdbcSessionStore implements SessionStore {
     static final String FIND_BY_HASH = "SELECT t.rotated_at AS token_rotated_at, " + prefixed("s")
             + " FROM portcullis_refresh_tokens t JOIN portcullis_sessions s ON s.id = t.session_id"
             + " WHERE t.token_hash = :hash";
+    // The purge finds sessions through purge_check_at, an instant at or before the session's
+    // expiry (see "Purge check" below), not through the expiry itself. The rotation leaves it
+    // alone until it is within half the new idle period of :now (:renewCheckBefore), and then
+    // moves it to the new expiry: about once per half idle timeout (3.5 days by default) instead
+    // of at every refresh. A rotation that changes no indexed column is a HOT update on
+    // PostgreSQL (the new row version stays in its page and no index gets an entry), which is
+    // what makes most refreshes cheap; LEAST keeps the check time at or before the expiry even
+    // when the idle timeout was shortened.
     static final String ROTATE = "UPDATE portcullis_sessions SET previous_hash = current_hash,"
             + " current_hash = :newHash, rotated_at = :now, refresh_count = refresh_count + 1,"
             + " last_refreshed_at = :now, idle_expires_at = :idle,"
-            + " expires_at = LEAST(:idle, absolute_expires_at)"
+            + " expires_at = LEAST(:idle, absolute_expires_at),"
+            + " purge_check_at = CASE WHEN purge_check_at < :renewCheckBefore THEN LEAST(:idle, absolute_expires_at)"
+            + " ELSE LEAST(purge_check_at, :idle, absolute_expires_at) END"
             + " WHERE id = :id AND current_hash = :expected AND revoked_at IS NULL"
             + " AND idle_expires_at > :now AND absolute_expires_at > :now";
     static final String RETIRE_TOKEN = "UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected";
@@ -83,15 +94,33 @@ final class JdbcSessionStore implements SessionStore {
     // creation for revokeAll), and PostgreSQL (or H2) then aborted one of them as a deadlock.
     // The locking SELECT re-checks its condition, so a row changed in between drops out.
 
+    // Purge check. purge_check_at is never after the session's expiry, so "purge_check_at <= now"
+    // along its index finds every expired session; it may also find a live one whose check time
+    // has passed (refreshed since, but not yet moved on by a rotation: idle for more than half the
+    // idle timeout). The purge moves such a session's check time to its expiry instead of deleting
+    // it, so it is not met again until then, and goes on choosing: a batch is short only when no
+    // candidate is left, never because live sessions stood in front of expired ones.
+    //
     // Two choosing queries rather than one with OR: each walks its own index on both databases
     // (H2 answers an OR with a full scan, which made each batch cost as much as the whole table).
-    static final String PURGE_EXPIRED = "SELECT id FROM portcullis_sessions"
-            + " WHERE expires_at <= :now FETCH FIRST :limit ROWS ONLY";
+    static final String PURGE_DUE = "SELECT id FROM portcullis_sessions"
+            + " WHERE purge_check_at <= :now FETCH FIRST :limit ROWS ONLY";
     static final String PURGE_REVOKED = "SELECT id FROM portcullis_sessions"
             + " WHERE revoked_at <= :revokedBefore AND expires_at > :now FETCH FIRST :limit ROWS ONLY";
-    // By primary key, so the OR costs nothing here.
-    static final String PURGE_LOCK = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE id = ANY(:ids)"
-            + " AND (expires_at <= :now OR revoked_at <= :revokedBefore) ORDER BY id FOR UPDATE";
+    // By primary key, so the OR costs nothing here. "due" tells a session to delete from a live
+    // one whose check time merely passed.
+    static final String PURGE_LOCK = "SELECT " + COLUMNS + ", CASE WHEN expires_at <= :now OR revoked_at <= :revokedBefore"
+            + " THEN 1 ELSE 0 END AS due FROM portcullis_sessions WHERE id = ANY(:ids)"
+            + " AND (purge_check_at <= :now OR revoked_at <= :revokedBefore) ORDER BY id FOR UPDATE";
+    static final String PURGE_RECHECK_LATER = "UPDATE portcullis_sessions SET purge_check_at = expires_at"
+            + " WHERE id = ANY(:ids) AND expires_at > :now";
+    /**
+     * Choosing rounds per purge call at most. A round that meets only live sessions (their check
+     * time passed) moves them on and chooses again; the cap keeps one call, and so one
+     * transaction, to at most this many times {@code limit} rows even when a great many live
+     * sessions are due for a check at once (after the cleanup was off for days).
+     */
+    static final int MAX_PURGE_ROUNDS = 4;
     static final String REVOKE_ALL_CHOOSE = "SELECT id FROM portcullis_sessions"
             + " WHERE user_id = :userId AND revoked_at IS NULL";
     static final String REVOKE_ALL_LOCK = "SELECT id FROM portcullis_sessions WHERE id = ANY(:ids)"
@@ -113,10 +142,11 @@ final class JdbcSessionStore implements SessionStore {
         Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
         db.inTransaction("sessions.create", h -> {
             int inserted = db.insertIfAbsent(h, "INSERT INTO portcullis_sessions (id, user_id, username, roles,"
-                    + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, client_ip,"
-                    + " user_agent, refresh_count, current_hash, previous_hash, rotated_at, revoked_at, revocation_reason)"
+                    + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, purge_check_at,"
+                    + " client_ip, user_agent, refresh_count, current_hash, previous_hash, rotated_at, revoked_at,"
+                    + " revocation_reason)"
                     + " VALUES (:id, :userId, :username, :roles, :createdAt, :lastRefreshedAt, :idle, :absolute, :expires,"
-                    + " :ip, :ua, :count, :hash, NULL, NULL, :revokedAt, :reason)",
+                    + " :expires, :ip, :ua, :count, :hash, NULL, NULL, :revokedAt, :reason)",
                     u -> u.bind("id", session.id())
                             .bind("userId", session.userId())
                             .bind("username", session.username())
@@ -178,6 +208,7 @@ final class JdbcSessionStore implements SessionStore {
                     .bind("newHash", newHash)
                     .bind("now", Db.ts(now))
                     .bind("idle", Db.ts(newIdleExpiresAt))
+                    .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
                     .bind("id", sessionId)
                     .bind("expected", expectedHash)
                     .execute();
@@ -203,6 +234,7 @@ final class JdbcSessionStore implements SessionStore {
                     .bind("newHash", newHash)
                     .bind("now", Db.ts(now))
                     .bind("idle", Db.ts(newIdleExpiresAt))
+                    .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
                     .bind("id", sessionId)
                     .bind("expected", expectedHash)
                     .map((rs, ctx) -> new long[] {rs.getLong("rotated"), rs.getLong("issued")})
@@ -216,6 +248,17 @@ final class JdbcSessionStore implements SessionStore {
             }
             return lost(h, sessionId, now);
         });
+    }
+
+    /**
+     * The rotation moves the purge check time on only when it is earlier than this: halfway from
+     * {@code now} to the new idle expiry (see {@link #ROTATE}).
+     */
+    static Instant renewCheckBefore(Instant now, Instant newIdleExpiresAt) {
+        if (!newIdleExpiresAt.isAfter(now)) {
+            return newIdleExpiresAt;
+        }
+        return now.plus(Duration.between(now, newIdleExpiresAt).dividedBy(2));
     }
 
     /** After a compare-and-set that changed nothing: we lost a race (STALE) or the session has ended (INACTIVE). */
@@ -311,45 +354,88 @@ final class JdbcSessionStore implements SessionStore {
     @Override
     public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
         SessionStore.requirePurgeArguments(now, revokedBefore, limit);
-        // One short transaction of at most `limit` rows (keycloak#20073: never one giant delete).
-        // The rows are chosen along the expiry (then revocation) index, then locked in id order
-        // (see "Lock order" above); the lock keeps a concurrent rotation from extending a session
-        // between choosing and deleting it, and the locking SELECT drops a row that was extended
-        // or purged by someone else meanwhile. Such a batch comes back shorter than `limit`, which
-        // ends the caller's run early; what is left goes in its next run.
+        // One short transaction that deletes at most `limit` sessions and looks at no more than
+        // MAX_PURGE_ROUNDS times as many (keycloak#20073: never one giant delete). Each round
+        // chooses along the purge-check (then revocation) index and locks in id order (see "Lock
+        // order" and "Purge check" above). A round whose candidates were live, or were taken by a
+        // concurrent purge, is followed by another, so the batch comes back short only when no
+        // candidate is left or the rounds ran out; the caller's next run takes what is left then.
         return db.inTransaction("sessions.purge", h -> {
-            List<String> chosen = new ArrayList<>(h.createQuery(PURGE_EXPIRED)
+            List<Session> purged = new ArrayList<>();
+            for (int round = 0; round < MAX_PURGE_ROUNDS && purged.size() < limit; round++) {
+                int wanted = limit - purged.size();
+                List<String> chosen = choose(h, now, revokedBefore, wanted);
+                if (chosen.isEmpty()) {
+                    break;
+                }
+                purged.addAll(purgeChosen(h, chosen, now, revokedBefore));
+                if (chosen.size() < wanted) {
+                    // Every candidate there was has been seen: nothing is left for another round.
+                    break;
+                }
+            }
+            return purged;
+        });
+    }
+
+    /** Up to {@code limit} candidates: due for a purge check first, then long revoked. */
+    private static List<String> choose(Handle h, Instant now, Instant revokedBefore, int limit) {
+        List<String> chosen = new ArrayList<>(h.createQuery(PURGE_DUE)
+                .bind("now", Db.ts(now))
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list());
+        if (chosen.size() < limit) {
+            chosen.addAll(h.createQuery(PURGE_REVOKED)
+                    .bind("revokedBefore", Db.ts(revokedBefore))
                     .bind("now", Db.ts(now))
-                    .bind("limit", limit)
+                    .bind("limit", limit - chosen.size())
                     .mapTo(String.class)
                     .list());
-            if (chosen.size() < limit) {
-                chosen.addAll(h.createQuery(PURGE_REVOKED)
-                        .bind("revokedBefore", Db.ts(revokedBefore))
-                        .bind("now", Db.ts(now))
-                        .bind("limit", limit - chosen.size())
-                        .mapTo(String.class)
-                        .list());
-            }
-            if (chosen.isEmpty()) {
-                return List.<Session>of();
-            }
-            List<Session> victims = lockInIdOrder(h, PURGE_LOCK, chosen,
-                    q -> q.bind("now", Db.ts(now)).bind("revokedBefore", Db.ts(revokedBefore)))
-                    .map((rs, ctx) -> map(rs))
-                    .list();
-            if (victims.isEmpty()) {
-                return victims;
-            }
-            List<String> ids = victims.stream().map(Session::id).toList();
-            h.createUpdate(PURGE_TOKENS)
-                    .bindArray("ids", String.class, ids)
+        }
+        return chosen;
+    }
+
+    /**
+     * Locks the chosen sessions in id order (see "Lock order" above), deletes those that have
+     * ended with their hashes, moves on the check time of those that have not, and returns the
+     * deleted ones. The lock keeps a concurrent rotation from extending a session between
+     * deciding and deleting; the locking SELECT drops a row that was extended, moved on or purged
+     * by someone else meanwhile.
+     */
+    private static List<Session> purgeChosen(Handle h, List<String> chosen, Instant now, Instant revokedBefore) {
+        List<Session> ended = new ArrayList<>();
+        List<String> live = new ArrayList<>();
+        lockInIdOrder(h, PURGE_LOCK, chosen,
+                q -> q.bind("now", Db.ts(now)).bind("revokedBefore", Db.ts(revokedBefore)))
+                .map((rs, ctx) -> {
+                    Session s = map(rs);
+                    if (rs.getInt("due") == 1) {
+                        ended.add(s);
+                    } else {
+                        live.add(s.id());
+                    }
+                    return s;
+                })
+                .list();
+        if (!live.isEmpty()) {
+            // Already locked, in id order, by the SELECT above.
+            h.createUpdate(PURGE_RECHECK_LATER)
+                    .bindArray("ids", String.class, live)
+                    .bind("now", Db.ts(now))
                     .execute();
-            h.createUpdate(PURGE_SESSIONS)
-                    .bindArray("ids", String.class, ids)
-                    .execute();
-            return victims;
-        });
+        }
+        if (ended.isEmpty()) {
+            return ended;
+        }
+        List<String> ids = ended.stream().map(Session::id).toList();
+        h.createUpdate(PURGE_TOKENS)
+                .bindArray("ids", String.class, ids)
+                .execute();
+        h.createUpdate(PURGE_SESSIONS)
+                .bindArray("ids", String.class, ids)
+                .execute();
+        return ended;
     }
 
     @Override

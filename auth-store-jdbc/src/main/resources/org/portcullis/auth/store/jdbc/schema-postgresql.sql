@@ -38,7 +38,6 @@ CREATE TABLE IF NOT EXISTS portcullis_sessions (
     revocation_reason   VARCHAR(32)
 );
 CREATE INDEX IF NOT EXISTS portcullis_sessions_user_ix    ON portcullis_sessions (user_id, created_at);
-CREATE INDEX IF NOT EXISTS portcullis_sessions_expires_ix ON portcullis_sessions (expires_at);
 CREATE INDEX IF NOT EXISTS portcullis_sessions_revoked_ix ON portcullis_sessions (revoked_at);
 
 CREATE TABLE IF NOT EXISTS portcullis_refresh_tokens (
@@ -100,6 +99,22 @@ CREATE TABLE IF NOT EXISTS portcullis_external_identities (
     CONSTRAINT portcullis_external_identities_pk PRIMARY KEY (provider, subject)
 );
 CREATE INDEX IF NOT EXISTS portcullis_external_identities_user_ix ON portcullis_external_identities (user_id, linked_at);
+
+-- Refresh without index writes (issue #15, schema version 2). The purge finds sessions through
+-- purge_check_at, an instant never after the session's expiry that a rotation moves only about
+-- once per half idle timeout, instead of through expires_at, which every rotation moves: a
+-- rotation then changes no indexed column. Version 1 indexed expires_at; its rows start with
+-- their expiry as check time.
+ALTER TABLE portcullis_sessions ADD COLUMN IF NOT EXISTS purge_check_at TIMESTAMP WITH TIME ZONE;
+UPDATE portcullis_sessions SET purge_check_at = expires_at WHERE purge_check_at IS NULL;
+ALTER TABLE portcullis_sessions ALTER COLUMN purge_check_at SET NOT NULL;
+CREATE INDEX IF NOT EXISTS portcullis_sessions_purge_check_ix ON portcullis_sessions (purge_check_at);
+DROP INDEX IF EXISTS portcullis_sessions_expires_ix;
+-- Room in every page for the next version of its rows, so that an update that changes no indexed
+-- column (a rotation; the retiring of a token) stays in its page as a HOT update, adding no index
+-- entries. Applies to pages written from now on.
+ALTER TABLE portcullis_sessions SET (fillfactor = 80);
+ALTER TABLE portcullis_refresh_tokens SET (fillfactor = 90);
 
 -- Schema version 2: every addition of this round (each block above names its feature).
 INSERT INTO portcullis_schema_version (version, description, installed_at)

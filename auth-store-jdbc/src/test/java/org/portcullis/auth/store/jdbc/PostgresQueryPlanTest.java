@@ -103,7 +103,7 @@ class PostgresQueryPlanTest {
     void rotate() {
         List<String> plan = explain("rotate (SessionStore.rotate, the compare-and-set)", JdbcSessionStore.ROTATE,
                 q -> q.bind("newHash", "n").bind("now", ts(NOW)).bind("idle", ts(NOW.plusSeconds(60)))
-                        .bind("id", "live123").bind("expected", "liveh123"));
+                        .bind("renewCheckBefore", ts(NOW.plusSeconds(30))).bind("id", "live123").bind("expected", "liveh123"));
         assertIndexed(plan, "portcullis_sessions");
         assertThat(String.join("\n", plan)).contains("portcullis_sessions_pkey");
         List<String> retire = explain("retire the old hash (SessionStore.rotate, same transaction)",
@@ -117,7 +117,7 @@ class PostgresQueryPlanTest {
         List<String> plan = explain("rotate in one statement (SessionStore.rotate on PostgreSQL: compare-and-set,"
                         + " retire the old hash, insert the new one)", JdbcSessionStore.ROTATE_IN_ONE,
                 q -> q.bind("newHash", "n").bind("now", ts(NOW)).bind("idle", ts(NOW.plusSeconds(60)))
-                        .bind("id", "live123").bind("expected", "liveh123"));
+                        .bind("renewCheckBefore", ts(NOW.plusSeconds(30))).bind("id", "live123").bind("expected", "liveh123"));
         assertIndexed(plan, "portcullis_sessions");
         assertThat(String.join("\n", plan)).contains("portcullis_sessions_pkey").contains("portcullis_refresh_tokens_pkey")
                 .doesNotContain("Seq Scan");
@@ -140,12 +140,12 @@ class PostgresQueryPlanTest {
     }
 
     @Test
-    @DisplayName("choosing a purge batch uses the expiry and revocation indexes, and deleting it the keys")
+    @DisplayName("choosing a purge batch uses the purge-check and revocation indexes, and deleting it the keys")
     void purge() {
-        List<String> expired = explain("purge: choose expired sessions (SessionStore.purge)", JdbcSessionStore.PURGE_EXPIRED,
+        List<String> expired = explain("purge: choose sessions due for a check (SessionStore.purge)", JdbcSessionStore.PURGE_DUE,
                 q -> q.bind("now", ts(NOW)).bind("limit", 1000));
         assertIndexed(expired, "portcullis_sessions");
-        assertThat(String.join("\n", expired)).contains("portcullis_sessions_expires_ix");
+        assertThat(String.join("\n", expired)).contains("portcullis_sessions_purge_check_ix");
         List<String> revoked = explain("purge: choose long-revoked sessions (SessionStore.purge)", JdbcSessionStore.PURGE_REVOKED,
                 q -> q.bind("now", ts(NOW)).bind("revokedBefore", ts(NOW.minus(Duration.ofDays(1)))).bind("limit", 1000));
         assertIndexed(revoked, "portcullis_sessions");
@@ -156,6 +156,8 @@ class PostgresQueryPlanTest {
                         .bind("revokedBefore", ts(NOW.minus(Duration.ofDays(1)))));
         assertIndexed(lock, "portcullis_sessions");
         assertLocksAfterSorting(lock);
+        assertIndexed(explain("purge: move on the check time of live sessions among them", JdbcSessionStore.PURGE_RECHECK_LATER,
+                q -> q.bindArray("ids", String.class, ids).bind("now", ts(NOW))), "portcullis_sessions");
         assertIndexed(explain("purge: delete the batch's hashes", JdbcSessionStore.PURGE_TOKENS,
                 q -> q.bindArray("ids", String.class, ids)), "portcullis_refresh_tokens");
         assertIndexed(explain("purge: delete the batch's sessions", JdbcSessionStore.PURGE_SESSIONS,

@@ -25,9 +25,9 @@ final class Seeder {
         String range = range(dialect);
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO portcullis_sessions (id, user_id, username, roles,"
-                    + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, client_ip, user_agent,"
-                    + " refresh_count, current_hash) SELECT CAST(? AS VARCHAR(64)) || CAST(r.x AS VARCHAR(20)),"
-                    + " CAST(? AS VARCHAR(64)) || CAST(MOD(r.x, ?) AS VARCHAR(20)), 'seeded', 'user', ?, ?, ?, ?, ?, '', '', 0,"
+                    + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, purge_check_at, client_ip,"
+                    + " user_agent, refresh_count, current_hash) SELECT CAST(? AS VARCHAR(64)) || CAST(r.x AS VARCHAR(20)),"
+                    + " CAST(? AS VARCHAR(64)) || CAST(MOD(r.x, ?) AS VARCHAR(20)), 'seeded', 'user', ?, ?, ?, ?, ?, ?, '', '', 0,"
                     + " CAST(? AS VARCHAR(64)) || CAST(r.x AS VARCHAR(20)) FROM " + range)) {
                 ps.setString(1, prefix);
                 ps.setString(2, prefix + "u");
@@ -39,8 +39,9 @@ final class Seeder {
                 ps.setObject(6, expires);
                 ps.setObject(7, expires);
                 ps.setObject(8, expires);
-                ps.setString(9, prefix + "h");
-                ps.setInt(10, count);
+                ps.setObject(9, expires);
+                ps.setString(10, prefix + "h");
+                ps.setInt(11, count);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO portcullis_refresh_tokens (token_hash, session_id,"

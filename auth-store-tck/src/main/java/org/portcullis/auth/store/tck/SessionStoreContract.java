@@ -489,6 +489,50 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
     }
 
     @Test
+    @DisplayName("purging in batches: a refreshed session outlives the expiry it had before, and is purged at its new one to the millisecond")
+    void purgesRefreshedAtNewExpiry() {
+        String h0 = newHash();
+        Session session = created(newUserId(), h0);
+        Instant firstExpiry = session.idleExpiresAt();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(rotateNow(session, h0, newHash())).isEqualTo(RotationResult.ROTATED);
+        Instant newExpiry = stored(session).idleExpiresAt();
+
+        assertThat(store.purge(firstExpiry, firstExpiry.minus(Duration.ofDays(1)), 10)).isEmpty();
+        assertThat(store.purge(newExpiry.minus(JUST_BEFORE), firstExpiry.minus(Duration.ofDays(1)), 10)).isEmpty();
+        assertThat(store.find(session.id())).isPresent();
+        assertThat(store.purge(newExpiry, firstExpiry.minus(Duration.ofDays(1)), 10)).extracting(Session::id)
+                .containsExactly(session.id());
+    }
+
+    @Test
+    @DisplayName("purging in batches: sessions refreshed past their first expiry do not crowd an expired one out of a batch")
+    void refreshedDoNotCrowdOutExpired() {
+        String user = newUserId();
+        Session expired = created(user, newHash());
+        clock.advance(Duration.ofMinutes(1));
+        List<Session> refreshed = new ArrayList<>();
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String h = newHash();
+            refreshed.add(created(user, h));
+            hashes.add(h);
+        }
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < refreshed.size(); i++) {
+            assertThat(rotateNow(refreshed.get(i), hashes.get(i), newHash())).isEqualTo(RotationResult.ROTATED);
+        }
+        // Past the expiry the refreshed sessions had at login, before the one they have now.
+        Instant now = refreshed.get(0).idleExpiresAt();
+
+        assertThat(store.purge(now, now.minus(Duration.ofDays(1)), 2)).extracting(Session::id)
+                .containsExactly(expired.id());
+        assertThat(store.purge(now, now.minus(Duration.ofDays(1)), 2)).isEmpty();
+        assertThat(store.findActiveByUser(user, now)).extracting(Session::id)
+                .containsExactlyInAnyOrderElementsOf(refreshed.stream().map(Session::id).toList());
+    }
+
+    @Test
     @DisplayName("purging in batches: keeps a session that expires a millisecond after now")
     void keepsAlmostExpired() {
         Session session = created(newUserId(), newHash());
