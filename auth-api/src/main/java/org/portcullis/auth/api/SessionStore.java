@@ -106,6 +106,16 @@ public interface SessionStore {
     List<Session> findActiveByUser(String userId, Instant now);
 
     /**
+     * How many of the user's sessions are active at {@code now}: the size of what
+     * {@link #findActiveByUser} lists, which the default computes. The engine counts at every
+     * login (for the per-user session limit) and lists the sessions only when the limit is
+     * reached, so a store that can count without reading the rows should override this.
+     */
+    default int countActiveByUser(String userId, Instant now) {
+        return findActiveByUser(userId, now).size();
+    }
+
+    /**
      * Deletes, with every one of their token hashes, at most {@code limit} sessions that either
      * expired at or before {@code now} or were revoked at or before {@code revokedBefore} (both
      * bounds inclusive); never an active session. Called repeatedly by the cleanup job until it

@@ -4,7 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,6 +45,11 @@ final class JdbcAttemptStore implements AttemptStore {
             + " VALUES (:key, 1, :now, :end, :now)"
             + " ON CONFLICT (attempt_key) DO UPDATE SET " + INCREMENT.formatted("a")
             + " RETURNING " + RETURNED;
+
+    /** Every open counter of a login attempt in one round trip (see {@link #findAll}). */
+    static final String FIND_ALL = "SELECT " + RETURNED + " FROM portcullis_attempts"
+            + " WHERE attempt_key = ANY(:keys) AND window_end > :now";
+    static final String RESET_ALL = "DELETE FROM portcullis_attempts WHERE attempt_key = ANY(:keys)";
 
     static final String PURGE_CHOOSE = "SELECT attempt_key FROM portcullis_attempts WHERE window_end <= :now"
             + " FETCH FIRST :limit ROWS ONLY";
@@ -106,6 +115,51 @@ final class JdbcAttemptStore implements AttemptStore {
                 .bind("now", Db.ts(now))
                 .map((rs, ctx) -> map(rs, key))
                 .findOne());
+    }
+
+    /** One {@code SELECT ... WHERE attempt_key = ANY(...)} instead of one {@code SELECT} per key. */
+    @Override
+    public Map<String, AttemptState> findAll(Collection<String> keys, Instant now) {
+        Map<String, String> byColumn = columns(keys);
+        Objects.requireNonNull(now, "now");
+        if (byColumn.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, AttemptState> open = new HashMap<>();
+        db.withHandle("attempts.findAll", h -> h
+                .createQuery(FIND_ALL)
+                .bindArray("keys", String.class, byColumn.keySet())
+                .bind("now", Db.ts(now))
+                .map((rs, ctx) -> {
+                    String key = byColumn.get(rs.getString("attempt_key"));
+                    return map(rs, key);
+                })
+                .list())
+                .forEach(state -> open.put(state.key(), state));
+        return Map.copyOf(open);
+    }
+
+    /** One {@code DELETE ... WHERE attempt_key = ANY(...)} instead of one {@code DELETE} per key. */
+    @Override
+    public void resetAll(Collection<String> keys) {
+        Map<String, String> byColumn = columns(keys);
+        if (byColumn.isEmpty()) {
+            return;
+        }
+        db.withHandle("attempts.resetAll", h -> h
+                .createUpdate(RESET_ALL)
+                .bindArray("keys", String.class, byColumn.keySet())
+                .execute());
+    }
+
+    /** The stored value of each key (see {@link #column}), mapped back to the key it stands for. */
+    private static Map<String, String> columns(Collection<String> keys) {
+        Objects.requireNonNull(keys, "keys");
+        Map<String, String> byColumn = new LinkedHashMap<>();
+        for (String key : keys) {
+            byColumn.put(column(Objects.requireNonNull(key, "key")), key);
+        }
+        return byColumn;
     }
 
     @Override

@@ -82,6 +82,9 @@ final class JdbcSessionStore implements SessionStore {
     static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
             + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
             + " ORDER BY created_at, id";
+    /** The same sessions as {@link #ACTIVE_BY_USER}, counted in the server: the per-user limit check at each login. */
+    static final String COUNT_ACTIVE_BY_USER = "SELECT COUNT(*) FROM portcullis_sessions WHERE user_id = :userId"
+            + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now";
     // Lock order. Every statement that locks more than one session row (the purge batch and
     // revokeAll) first chooses its rows without locking them, along whichever index serves the
     // choice, and then locks them by primary key in ascending id order (the ids sorted here
@@ -339,6 +342,18 @@ final class JdbcSessionStore implements SessionStore {
                 .bind("now", Db.ts(now))
                 .map((rs, ctx) -> map(rs))
                 .list());
+    }
+
+    @Override
+    public int countActiveByUser(String userId, Instant now) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(now, "now");
+        return db.withHandle("sessions.countActiveByUser", h -> h
+                .createQuery(COUNT_ACTIVE_BY_USER)
+                .bind("userId", userId)
+                .bind("now", Db.ts(now))
+                .mapTo(Integer.class)
+                .one());
     }
 
     @Override

@@ -21,7 +21,7 @@ final class SchemaMigrator {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SchemaMigrator.class);
 
     /** The schema version this library reads and writes. */
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
 
     /** Arbitrary constant naming Portcullis' migration lock among an application's advisory locks. */
     private static final long PG_LOCK_KEY = 0x506f727463756c6cL; // "Portcull"

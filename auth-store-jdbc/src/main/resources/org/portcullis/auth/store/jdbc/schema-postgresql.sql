@@ -1,4 +1,4 @@
--- Portcullis JDBC store, schema version 2, PostgreSQL 12 or later.
+-- Portcullis JDBC store, schema version 3, PostgreSQL 12 or later.
 -- Safe to run more than once: every statement is IF NOT EXISTS or guarded.
 -- JdbcStores.migrate() runs this script; an application that uses its own migration tool
 -- can copy it instead. Times are stored with microsecond precision.
@@ -100,11 +100,11 @@ CREATE TABLE IF NOT EXISTS portcullis_external_identities (
 );
 CREATE INDEX IF NOT EXISTS portcullis_external_identities_user_ix ON portcullis_external_identities (user_id, linked_at);
 
--- Refresh without index writes (issue #15, schema version 2). The purge finds sessions through
+-- Refresh without index writes (issue #15, schema version 3). The purge finds sessions through
 -- purge_check_at, an instant never after the session's expiry that a rotation moves only about
 -- once per half idle timeout, instead of through expires_at, which every rotation moves: a
--- rotation then changes no indexed column. Version 1 indexed expires_at; its rows start with
--- their expiry as check time.
+-- rotation then changes no indexed column. Versions 1 and 2 indexed expires_at; their rows start
+-- with their expiry as check time.
 ALTER TABLE portcullis_sessions ADD COLUMN IF NOT EXISTS purge_check_at TIMESTAMP WITH TIME ZONE;
 UPDATE portcullis_sessions SET purge_check_at = expires_at WHERE purge_check_at IS NULL;
 ALTER TABLE portcullis_sessions ALTER COLUMN purge_check_at SET NOT NULL;
@@ -116,7 +116,12 @@ DROP INDEX IF EXISTS portcullis_sessions_expires_ix;
 ALTER TABLE portcullis_sessions SET (fillfactor = 80);
 ALTER TABLE portcullis_refresh_tokens SET (fillfactor = 90);
 
--- Schema version 2: every addition of this round (each block above names its feature).
+-- Schema version 2: the external identities.
 INSERT INTO portcullis_schema_version (version, description, installed_at)
 SELECT 2, 'version 2', CURRENT_TIMESTAMP
 WHERE NOT EXISTS (SELECT 1 FROM portcullis_schema_version WHERE version = 2);
+
+-- Schema version 3: the purge check time and the fillfactors (issue #15).
+INSERT INTO portcullis_schema_version (version, description, installed_at)
+SELECT 3, 'version 3', CURRENT_TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM portcullis_schema_version WHERE version = 3);

@@ -160,22 +160,22 @@ class PurgeCheckTimeTest {
 
     @ParameterizedTest(name = "on {0}")
     @EnumSource(value = Backend.Kind.class, names = {"H2_FILE", "POSTGRESQL"})
-    @DisplayName("a version-1 database gets each session's expiry as its check time, and loses the expiry index")
-    void upgradeFromVersionOne(Backend.Kind kind) throws SQLException {
+    @DisplayName("a version-2 database (the last release) gets each session's expiry as its check time, and loses the expiry index")
+    void upgradeFromVersionTwo(Backend.Kind kind) throws SQLException {
         try (Backend b = Backend.of(kind, 2)) {
             SessionStore store = b.jdbc.stores().sessions();
             Session s = start(T0);
             store.create(s, hash());
             try (Connection c = b.dataSource.getConnection(); Statement st = c.createStatement()) {
-                // What version 1 had: an index on expires_at, no purge_check_at.
+                // What versions 1 and 2 had: an index on expires_at, no purge_check_at.
                 st.execute("DROP INDEX portcullis_sessions_purge_check_ix");
                 st.execute("ALTER TABLE portcullis_sessions DROP COLUMN purge_check_at");
                 st.execute("CREATE INDEX portcullis_sessions_expires_ix ON portcullis_sessions (expires_at)");
-                st.execute("DELETE FROM portcullis_schema_version WHERE version = 2");
+                st.execute("DELETE FROM portcullis_schema_version WHERE version = 3");
             }
-            assertThat(b.jdbc.installedSchemaVersion()).contains(1);
+            assertThat(b.jdbc.installedSchemaVersion()).contains(2);
 
-            assertThat(b.jdbc.migrate()).isEqualTo(2);
+            assertThat(b.jdbc.migrate()).isEqualTo(3);
 
             assertThat(checkTime(b, s.id())).isEqualTo(s.expiresAt());
             List<String> indexes = Jdbi.create(b.dataSource).withHandle(h -> h

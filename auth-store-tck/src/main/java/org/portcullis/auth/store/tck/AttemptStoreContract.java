@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.DisplayName;
@@ -64,6 +65,60 @@ public abstract class AttemptStoreContract extends StoreContract<AttemptStore> {
         store.reset("user:nobody");
         assertThat(store.find("user:alice", now)).isEmpty();
         assertThat(store.recordFailure("user:alice", now, WINDOW).failures()).isEqualTo(1);
+    }
+
+    /** A key longer than any sensible column (keys are built from client input such as usernames). */
+    private static final String LONG_KEY = "user:" + "x".repeat(2_000);
+
+    @Test
+    @DisplayName("reading several counters: findAll answers for each key what find answers, without the keys that have no open window")
+    void findAllAsFind() {
+        Instant start = clock.instant();
+        store.recordFailure("user:short", start, Duration.ofMinutes(1));
+        store.recordFailure("user:alice", start, WINDOW);
+        Instant now = clock.advance(Duration.ofMinutes(1));
+        store.recordFailure("user:alice", now, WINDOW);
+        store.recordFailure("ip:192.0.2.1", now, WINDOW);
+        store.recordFailure(LONG_KEY, now, WINDOW);
+
+        Map<String, AttemptState> found = store.findAll(
+                List.of("user:alice", "ip:192.0.2.1", LONG_KEY, "user:short", "user:nobody", "user:alice"), now);
+
+        assertThat(found).containsOnlyKeys("user:alice", "ip:192.0.2.1", LONG_KEY);
+        assertThat(found.get("user:alice")).isEqualTo(store.find("user:alice", now).orElseThrow());
+        assertThat(found.get("user:alice").failures()).isEqualTo(2);
+        assertThat(found.get("ip:192.0.2.1")).isEqualTo(store.find("ip:192.0.2.1", now).orElseThrow());
+        assertThat(found.get(LONG_KEY)).isEqualTo(new AttemptState(LONG_KEY, 1, now, now.plus(WINDOW), now));
+    }
+
+    @Test
+    @DisplayName("reading several counters: findAll sees a window open a millisecond before its end and closed at its end")
+    void findAllAtBoundary() {
+        Instant start = clock.instant();
+        store.recordFailure("user:alice", start, WINDOW);
+        store.recordFailure("user:bob", start.plusMillis(1), WINDOW);
+        Instant end = start.plus(WINDOW);
+        assertThat(store.findAll(Set.of("user:alice", "user:bob"), end.minus(JUST_BEFORE)))
+                .containsOnlyKeys("user:alice", "user:bob");
+        assertThat(store.findAll(Set.of("user:alice", "user:bob"), end)).containsOnlyKeys("user:bob");
+    }
+
+    @Test
+    @DisplayName("counting failures: resetAll forgets each key named, long ones too, keeps the others, and ignores unknown keys")
+    void resetAll() {
+        Instant now = clock.instant();
+        store.recordFailure("user:alice", now, WINDOW);
+        store.recordFailure("account:alice", now, WINDOW);
+        store.recordFailure(LONG_KEY, now, WINDOW);
+        store.recordFailure("user:bob", now, WINDOW);
+
+        store.resetAll(List.of("user:alice", "account:alice", LONG_KEY, "user:nobody"));
+
+        assertThat(store.find("user:alice", now)).isEmpty();
+        assertThat(store.find("account:alice", now)).isEmpty();
+        assertThat(store.find(LONG_KEY, now)).isEmpty();
+        assertThat(store.find("user:bob", now)).isPresent();
+        assertThat(store.recordFailure("account:alice", now, WINDOW).failures()).as("a reset key starts over").isEqualTo(1);
     }
 
     @Test
@@ -180,6 +235,9 @@ public abstract class AttemptStoreContract extends StoreContract<AttemptStore> {
     @DisplayName("answers: no method answers null on an empty store")
     void noNulls() {
         assertThat(store.find("nobody", clock.instant())).isNotNull().isEmpty();
+        assertThat(store.findAll(List.of("nobody"), clock.instant())).isNotNull().isEmpty();
+        assertThat(store.findAll(List.of(), clock.instant())).isNotNull().isEmpty();
+        store.resetAll(List.of());
         assertThat(store.purge(clock.instant(), 10)).isZero();
     }
 
@@ -228,7 +286,9 @@ public abstract class AttemptStoreContract extends StoreContract<AttemptStore> {
         Map<String, StoreCall> calls = new LinkedHashMap<>();
         calls.put("recordFailure", () -> store.recordFailure("k", now, WINDOW));
         calls.put("find", () -> store.find("k", now));
+        calls.put("findAll", () -> store.findAll(List.of("k", "j"), now));
         calls.put("reset", () -> store.reset("k"));
+        calls.put("resetAll", () -> store.resetAll(List.of("k", "j")));
         calls.put("purge", () -> store.purge(now, 10));
         assertEveryMethodFailsClosed(calls);
     }

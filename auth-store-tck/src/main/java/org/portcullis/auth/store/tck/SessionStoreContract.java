@@ -452,6 +452,27 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
     }
 
     @Test
+    @DisplayName("listing a user's sessions: countActiveByUser counts what findActiveByUser lists, to the millisecond of each expiry")
+    void countsActive() {
+        String user = newUserId();
+        Session first = created(user, newHash());
+        clock.advance(Duration.ofMinutes(1));
+        Session revoked = created(user, newHash());
+        Session second = created(user, newHash());
+        created(newUserId(), newHash());
+        store.revoke(revoked.id(), RevocationReason.LOGOUT, clock.instant());
+
+        assertThat(store.countActiveByUser(user, clock.instant())).isEqualTo(2);
+        assertThat(store.countActiveByUser(user, first.idleExpiresAt().minus(JUST_BEFORE))).isEqualTo(2);
+        assertThat(store.countActiveByUser(user, first.idleExpiresAt())).isEqualTo(1);
+        assertThat(store.countActiveByUser(user, second.idleExpiresAt())).isZero();
+        assertThat(store.countActiveByUser(newUserId(), clock.instant())).isZero();
+        for (Instant at : List.of(clock.instant(), first.idleExpiresAt(), second.idleExpiresAt().minus(JUST_BEFORE))) {
+            assertThat(store.countActiveByUser(user, at)).as("at %s", at).isEqualTo(store.findActiveByUser(user, at).size());
+        }
+    }
+
+    @Test
     @DisplayName("purging in batches: purges sessions that expired at or before now and returns them")
     void purgesExpired() {
         String user = newUserId();
@@ -1159,6 +1180,7 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
         calls.put("revoke", () -> store.revoke(session.id(), RevocationReason.LOGOUT, now));
         calls.put("revokeAll", () -> store.revokeAll(user, RevocationReason.LOGOUT_ALL, now, Optional.empty()));
         calls.put("findActiveByUser", () -> store.findActiveByUser(user, now));
+        calls.put("countActiveByUser", () -> store.countActiveByUser(user, now));
         calls.put("purge", () -> store.purge(now, now, 10));
         calls.put("ping", store::ping);
         assertEveryMethodFailsClosed(calls);

@@ -2,6 +2,8 @@ package org.portcullis.auth.core.internal.login;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.portcullis.auth.api.AttemptState;
@@ -57,12 +59,14 @@ final class KnownDevices {
         }
         String user = UserRecord.normalize(username);
         String key = key(user, deviceToken.get());
-        Optional<AttemptState> record = store.find(key, now);
-        if (record.isEmpty()) {
+        // The token's record and the account's revocation marker, in one read.
+        Map<String, AttemptState> open = store.findAll(List.of(key, revokedKey(user)), now);
+        AttemptState record = open.get(key);
+        if (record == null) {
             return Optional.empty();
         }
-        Optional<AttemptState> revoked = store.find(revokedKey(user), now);
-        if (revoked.isPresent() && !record.get().windowStart().isAfter(revoked.get().lastFailure())) {
+        AttemptState revoked = open.get(revokedKey(user));
+        if (revoked != null && !record.windowStart().isAfter(revoked.lastFailure())) {
             return Optional.empty();
         }
         return Optional.of(key);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
@@ -68,7 +69,7 @@ public final class LoginFlow {
         if (credential instanceof ExternalAssertion assertion) {
             // Throttled per (provider, subject) and per source inside, never per provider.
             ExternalLogin.Outcome outcome = external.login(assertion, client);
-            return startSession(outcome.identity(), client, outcome.auditReason());
+            return startSession(outcome.identity(), client, outcome.auditReason(), Proven.NOTHING);
         }
         String username = credential instanceof PasswordCredential pc ? pc.username() : credential.subjectHint();
         if (credential instanceof PasswordCredential pc && !pc.withinLimits()) {
@@ -80,27 +81,44 @@ public final class LoginFlow {
         if (!(credential instanceof PasswordCredential pc)) {
             // Other credentials name a provider, not a person, as their subject: serialising them
             // would queue every login through that provider behind one another.
-            return startSession(checkCredential(credential, username, Optional.empty(), client), client, "");
+            Throttle.Attempt attempt = throttle.attempt(username, client.ip(), Optional.empty(), clock.instant());
+            Verified verified = checkCredential(credential, username, attempt, client);
+            return startSession(verified.identity, client, "",
+                    new Proven(() -> throttle.recordSuccess(attempt, verified.check), Optional::empty));
         }
-        // Password guesses on one username go one at a time (see Throttle#serialised).
-        Checked checked = throttle.serialised(username, () -> {
+        // Password guesses on one username go one at a time (see Throttle#serialised); the success's
+        // throttle writes are inside the turn too, so the next attempt sees them.
+        return throttle.serialised(username, () -> {
             Throttle.Attempt attempt = throttle.attempt(username, client.ip(), pc.deviceToken(), clock.instant());
-            Identity identity = checkCredential(credential, username, Optional.of(attempt), client);
-            return new Checked(identity, throttle.deviceTokenFor(attempt, clock.instant()).or(() -> pc.deviceToken()));
+            Verified verified = checkCredential(credential, username, attempt, client);
+            TokenPair pair = startSession(verified.identity, client, "",
+                    new Proven(() -> throttle.recordSuccess(attempt, verified.check),
+                            () -> throttle.deviceTokenFor(attempt, clock.instant())));
+            // No new token (a known device, or the day's allowance used up): the client keeps the one it presented.
+            return pair.deviceToken().isPresent() ? pair : pc.deviceToken().map(pair::withDeviceToken).orElse(pair);
         });
-        TokenPair pair = startSession(checked.identity, client, "");
-        return checked.deviceToken.map(pair::withDeviceToken).orElse(pair);
     }
 
-    /** Who the credential proved, and the device token the client is to keep. */
-    private record Checked(Identity identity, Optional<String> deviceToken) {
+    /** Who the credential proved, and what the throttle read before the check. */
+    private record Verified(Identity identity, Throttle.Check check) {
     }
 
-    private Identity checkCredential(Credential credential, String username, Optional<Throttle.Attempt> attempt,
-                                     ClientInfo client) {
+    /**
+     * The throttle's writes for a proven credential, made when its session is stored: the reset of
+     * the counters it ends, and the new device token to hand out, if any.
+     */
+    private record Proven(Runnable resets, Supplier<Optional<String>> newDeviceToken) {
+        static final Proven NOTHING = new Proven(() -> { }, Optional::empty);
+    }
+
+    /**
+     * Checks the throttle, then the credential; counts and audits a failure. A success writes
+     * nothing here: its resets commit with the session ({@link #startSession}).
+     */
+    private Verified checkCredential(Credential credential, String username, Throttle.Attempt a, ClientInfo client) {
         Instant now = clock.instant();
-        Throttle.Attempt a = attempt.orElseGet(() -> throttle.attempt(username, client.ip(), Optional.empty(), now));
-        Optional<Duration> wait = throttle.retryAfter(a, now);
+        Throttle.Check check = throttle.check(a, now);
+        Optional<Duration> wait = check.retryAfter();
         if (wait.isPresent()) {
             // A throttled attempt does no work; its record must not be work either (one per source and window).
             audit.recordUnattributed(audit.event(AuditEventType.LOGIN_THROTTLED, client).failure()
@@ -112,11 +130,12 @@ public final class LoginFlow {
         try {
             identity = verifier.verify(credential);
         } catch (AuthException failure) {
+            // Counted at once, each counter on its own, outside any transaction: the login fails, but
+            // its failure must stay counted (OWASP ASVS V2.2.1).
             onFailure(username, a, client, failure, now);
             throw failure;
         }
-        throttle.recordSuccess(a);
-        return identity;
+        return new Verified(identity, check);
     }
 
     private void onFailure(String username, Throttle.Attempt a, ClientInfo client, AuthException failure, Instant now) {
@@ -141,10 +160,10 @@ public final class LoginFlow {
         }
     }
 
-    private TokenPair startSession(Identity identity, ClientInfo client, String reason) {
+    private TokenPair startSession(Identity identity, ClientInfo client, String reason, Proven proven) {
         Instant now = clock.instant();
         if (settings.maxSessionsPerUser() > 0) {
-            enforceLimit(identity, client, now);
+            enforceLimit(identity, client, now, proven);
         }
         String refreshToken = Digests.randomToken(REFRESH_TOKEN_BYTES);
         Instant absolute = now.plus(settings.absoluteSessionLifetime());
@@ -152,11 +171,22 @@ public final class LoginFlow {
         Session session = Session.start(Digests.randomToken(16), identity.userId(), identity.username(),
                 identity.roles(), now, idle, absolute, client);
         AccessTokens.Issued access = tokens.issue(session, identity.claims(), now);
-        writes.create(session, Digests.sha256Base64Url(refreshToken),
-                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client).reason(reason));
+        // Every write of a successful login in one transaction, so one durable commit: the throttle
+        // resets, the device token, the session with its refresh token and its audit event. It opens
+        // only now, after the password hashing, so no pooled connection is held while Argon2 runs.
+        // If one write fails all roll back and the login fails (fail closed): no session and no
+        // device token (the client is given neither), and the throttle counters stay as they were,
+        // which only errs on the strict side; a retry checks the password again and resets them then.
+        Optional<String> deviceToken = writes.create(session, Digests.sha256Base64Url(refreshToken),
+                audit.about(AuditEventType.LOGIN_SUCCEEDED, session, client).reason(reason), () -> {
+                    proven.resets.run();
+                    return proven.newDeviceToken.get();
+                });
+        // Only after the commit: the argument of requireStillCurrent needs the session stored first.
         requireStillCurrent(identity, session, client);
-        return new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
+        TokenPair pair = new TokenPair(access.token(), refreshToken, access.issuedAt(), access.expiresAt(),
                 session.expiresAt(), session.id());
+        return deviceToken.map(pair::withDeviceToken).orElse(pair);
     }
 
     /**
@@ -174,19 +204,23 @@ public final class LoginFlow {
         throw AuthException.of(ErrorCode.INVALID_CREDENTIALS, "account_changed_during_login");
     }
 
-    private void enforceLimit(Identity identity, ClientInfo client, Instant now) {
+    private void enforceLimit(Identity identity, ClientInfo client, Instant now, Proven proven) {
         int max = settings.maxSessionsPerUser();
-        List<Session> active = sessions.findActiveByUser(identity.userId(), now);
-        if (active.size() < max) {
+        // A count at every login; the sessions themselves are read only when one must make room.
+        if (sessions.countActiveByUser(identity.userId(), now) < max) {
             return;
         }
         if (settings.sessionLimitPolicy() == SessionLimitPolicy.REJECT) {
+            // The password was right, so its counters end as after any success; no device token,
+            // since the refused client could never receive it.
+            proven.resets.run();
             audit.record(audit.event(AuditEventType.LOGIN_FAILED, client).failure()
                     .user(identity.userId(), identity.username()).reason("session_limit"));
             throw AuthException.of(ErrorCode.SESSION_LIMIT_REACHED);
         }
-        // Oldest first; evict just enough to make room for the new one.
-        for (Session old : active.subList(0, active.size() - max + 1)) {
+        List<Session> active = sessions.findActiveByUser(identity.userId(), now);
+        // Oldest first; evict just enough to make room for the new one (none if some ended since the count).
+        for (Session old : active.subList(0, Math.max(0, active.size() - max + 1))) {
             writes.revoke(old.id(), RevocationReason.SESSION_LIMIT, now,
                     audit.about(AuditEventType.SESSION_LIMIT_EVICTED, old, client).reason("max_sessions=" + max));
         }

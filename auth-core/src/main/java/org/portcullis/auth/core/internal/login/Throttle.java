@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -180,29 +182,65 @@ public final class Throttle {
                           int failuresEverywhere) {
     }
 
+    /**
+     * What the store said about an attempt's counters when it was checked.
+     *
+     * @param retryAfter how long the attempt must wait, if at all
+     * @param openKeys   the keys among the attempt's counters (the account cap's included) that had
+     *                   an open window at that instant
+     */
+    public record Check(Optional<Duration> retryAfter, Set<String> openKeys) {
+        public Check {
+            openKeys = Set.copyOf(openKeys);
+        }
+    }
+
     /** How long this attempt must wait, if at all. */
     public Optional<Duration> retryAfter(Attempt a, Instant now) {
+        return check(a, now).retryAfter();
+    }
+
+    /**
+     * Checks an attempt against every counter that judges it, read from the store in one
+     * {@link AttemptStore#findAll} call: the counters of {@link #counters}, the account cap's,
+     * and, for an attempt with a source, the failures from everywhere that set the source's
+     * allowance (OWASP ASVS V2.2.1; NIST SP 800-63B §5.2.2).
+     */
+    public Check check(Attempt a, Instant now) {
+        List<Counter> counters = counters(a);
+        List<String> keys = new ArrayList<>(counters.size() + 2);
+        counters.forEach(c -> keys.add(c.key));
+        if (cfg.accountMaxFailures() > 0) {
+            // Read for a known device too: its success ends the account's run of failures (recordSuccess).
+            keys.add(accountKey(a.user));
+        }
+        boolean sourced = counters.stream().anyMatch(c -> c.kind == Kind.SOURCE);
+        if (sourced) {
+            keys.add(GLOBAL_KEY);
+        }
+        Map<String, AttemptState> open = store.findAll(keys, now);
+        int sourceFree = sourced ? sourceFreeAttempts(Optional.ofNullable(open.get(GLOBAL_KEY))) : 0;
         Duration worst = Duration.ZERO;
-        for (Counter c : counters(a, now)) {
-            Optional<AttemptState> st = store.find(c.key, now);
-            if (st.isPresent()) {
-                Duration wait = waitFor(st.get(), c.free, now);
+        for (Counter c : counters) {
+            AttemptState st = open.get(c.key);
+            if (st != null) {
+                Duration wait = waitFor(st, c.kind == Kind.SOURCE ? sourceFree : c.free, now);
                 if (wait.compareTo(worst) > 0) {
                     worst = wait;
                 }
             }
         }
         if (!a.fromKnownDevice() && cfg.accountMaxFailures() > 0) {
-            Optional<AttemptState> acct = store.find(accountKey(a.user), now);
-            if (acct.isPresent() && acct.get().failures() >= cfg.accountMaxFailures()) {
+            AttemptState acct = open.get(accountKey(a.user));
+            if (acct != null && acct.failures() >= cfg.accountMaxFailures()) {
                 // NIST SP 800-63B §5.2.2: no more than the cap of consecutive failures; wait out the window.
-                Duration wait = Duration.between(now, acct.get().windowEnd());
+                Duration wait = Duration.between(now, acct.windowEnd());
                 if (wait.compareTo(worst) > 0) {
                     worst = wait;
                 }
             }
         }
-        return worst.isZero() ? Optional.empty() : Optional.of(worst);
+        return new Check(worst.isZero() ? Optional.empty() : Optional.of(worst), open.keySet());
     }
 
     /** Counts a failed attempt under every counter that judges it; reports the attack shapes it completes. */
@@ -214,9 +252,9 @@ public final class Throttle {
             return new Failure(false, 0, false, 0);
         }
         boolean newPairForSource = false;
-        for (Counter c : counters(a, now)) {
+        for (Counter c : counters(a)) {
             AttemptState st = store.recordFailure(c.key, now, cfg.window());
-            if (c.pair && st.failures() == 1) {
+            if (c.kind == Kind.PAIR && st.failures() == 1) {
                 newPairForSource = true;
             }
         }
@@ -236,19 +274,41 @@ public final class Throttle {
 
     /**
      * After a successful login: forgets the pair's failures (the device's, for a known device) and
-     * the consecutive-failure count of the account cap. The per-source and per-username counters
-     * stay: one good login must not wipe out the evidence of an attack from the same place.
+     * the consecutive-failure count of the account cap, with one {@link AttemptStore#resetAll}.
+     * The per-source and per-username counters stay: one good login must not wipe out the
+     * evidence of an attack from the same place.
      */
     public void recordSuccess(Attempt a) {
+        store.resetAll(successKeys(a));
+    }
+
+    /**
+     * {@link #recordSuccess(Attempt)} for an attempt checked by {@code check}, resetting only the
+     * counters that were open then: a counter without an open window holds no failures, so
+     * resetting it changes nothing, and most logins follow no failure at all and so write nothing
+     * here. A failure counted between the check and this call (on another node; on this node only
+     * outside {@link #serialised}, which password logins run in) is kept rather than wiped: the
+     * shortcut can only leave more failures counted than a reset of every key would, never fewer.
+     */
+    public void recordSuccess(Attempt a, Check check) {
+        List<String> keys = successKeys(a).stream().filter(check.openKeys()::contains).toList();
+        if (!keys.isEmpty()) {
+            store.resetAll(keys);
+        }
+    }
+
+    private List<String> successKeys(Attempt a) {
+        List<String> keys = new ArrayList<>(2);
         if (a.fromKnownDevice()) {
-            store.reset(a.device.get() + "|fails");
+            keys.add(a.device.get() + "|fails");
         } else if (!a.source.isEmpty()) {
-            store.reset(pairKey(a.user, a.source));
+            keys.add(pairKey(a.user, a.source));
         }
         if (cfg.accountMaxFailures() > 0) {
             // The cap counts consecutive failures: the owner getting in ends the run.
-            store.reset(accountKey(a.user));
+            keys.add(accountKey(a.user));
         }
+        return keys;
     }
 
     /** A new device token for a successful login that did not come from a known device. */
@@ -272,8 +332,11 @@ public final class Throttle {
         if (ip.isEmpty()) {
             return Optional.empty();
         }
-        Optional<AttemptState> st = store.find("ip:" + SourceKeys.of(ip), now);
-        Duration wait = st.isPresent() ? waitFor(st.get(), sourceFreeAttempts(now), now) : Duration.ZERO;
+        String key = "ip:" + SourceKeys.of(ip);
+        Map<String, AttemptState> open = store.findAll(List.of(key, GLOBAL_KEY), now);
+        AttemptState st = open.get(key);
+        Duration wait = st != null ? waitFor(st, sourceFreeAttempts(Optional.ofNullable(open.get(GLOBAL_KEY))), now)
+                : Duration.ZERO;
         return wait.isZero() ? Optional.empty() : Optional.of(wait);
     }
 
@@ -305,28 +368,31 @@ public final class Throttle {
         return wait.isNegative() ? Duration.ZERO : wait;
     }
 
-    private record Counter(String key, int free, boolean pair) {
+    /** What a counter counts; a source's free failures depend on the failures from everywhere. */
+    private enum Kind { DEVICE, USER, SOURCE, PAIR }
+
+    private record Counter(String key, Kind kind, int free) {
     }
 
-    private List<Counter> counters(Attempt a, Instant now) {
+    private List<Counter> counters(Attempt a) {
         if (a.fromKnownDevice()) {
-            return List.of(new Counter(a.device.get() + "|fails", cfg.pairFreeAttempts(), false));
+            return List.of(new Counter(a.device.get() + "|fails", Kind.DEVICE, cfg.pairFreeAttempts()));
         }
         List<Counter> list = new ArrayList<>(3);
-        list.add(new Counter("user:" + a.user, cfg.userFreeAttempts(), false));
+        list.add(new Counter("user:" + a.user, Kind.USER, cfg.userFreeAttempts()));
         if (!a.source.isEmpty()) {
-            list.add(new Counter("ip:" + a.source, sourceFreeAttempts(now), false));
-            list.add(new Counter(pairKey(a.user, a.source), cfg.pairFreeAttempts(), true));
+            list.add(new Counter("ip:" + a.source, Kind.SOURCE, cfg.ipFreeAttempts()));
+            list.add(new Counter(pairKey(a.user, a.source), Kind.PAIR, cfg.pairFreeAttempts()));
         }
         return list;
     }
 
     /**
-     * While failures from everywhere are at the credential-stuffing level, a source gets no free
-     * failures beyond its first: each source of the wave is slowed from its second attempt.
+     * While failures from everywhere ({@code everywhere}, the open window of the global counter)
+     * are at the credential-stuffing level, a source gets no free failures beyond its first: each
+     * source of the wave is slowed from its second attempt.
      */
-    private int sourceFreeAttempts(Instant now) {
-        Optional<AttemptState> everywhere = store.find(GLOBAL_KEY, now);
+    private int sourceFreeAttempts(Optional<AttemptState> everywhere) {
         return everywhere.isPresent() && everywhere.get().failures() >= cfg.stuffingGlobalFailures()
                 ? 1 : cfg.ipFreeAttempts();
     }

@@ -36,6 +36,11 @@ public final class SessionReads {
         return store.findActiveByUser(userId, now);
     }
 
+    /** See {@link SessionStore#countActiveByUser}. */
+    public int countActiveByUser(String userId, Instant now) {
+        return store.countActiveByUser(userId, now);
+    }
+
     /** See {@link SessionStore#ping}. */
     public void ping() {
         store.ping();

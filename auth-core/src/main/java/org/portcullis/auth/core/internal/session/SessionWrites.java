@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.RevocationReason;
@@ -47,12 +48,27 @@ public final class SessionWrites {
 
     /** Records {@code event}, stores the new session with its first refresh-token hash, and notes it as active here. */
     public void create(Session session, String refreshTokenHash, AuditEvent.Builder event) {
-        transactions.inTransaction(() -> {
+        create(session, refreshTokenHash, event, () -> null);
+    }
+
+    /**
+     * As {@link #create(Session, String, AuditEvent.Builder)}, running {@code alongside} first in
+     * the same transaction, so that its store writes commit with the session or not at all: a
+     * login's throttle resets and device token commit with its session, one durable commit per
+     * login. The transaction has committed when this returns (unless the caller holds an outer
+     * one, which no flow does), and only then is the session noted here.
+     *
+     * @return what {@code alongside} returned
+     */
+    public <T> T create(Session session, String refreshTokenHash, AuditEvent.Builder event, Supplier<T> alongside) {
+        T result = transactions.inTransaction(() -> {
+            T r = alongside.get();
             audit.record(event);
             store.create(session, refreshTokenHash);
-            return null;
+            return r;
         });
         status.update(session);
+        return result;
     }
 
     /**

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +34,8 @@ final class AttemptMutants {
         m.add(wrap("recordFailure reads, then writes (not atomic)", "eachCountsOnce", NonAtomicRecord::new));
         m.add(wrap("failure times are rounded down to the second", "firstFailure", TimesInSeconds::new));
         m.add(wrap("reset forgets nothing", "reset", ResetIgnored::new));
+        m.add(wrap("findAll answers windows that have closed", "findAllAtBoundary", FindAllIgnoresWindow::new));
+        m.add(wrap("resetAll forgets the first key only", "resetAll", ResetAllFirstOnly::new));
         m.add(wrap("purge ignores the batch limit", "batches", PurgeIgnoresLimit::new));
         m.add(wrap("purge takes windows a millisecond before they close", "keepsOpen", PurgeEarly::new));
         m.add(wrap("purge chooses, then deletes (not atomic)", "concurrentPurges", NonAtomicPurge::new));
@@ -129,6 +134,30 @@ final class AttemptMutants {
         @Override
         public void reset(String key) {
             ref.read(key);
+        }
+    }
+
+    static final class FindAllIgnoresWindow extends Forwarding {
+        FindAllIgnoresWindow(ReferenceAttemptStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public Map<String, AttemptState> findAll(Collection<String> keys, Instant now) {
+            Map<String, AttemptState> all = new HashMap<>();
+            keys.forEach(k -> ref.read(k).ifPresent(s -> all.put(k, s)));
+            return all;
+        }
+    }
+
+    static final class ResetAllFirstOnly extends Forwarding {
+        ResetAllFirstOnly(ReferenceAttemptStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public void resetAll(Collection<String> keys) {
+            keys.stream().findFirst().ifPresent(ref::reset);
         }
     }
 

@@ -70,6 +70,7 @@ final class SessionMutants {
         // listing
         m.add(wrap("findActiveByUser lists revoked sessions", "activeOldestFirst", ListsRevoked::new));
         m.add(wrap("findActiveByUser lists newest first", "activeOldestFirst", ListsNewestFirst::new));
+        m.add(wrap("countActiveByUser counts a session at its idle expiry", "countsActive", CountsOneMillisecondLate::new));
         // revoking
         m.add(wrap("revoke refuses an expired session", "revokeExpired", RevokeRefusesExpired::new));
         m.add(wrap("revoke overwrites the first revocation", "revokeTwice", RevokeOverwrites::new));
@@ -530,6 +531,17 @@ final class SessionMutants {
             return ref.readAll().stream().map(Lineage::session)
                     .filter(s -> s.userId().equals(userId) && !s.isExpiredAt(now))
                     .sorted(Comparator.comparing(Session::createdAt).thenComparing(Session::id)).toList();
+        }
+    }
+
+    static final class CountsOneMillisecondLate extends Forwarding {
+        CountsOneMillisecondLate(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public int countActiveByUser(String userId, Instant now) {
+            return ref.findActiveByUser(userId, now.minusMillis(1)).size();
         }
     }
 
