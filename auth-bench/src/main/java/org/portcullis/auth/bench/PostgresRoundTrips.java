@@ -23,8 +23,11 @@ import org.portcullis.auth.core.Portcullis;
  * {@link PostgresRefreshBenchmark}): a count, to see the round trips a refresh costs.
  *
  * <pre>
- * java -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.PostgresRoundTrips [count [synchronous_commit: on|off [refresh|login]]]
+ * java -cp auth-bench/target/benchmarks.jar org.portcullis.auth.bench.PostgresRoundTrips [count [synchronous_commit: on|off [refresh|login [ip]]]]
  * </pre>
+ *
+ * <p>With {@code ip} the logins come from a client address, so the throttle also judges them by
+ * their source (per-source, per-pair and global counters); without it the client is unknown.
  */
 public final class PostgresRoundTrips {
 
@@ -42,6 +45,8 @@ public final class PostgresRoundTrips {
         boolean durable = args.length < 2 || !"off".equals(args[1]);
         boolean logins = args.length > 2 && "login".equals(args[2]);
         String what = logins ? "login" : "refresh";
+        ClientInfo client = args.length > 3 && "ip".equals(args[3]) ? new ClientInfo("192.0.2.7", "RoundTrips/1.0")
+                : ClientInfo.UNKNOWN;
         try (BenchPostgres pg = new BenchPostgres(durable, true);
              AuthService auth = Portcullis.builder().stores(pg.stores.stores()).clock(Clock.systemUTC())
                      .settings(AuthSettings.defaults()).passwordHasher(PostgresRefreshBenchmark.CHEAP)
@@ -67,7 +72,7 @@ public final class PostgresRoundTrips {
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 if (logins) {
-                    auth.login(new PasswordCredential("user" + (i % USERS), "pw"), ClientInfo.UNKNOWN);
+                    auth.login(new PasswordCredential("user" + (i % USERS), "pw"), client);
                 } else {
                     pair = auth.refresh(pair.accessToken(), pair.refreshToken(), ClientInfo.UNKNOWN);
                 }
