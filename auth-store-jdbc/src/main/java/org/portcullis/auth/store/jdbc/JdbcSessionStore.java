@@ -98,8 +98,12 @@ final class JdbcSessionStore implements SessionStore {
     // along its index finds every expired session; it may also find a live one whose check time
     // has passed (refreshed since, but not yet moved on by a rotation: idle for more than half the
     // idle timeout). The purge moves such a session's check time to its expiry instead of deleting
-    // it, so it is not met again until then, and goes on choosing: a batch is short only when no
-    // candidate is left, never because live sessions stood in front of expired ones.
+    // it, so it is not met again until then, and chooses again, up to MAX_PURGE_ROUNDS times: live
+    // sessions in front of expired ones do not end a batch early. Only the first round waits for
+    // locks; the later ones skip rows another transaction holds (SKIP LOCKED), because their ids
+    // may sort before rows the earlier rounds already locked, and waiting for them could close a
+    // cycle with a revokeAll that locked in id order (see "Lock order"). A skipped row waits for
+    // the next call.
     //
     // Two choosing queries rather than one with OR: each walks its own index on both databases
     // (H2 answers an OR with a full scan, which made each batch cost as much as the whole table).
@@ -112,6 +116,7 @@ final class JdbcSessionStore implements SessionStore {
     static final String PURGE_LOCK = "SELECT " + COLUMNS + ", CASE WHEN expires_at <= :now OR revoked_at <= :revokedBefore"
             + " THEN 1 ELSE 0 END AS due FROM portcullis_sessions WHERE id = ANY(:ids)"
             + " AND (purge_check_at <= :now OR revoked_at <= :revokedBefore) ORDER BY id FOR UPDATE";
+    static final String PURGE_LOCK_SKIPPING = PURGE_LOCK + " SKIP LOCKED";
     static final String PURGE_RECHECK_LATER = "UPDATE portcullis_sessions SET purge_check_at = expires_at"
             + " WHERE id = ANY(:ids) AND expires_at > :now";
     /**
@@ -357,9 +362,9 @@ final class JdbcSessionStore implements SessionStore {
         // One short transaction that deletes at most `limit` sessions and looks at no more than
         // MAX_PURGE_ROUNDS times as many (keycloak#20073: never one giant delete). Each round
         // chooses along the purge-check (then revocation) index and locks in id order (see "Lock
-        // order" and "Purge check" above). A round whose candidates were live, or were taken by a
-        // concurrent purge, is followed by another, so the batch comes back short only when no
-        // candidate is left or the rounds ran out; the caller's next run takes what is left then.
+        // order" and "Purge check" above). A round whose candidates were live, or were taken or
+        // held by a concurrent caller, is followed by another, so the batch comes back short only
+        // when no candidate is left or the rounds ran out; the caller's next run takes the rest.
         return db.inTransaction("sessions.purge", h -> {
             List<Session> purged = new ArrayList<>();
             for (int round = 0; round < MAX_PURGE_ROUNDS && purged.size() < limit; round++) {
@@ -368,7 +373,7 @@ final class JdbcSessionStore implements SessionStore {
                 if (chosen.isEmpty()) {
                     break;
                 }
-                purged.addAll(purgeChosen(h, chosen, now, revokedBefore));
+                purged.addAll(purgeChosen(h, round == 0 ? PURGE_LOCK : PURGE_LOCK_SKIPPING, chosen, now, revokedBefore));
                 if (chosen.size() < wanted) {
                     // Every candidate there was has been seen: nothing is left for another round.
                     break;
@@ -403,10 +408,11 @@ final class JdbcSessionStore implements SessionStore {
      * deciding and deleting; the locking SELECT drops a row that was extended, moved on or purged
      * by someone else meanwhile.
      */
-    private static List<Session> purgeChosen(Handle h, List<String> chosen, Instant now, Instant revokedBefore) {
+    private static List<Session> purgeChosen(Handle h, String lockSql, List<String> chosen, Instant now,
+                                             Instant revokedBefore) {
         List<Session> ended = new ArrayList<>();
         List<String> live = new ArrayList<>();
-        lockInIdOrder(h, PURGE_LOCK, chosen,
+        lockInIdOrder(h, lockSql, chosen,
                 q -> q.bind("now", Db.ts(now)).bind("revokedBefore", Db.ts(revokedBefore)))
                 .map((rs, ctx) -> {
                     Session s = map(rs);

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.RevocationReason;
@@ -104,6 +105,58 @@ class PurgeRevokeAllLockOrderTest {
                     assertThat(revoked).containsExactlyInAnyOrderElementsOf(ids);
                 }
                 assertThat(ids).allSatisfy(id -> assertThat(sessions.find(id)).isEmpty());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(value = Backend.Kind.class, names = {"H2_FILE", "POSTGRESQL"})
+    @DisplayName("a purge that meets a live session and chooses again does not wait for rows a logoutAll holds")
+    void noDeadlockAcrossPurgeRounds(Backend.Kind kind) throws Exception {
+        try (Backend backend = Backend.of(kind, 4)) {
+            SessionStore sessions = backend.jdbc.stores().sessions();
+            Seeder.sessions(backend.dataSource, backend.jdbc.dialect(), "live", 5_000, 500,
+                    NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+            // The victim's "a1" (expired) and "m1" (live, but due a purge check), and another
+            // user's "p1" (expired). Check times put m1 and p1 in the purge's first round of two
+            // and a1 in its second.
+            Instant created = NOW.minus(Duration.ofDays(2));
+            sessions.create(Session.start("a1", USER, "victim", Set.of("user"), created, NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(20)), ClientInfo.ofIp("192.0.2.9")), "hash-a1");
+            sessions.create(Session.start("m1", USER, "victim", Set.of("user"), created, NOW.plus(Duration.ofDays(1)),
+                    NOW.plus(Duration.ofDays(20)), ClientInfo.ofIp("192.0.2.9")), "hash-m1");
+            sessions.create(Session.start("p1", "other", "other", Set.of("user"), created, NOW.minus(Duration.ofHours(2)),
+                    NOW.plus(Duration.ofDays(20)), ClientInfo.ofIp("192.0.2.9")), "hash-p1");
+            try (Connection c = backend.dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("UPDATE portcullis_sessions SET purge_check_at = ? WHERE id = 'm1'")) {
+                ps.setObject(1, java.time.OffsetDateTime.ofInstant(NOW.minus(Duration.ofHours(3)), java.time.ZoneOffset.UTC));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            analyze(backend);
+
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try (Connection blocker = backend.dataSource.getConnection()) {
+                blocker.setAutoCommit(false);
+                lock(blocker, "p1");
+                // Round one locks m1, then waits for p1.
+                Future<List<String>> purge = pool.submit(() -> sessions.purge(NOW, NOW.minus(Duration.ofDays(1)), 2)
+                        .stream().map(Session::id).toList());
+                awaitWaiting(backend, 1, purge);
+                // logoutAll locks a1, then waits for m1, which the purge holds.
+                Future<List<String>> revokeAll = pool.submit(() -> sessions.revokeAll(USER, RevocationReason.LOGOUT_ALL,
+                        NOW, Optional.empty()));
+                awaitWaiting(backend, 2, revokeAll);
+                blocker.rollback();
+
+                // Round one purges p1 and moves m1 on; the next rounds find a1 held and skip it
+                // rather than wait for it while holding m1, which logoutAll waits for.
+                assertThat(outcome(purge)).containsExactly("p1");
+                assertThat(outcome(revokeAll)).containsExactlyInAnyOrder("a1", "m1");
+                assertThat(sessions.purge(NOW, NOW.minus(Duration.ofDays(1)), 10)).extracting(Session::id)
+                        .containsExactly("a1");
+                assertThat(sessions.find("m1")).isPresent();
             } finally {
                 pool.shutdownNow();
             }
