@@ -31,7 +31,9 @@ import org.portcullis.auth.core.internal.token.AccessTokens;
 
 /**
  * Login: input limits → throttling check (before any hashing) → credential check → session
- * limit → new session and tokens, each outcome audited. Thread-safe.
+ * limit → new session and tokens, each outcome audited. A success's store writes (throttle
+ * resets, device token, session, audit event) are one transaction, opened after the credential
+ * check; a failure's counts are written at once, outside any transaction. Thread-safe.
  */
 public final class LoginFlow {
 
