@@ -7,14 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jdbi.v3.core.Handle;
 
 /**
  * Brings the schema to {@link #CURRENT_VERSION}: creates what is missing and records the version
- * in {@code portcullis_schema_version}. Idempotent, and safe when several nodes start at once
- * (on PostgreSQL a transaction-scoped advisory lock serialises them; H2 runs DDL one
- * statement at a time).
+ * in {@code portcullis_schema_version}. Idempotent, and safe when several nodes start at once:
+ * on PostgreSQL a transaction-scoped advisory lock serialises them. H2 has no such lock and
+ * commits at every DDL statement, so two migrations of one H2 database could interleave (one
+ * dropping an index or column the other was working on); there the migrations of one process
+ * take turns on a lock of this class, which covers every way of sharing an embedded H2 file (only
+ * its own process can open it). Several processes on one H2 server ({@code AUTO_SERVER} or TCP)
+ * should run {@code migrate} from one of them first.
  */
 final class SchemaMigrator {
 
@@ -22,6 +27,9 @@ final class SchemaMigrator {
 
     /** The schema version this library reads and writes. */
     static final int CURRENT_VERSION = 3;
+
+    /** H2: the migrations of this process, one at a time (see the class comment). */
+    private static final ReentrantLock H2_MIGRATIONS = new ReentrantLock();
 
     /** Arbitrary constant naming Portcullis' migration lock among an application's advisory locks. */
     private static final long PG_LOCK_KEY = 0x506f727463756c6cL; // "Portcull"
@@ -34,6 +42,18 @@ final class SchemaMigrator {
 
     /** @return the schema version after migrating */
     int migrate() {
+        if (db.dialect() != JdbcDialect.POSTGRESQL) {
+            H2_MIGRATIONS.lock();
+            try {
+                return migrateOnce();
+            } finally {
+                H2_MIGRATIONS.unlock();
+            }
+        }
+        return migrateOnce();
+    }
+
+    private int migrateOnce() {
         return db.inTransaction("schema.migrate", h -> {
             if (db.dialect() == JdbcDialect.POSTGRESQL) {
                 h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked").bind("key", PG_LOCK_KEY)
