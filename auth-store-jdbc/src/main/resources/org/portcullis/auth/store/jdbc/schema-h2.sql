@@ -108,6 +108,9 @@ CREATE INDEX IF NOT EXISTS portcullis_external_identities_user_ix ON portcullis_
 ALTER TABLE portcullis_sessions ADD COLUMN IF NOT EXISTS purge_check_at TIMESTAMP WITH TIME ZONE;
 UPDATE portcullis_sessions SET purge_check_at = expires_at WHERE purge_check_at IS NULL;
 ALTER TABLE portcullis_sessions ALTER COLUMN purge_check_at SET NOT NULL;
+-- A node still on version-2 code during a rolling upgrade inserts sessions without a check time:
+-- they get the database's current time, which is before their expiry, so the purge finds them.
+ALTER TABLE portcullis_sessions ALTER COLUMN purge_check_at SET DEFAULT CURRENT_TIMESTAMP;
 CREATE INDEX IF NOT EXISTS portcullis_sessions_purge_check_ix ON portcullis_sessions (purge_check_at);
 DROP INDEX IF EXISTS portcullis_sessions_expires_ix;
 

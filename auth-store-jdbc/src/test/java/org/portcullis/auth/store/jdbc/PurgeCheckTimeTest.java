@@ -190,4 +190,35 @@ class PurgeCheckTimeTest {
             assertThat(store.purge(s.expiresAt(), T0, 10)).extracting(Session::id).containsExactly(s.id());
         }
     }
+
+    @ParameterizedTest(name = "on {0}")
+    @EnumSource(value = Backend.Kind.class, names = {"H2_FILE", "POSTGRESQL"})
+    @DisplayName("during a rolling upgrade, a session inserted by version-2 code (no check time) is stored and purged once expired")
+    void versionTwoInsertAfterUpgrade(Backend.Kind kind) throws SQLException {
+        try (Backend b = Backend.of(kind, 2)) {
+            // The column's default is the database's clock, so this test's times follow the real clock.
+            Instant created = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            Instant expires = created.plus(Duration.ofHours(1));
+            try (Connection c = b.dataSource.getConnection();
+                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO portcullis_sessions (id, user_id,"
+                         + " username, roles, created_at, last_refreshed_at, idle_expires_at, absolute_expires_at,"
+                         + " expires_at, client_ip, user_agent, refresh_count, current_hash)"
+                         + " VALUES ('v2-session', 'u-1', 'alice', 'user', ?, ?, ?, ?, ?, '', '', 0, 'h-v2')")) {
+                java.sql.Timestamp t0 = java.sql.Timestamp.from(created);
+                java.sql.Timestamp t1 = java.sql.Timestamp.from(expires);
+                ps.setTimestamp(1, t0);
+                ps.setTimestamp(2, t0);
+                ps.setTimestamp(3, t1);
+                ps.setTimestamp(4, java.sql.Timestamp.from(created.plus(Duration.ofDays(1))));
+                ps.setTimestamp(5, t1);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(checkTime(b, "v2-session")).isBeforeOrEqualTo(expires);
+            SessionStore store = b.jdbc.stores().sessions();
+            assertThat(store.purge(expires.minusSeconds(60), expires.minusSeconds(60), 10)).isEmpty();
+            assertThat(store.find("v2-session")).isPresent();
+            assertThat(store.purge(expires, expires, 10)).extracting(Session::id).containsExactly("v2-session");
+            assertThat(store.find("v2-session")).isEmpty();
+        }
+    }
 }
