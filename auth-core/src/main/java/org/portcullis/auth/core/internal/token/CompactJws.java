@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe.
  */
-final class CompactJws {
+public final class CompactJws {
 
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -124,6 +124,7 @@ final class CompactJws {
     /**
      * @throws Refused unless {@code token} is in the one accepted spelling
      */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) on ASCII text, see below
     static Parts split(String token) {
         int first = token.indexOf('.');
         int second = first < 0 ? -1 : token.indexOf('.', first + 1);
@@ -145,11 +146,10 @@ final class CompactJws {
         } catch (StrictJson.Malformed e) {
             throw new Refused("json: " + e.getMessage());
         }
-        // Every character was checked to be in the base64url alphabet, so one char is one ASCII byte.
+        // Every character was checked to be in the base64url alphabet, so one char is one ASCII byte
+        // and the low-byte copy (deprecated for text in general, exact for ASCII) is the encoding.
         byte[] input = new byte[second];
-        for (int k = 0; k < second; k++) {
-            input[k] = (byte) token.charAt(k);
-        }
+        token.getBytes(0, second, input, 0);
         return new Parts(h, p, s, header, claims, input, signature);
     }
 
@@ -158,13 +158,9 @@ final class CompactJws {
         if (segment.isEmpty()) {
             throw new Refused("empty segment");
         }
-        for (int k = 0; k < segment.length(); k++) {
-            char c = segment.charAt(k);
-            boolean url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-            if (!url) {
-                // RFC 7515 §2: base64url, no padding, no whitespace, no other characters.
-                throw new Refused("not base64url");
-            }
+        if (!isBase64Url(segment, false)) {
+            // RFC 7515 §2: base64url, no padding, no whitespace, no other characters.
+            throw new Refused("not base64url");
         }
         // Catches what the alphabet check cannot: a length no encoding has, or set bits in the last
         // character's unused low bits (RFC 4648 §3.5 asks encoders to leave them zero). Equivalent to
@@ -183,6 +179,38 @@ final class CompactJws {
         } catch (IllegalArgumentException e) {
             throw new Refused("not base64url");
         }
+    }
+
+    /** Which ASCII characters are in the base64url alphabet (RFC 4648 §5), indexed by character. */
+    private static final boolean[] BASE64URL = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64URL[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            BASE64URL[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64URL[c] = true;
+        }
+        BASE64URL['-'] = true;
+        BASE64URL['_'] = true;
+    }
+
+    /**
+     * Whether every character of {@code s} is in the base64url alphabet, or, when {@code dots}, is
+     * that or a dot (the compact serialisation's alphabet, RFC 7515 §7.1). One table look-up per
+     * character.
+     */
+    public static boolean isBase64Url(String s, boolean dots) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c >= 128 || !(BASE64URL[c] || (dots && c == '.'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The 6-bit value of a base64url character already checked to be in the alphabet (RFC 4648 §5). */

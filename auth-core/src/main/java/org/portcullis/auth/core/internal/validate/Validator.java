@@ -11,6 +11,7 @@ import org.portcullis.auth.api.AuthSettings;
 import org.portcullis.auth.api.ErrorCode;
 import org.portcullis.auth.core.ValidationStats;
 import org.portcullis.auth.core.internal.token.AccessTokens;
+import org.portcullis.auth.core.internal.token.CompactJws;
 import org.portcullis.auth.core.internal.token.KeyRing;
 
 /**
@@ -187,14 +188,6 @@ public final class Validator implements ValidationStats {
 
     /** base64url characters and the dots between segments (RFC 7515 §2, §7.1). */
     private static boolean isCompactAlphabet(String token) {
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return CompactJws.isBase64Url(token, true);
     }
 }
