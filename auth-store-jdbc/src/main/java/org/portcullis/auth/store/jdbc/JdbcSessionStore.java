@@ -79,12 +79,12 @@ final class JdbcSessionStore implements SessionStore {
             + " SELECT :newHash, id, :now FROM rotated ON CONFLICT DO NOTHING RETURNING 1)"
             + " SELECT (SELECT COUNT(*) FROM rotated) AS rotated, (SELECT COUNT(*) FROM issued) AS issued,"
             + " (SELECT COUNT(*) FROM retired) AS retired";
-    static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + " FROM portcullis_sessions WHERE user_id = :userId"
-            + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now"
-            + " ORDER BY created_at, id";
-    /** The same sessions as {@link #ACTIVE_BY_USER}, counted in the server: the per-user limit check at each login. */
-    static final String COUNT_ACTIVE_BY_USER = "SELECT COUNT(*) FROM portcullis_sessions WHERE user_id = :userId"
+    /** A user's sessions that are active at {@code :now}. */
+    private static final String ACTIVE_OF_USER = " FROM portcullis_sessions WHERE user_id = :userId"
             + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now";
+    static final String ACTIVE_BY_USER = "SELECT " + COLUMNS + ACTIVE_OF_USER + " ORDER BY created_at, id";
+    /** The same sessions as {@link #ACTIVE_BY_USER}, counted in the server: the per-user limit check at each login. */
+    static final String COUNT_ACTIVE_BY_USER = "SELECT COUNT(*)" + ACTIVE_OF_USER;
     // Lock order. Every statement that locks more than one session row (the purge batch and
     // revokeAll) first chooses its rows without locking them, along whichever index serves the
     // choice, and then locks them by primary key in ascending id order (the ids sorted here

@@ -196,8 +196,11 @@ class PurgeCheckTimeTest {
     @DisplayName("during a rolling upgrade, a session inserted by version-2 code (no check time) is stored and purged once expired")
     void versionTwoInsertAfterUpgrade(Backend.Kind kind) throws SQLException {
         try (Backend b = Backend.of(kind, 2)) {
-            // The column's default is the database's clock, so this test's times follow the real clock.
-            Instant created = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            // The column's default is the database's clock, so this test's times follow that clock.
+            Instant created = Jdbi.create(b.dataSource).withHandle(h -> h
+                    .createQuery("SELECT CURRENT_TIMESTAMP AS now")
+                    .map((rs, ctx) -> Db.instant(rs, "now"))
+                    .one()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             Instant expires = created.plus(Duration.ofHours(1));
             try (Connection c = b.dataSource.getConnection();
                  java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO portcullis_sessions (id, user_id,"
