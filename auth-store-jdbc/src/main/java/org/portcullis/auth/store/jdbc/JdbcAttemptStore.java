@@ -56,8 +56,8 @@ final class JdbcAttemptStore implements AttemptStore {
      * {@code LIMIT 1} (a key has at most one row) is not pulled up into a join, so each key is an
      * index lookup whatever the statistics say.
      */
-    static final String PG_FIND_ALL = "SELECT a." + RETURNED.replace(", ", ", a.")
-            + " FROM unnest(CAST(:keys AS VARCHAR[])) AS k(wanted)"
+    static final String PG_FIND_ALL = "SELECT k.i, a." + RETURNED.replace(", ", ", a.")
+            + " FROM unnest(CAST(:keys AS VARCHAR[])) WITH ORDINALITY AS k(wanted, i)"
             + " CROSS JOIN LATERAL (SELECT " + RETURNED + " FROM portcullis_attempts"
             + " WHERE attempt_key = k.wanted AND window_end > :now LIMIT 1) a";
     /** PostgreSQL: a successful login's resets in one statement (see {@link #resetAll}). */
@@ -144,11 +144,16 @@ final class JdbcAttemptStore implements AttemptStore {
             return Map.of();
         }
         Map<String, AttemptState> open = new HashMap<>();
+        List<String> wanted = List.copyOf(byColumn.keySet());
+        // Each row names its key by position in the array sent, not by the text read back: the
+        // driver sends a character UTF-8 cannot encode (a lone surrogate) as '?', so the stored
+        // key can differ from the caller's string (as it does for find, which answers by the
+        // caller's key too).
         db.withHandle("attempts.findAll", h -> h
                 .createQuery(PG_FIND_ALL)
-                .bindArray("keys", String.class, byColumn.keySet())
+                .bindArray("keys", String.class, wanted)
                 .bind("now", Db.ts(now))
-                .map((rs, ctx) -> map(rs, byColumn.get(rs.getString("attempt_key"))))
+                .map((rs, ctx) -> map(rs, byColumn.get(wanted.get(rs.getInt("i") - 1))))
                 .list())
                 .forEach(state -> open.put(state.key(), state));
         return Map.copyOf(open);

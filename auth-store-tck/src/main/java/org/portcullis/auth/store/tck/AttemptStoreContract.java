@@ -92,6 +92,21 @@ public abstract class AttemptStoreContract extends StoreContract<AttemptStore> {
     }
 
     @Test
+    @DisplayName("reading several counters: findAll answers under the caller's keys, whatever characters they hold")
+    void findAllAnyCharacters() {
+        // A lone surrogate has no UTF-8 form; a store may keep it as another character, but must
+        // answer under the key it was asked for, as find does.
+        List<String> keys = List.of("user:\ud800x", "user:a\udc00", "user:\u00e9\"', {}\\", "user:null");
+        for (String key : keys) {
+            store.recordFailure(key, clock.instant(), WINDOW);
+        }
+        Map<String, AttemptState> found = store.findAll(keys, clock.instant());
+        for (String key : keys) {
+            assertThat(found.get(key)).as(key).isEqualTo(store.find(key, clock.instant()).orElseThrow());
+        }
+    }
+
+    @Test
     @DisplayName("reading several counters: findAll sees a window open a millisecond before its end and closed at its end")
     void findAllAtBoundary() {
         Instant start = clock.instant();
