@@ -85,6 +85,29 @@ public interface SessionStore {
                           Instant newIdleExpiresAt);
 
     /**
+     * Optional: {@link #rotate} and, only when this call wins, the recording of
+     * {@code eventIfRotated} in {@code audit}, as one atomic write, so that the rotation and its
+     * audit event are both stored or neither. Nothing is recorded when the call does not win.
+     *
+     * <p>The engine calls this first at every refresh. A store that can write to {@code audit}
+     * itself in the rotation's own write (a database whose audit table is {@code audit}, one
+     * statement instead of a transaction of two) does so and returns the result; any other store
+     * returns empty without changing anything, and the engine then runs {@link #rotate} and
+     * {@link AuditSink#record} in one {@link StoreTransactions} transaction. The default returns
+     * empty. An event written here must be exactly what {@code audit.record(eventIfRotated)}
+     * would have stored.
+     *
+     * @return the result as {@link #rotate} defines it, or empty when this store cannot write to
+     *         {@code audit} atomically with the rotation (and then nothing has changed)
+     * @throws IllegalArgumentException as {@link #rotate}; nothing is stored or recorded then
+     */
+    default Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash,
+                                                     Instant now, Instant newIdleExpiresAt, AuditSink audit,
+                                                     AuditEvent eventIfRotated) {
+        return Optional.empty();
+    }
+
+    /**
      * Revokes one session if it is not revoked yet, expired or not, recording {@code now} and
      * {@code reason}; a session already revoked keeps its first time and reason. Revoked sessions
      * stay findable until purged. Atomic: of concurrent calls, exactly one answers {@code true}.

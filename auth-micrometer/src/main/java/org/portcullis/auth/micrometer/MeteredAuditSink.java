@@ -19,4 +19,14 @@ class MeteredAuditSink implements AuditSink {
         delegate.record(event);
         counters.count(event);
     }
+
+    /** The sink every event is passed on to. */
+    final AuditSink delegate() {
+        return delegate;
+    }
+
+    /** Counts an event that a store wrote to {@link #delegate()} for this sink (see {@link MeteredSessionStore}). */
+    final void count(AuditEvent event) {
+        counters.count(event);
+    }
 }

@@ -88,12 +88,16 @@ public final class PortcullisMetrics {
 
     /**
      * The same stores with an audit sink that counts every event it passes on. The sink stays an
-     * {@link AuditLog} if it was one, so audit queries and retention keep working.
+     * {@link AuditLog} if it was one, so audit queries and retention keep working. The session
+     * store is wrapped only so that it still recognises its own audit log behind the counting
+     * sink (see {@link org.portcullis.auth.api.SessionStore#rotateAndRecord}); every call reaches
+     * it unchanged.
      */
     public static Stores instrument(Stores stores, MeterRegistry registry) {
         Objects.requireNonNull(stores, "stores");
-        return new Stores(stores.users(), stores.sessions(), stores.attempts(), stores.signingKeys(),
-                instrument(stores.audit(), registry), stores.transactions(), stores.invalidations());
+        MeteredAuditSink audit = (MeteredAuditSink) instrument(stores.audit(), registry);
+        return new Stores(stores.users(), new MeteredSessionStore(stores.sessions(), audit), stores.attempts(),
+                stores.signingKeys(), audit, stores.transactions(), stores.invalidations());
     }
 
     /**

@@ -35,6 +35,11 @@ public final class Audit {
         return event(type, client).user(session.userId(), session.username()).session(session.id());
     }
 
+    /** The sink every event goes to, for a store that records an event in its own write. */
+    public AuditSink sink() {
+        return sink;
+    }
+
     /** Records the event; a failing sink's exception propagates (fail closed). */
     public void record(AuditEvent.Builder event) {
         sink.record(event.build());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuditLog;
@@ -46,23 +47,41 @@ final class JdbcAuditLog implements AuditLog {
         this.db = db;
     }
 
+    /** The columns of an event's row, in the order {@link #VALUES} names their parameters. */
+    static final String INSERT_COLUMNS = "INSERT INTO portcullis_audit_events (" + COLUMNS + ")";
+    /** The parameters {@link #bind} sets, one per column of {@link #INSERT_COLUMNS}. */
+    static final String VALUES = ":auditId, :auditType, :auditAt, :auditOutcome, :auditUserId, :auditUsername,"
+            + " :auditSessionId, :auditIp, :auditUa, :auditReason";
+
     @Override
     public void record(AuditEvent event) {
         Objects.requireNonNull(event, "event");
-        db.inTransaction("audit.record", h -> db.insertIfAbsent(h,
-                "INSERT INTO portcullis_audit_events (" + COLUMNS + ") VALUES (:id, :type, :at, :outcome, :userId,"
-                        + " :username, :sessionId, :ip, :ua, :reason)",
-                u -> u.bind("id", event.id())
-                        .bind("type", event.type().name())
-                        .bind("at", Db.ts(event.at()))
-                        .bind("outcome", event.outcome().name())
-                        .bind("userId", event.userId().orElse(null))
-                        .bind("username", event.username().map(n -> Db.clip(n, JdbcUserStore.MAX_USERNAME)).orElse(null))
-                        .bind("sessionId", event.sessionId().orElse(null))
-                        .bind("ip", Db.clip(event.clientIp(), 255))
-                        .bind("ua", Db.clip(event.userAgent(), ClientInfo.MAX_USER_AGENT_LENGTH))
-                        // Cut to the column rather than fail the write (and with it the request) on PostgreSQL.
-                        .bind("reason", Db.clip(event.reason(), MAX_REASON))));
+        db.inTransaction("audit.record", h -> db.insertIfAbsent(h, INSERT_COLUMNS + " VALUES (" + VALUES + ")",
+                u -> bind(u, event)));
+    }
+
+    /** Whether this log writes to the database of {@code other}, so that a store there can write its rows. */
+    boolean writesTo(Db other) {
+        return db == other;
+    }
+
+    /**
+     * Binds {@code event} to the parameters of {@link #VALUES}: the one place that decides how an
+     * event becomes a row, for {@link #record} and for a store that writes the row in a statement
+     * of its own ({@code JdbcSessionStore.rotateAndRecord}).
+     */
+    static <S extends SqlStatement<S>> S bind(S statement, AuditEvent event) {
+        return statement.bind("auditId", event.id())
+                .bind("auditType", event.type().name())
+                .bind("auditAt", Db.ts(event.at()))
+                .bind("auditOutcome", event.outcome().name())
+                .bind("auditUserId", event.userId().orElse(null))
+                .bind("auditUsername", event.username().map(n -> Db.clip(n, JdbcUserStore.MAX_USERNAME)).orElse(null))
+                .bind("auditSessionId", event.sessionId().orElse(null))
+                .bind("auditIp", Db.clip(event.clientIp(), 255))
+                .bind("auditUa", Db.clip(event.userAgent(), ClientInfo.MAX_USER_AGENT_LENGTH))
+                // Cut to the column rather than fail the write (and with it the request) on PostgreSQL.
+                .bind("auditReason", Db.clip(event.reason(), MAX_REASON));
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditSink;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
@@ -79,6 +82,22 @@ final class JdbcSessionStore implements SessionStore {
             + " SELECT :newHash, id, :now FROM rotated ON CONFLICT DO NOTHING RETURNING 1)"
             + " SELECT (SELECT COUNT(*) FROM rotated) AS rotated, (SELECT COUNT(*) FROM issued) AS issued,"
             + " (SELECT COUNT(*) FROM retired) AS retired";
+    // PostgreSQL, when the engine's audit sink is this database's own log: ROTATE_IN_ONE's three
+    // writes and the audit event's row in one statement, run outside any transaction, so that the
+    // statement is the transaction (one round trip; no separate INSERT for the event, no COMMIT).
+    // The event's row is written only from what the compare-and-set returned, like the token rows.
+    // The new hash is inserted WITHOUT "ON CONFLICT": with no transaction to roll back, a hash
+    // already taken must fail the whole statement (unique violation), so that nothing of it stays.
+    // The event's row keeps ON CONFLICT DO NOTHING: an id already stored changes nothing, exactly
+    // as JdbcAuditLog.record (and it is the only other unique key the statement writes).
+    static final String ROTATE_RECORDED = "WITH rotated AS (" + ROTATE + " RETURNING id),"
+            + " retired AS (UPDATE portcullis_refresh_tokens SET rotated_at = :now WHERE token_hash = :expected"
+            + " AND EXISTS (SELECT 1 FROM rotated) RETURNING 1),"
+            + " issued AS (INSERT INTO portcullis_refresh_tokens (token_hash, session_id, issued_at)"
+            + " SELECT :newHash, id, :now FROM rotated RETURNING 1),"
+            + " recorded AS (" + JdbcAuditLog.INSERT_COLUMNS + " SELECT " + JdbcAuditLog.VALUES
+            + " FROM rotated ON CONFLICT DO NOTHING RETURNING 1)"
+            + " SELECT COUNT(*) AS rotated FROM rotated";
     /** A user's sessions that are active at {@code :now}. */
     private static final String ACTIVE_OF_USER = " FROM portcullis_sessions WHERE user_id = :userId"
             + " AND revoked_at IS NULL AND idle_expires_at > :now AND absolute_expires_at > :now";
@@ -253,6 +272,54 @@ final class JdbcSessionStore implements SessionStore {
             }
             return lost(h, sessionId, now);
         });
+    }
+
+    /**
+     * On PostgreSQL, when {@code audit} is this database's own {@link JdbcAuditLog}: the rotation
+     * and the event's row in one statement ({@link #ROTATE_RECORDED}) with no transaction around
+     * it, one round trip in all. Called inside a transaction already open on this thread, it joins
+     * that transaction and writes as {@link #rotate} and {@link JdbcAuditLog#record} do, so that a
+     * taken hash does not abort the caller's transaction. Empty on H2 and for any other sink.
+     */
+    @Override
+    public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash,
+                                                    Instant now, Instant newIdleExpiresAt, AuditSink audit,
+                                                    AuditEvent eventIfRotated) {
+        SessionStore.requireRotateArguments(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(eventIfRotated, "eventIfRotated");
+        if (db.dialect() != JdbcDialect.POSTGRESQL || !(audit instanceof JdbcAuditLog log && log.writesTo(db))) {
+            return Optional.empty();
+        }
+        return Optional.of(db.withHandle("sessions.rotate", h -> {
+            if (h.isInTransaction()) {
+                RotationResult joined = rotateInOneStatement(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+                if (joined == RotationResult.ROTATED) {
+                    log.record(eventIfRotated);
+                }
+                return joined;
+            }
+            long rotated;
+            try {
+                rotated = JdbcAuditLog.bind(h.createQuery(ROTATE_RECORDED), eventIfRotated)
+                        .bind("newHash", newHash)
+                        .bind("now", Db.ts(now))
+                        .bind("idle", Db.ts(newIdleExpiresAt))
+                        .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
+                        .bind("id", sessionId)
+                        .bind("expected", expectedHash)
+                        .map((rs, ctx) -> rs.getLong("rotated"))
+                        .one();
+            } catch (JdbiException e) {
+                // The only unique key the statement can break is the new hash's (see ROTATE_RECORDED);
+                // the statement failed as a whole, so nothing was written.
+                if (Db.isUniqueViolation(e)) {
+                    throw new IllegalArgumentException("the new refresh-token hash is already in use");
+                }
+                throw e;
+            }
+            return rotated == 1 ? RotationResult.ROTATED : lost(h, sessionId, now);
+        }));
     }
 
     /**

@@ -18,12 +18,16 @@ import java.util.Map;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditEventType;
 import org.portcullis.auth.api.AuditQuery;
+import org.portcullis.auth.api.ClientInfo;
 
 /**
  * The hot queries' PostgreSQL plans use an index, on tables big enough (and analysed) for the
@@ -121,6 +125,23 @@ class PostgresQueryPlanTest {
         assertIndexed(plan, "portcullis_sessions");
         assertThat(String.join("\n", plan)).contains("portcullis_sessions_pkey").contains("portcullis_refresh_tokens_pkey")
                 .doesNotContain("Seq Scan");
+    }
+
+    @Test
+    @DisplayName("the rotation that writes its audit row too reads both session tables by primary key only")
+    void rotateRecorded() {
+        AuditEvent event = AuditEvent.builder(AuditEventType.TOKEN_REFRESHED, NOW)
+                .client(new ClientInfo("192.0.2.1", "plan")).user("liveu7", "alice").session("live123")
+                .reason("generation=1").build();
+        List<String> plan = explain("rotate and record in one statement (SessionStore.rotateAndRecord on PostgreSQL:"
+                        + " compare-and-set, retire the old hash, insert the new one, insert the audit row)",
+                JdbcSessionStore.ROTATE_RECORDED,
+                q -> JdbcAuditLog.bind((Query) q, event).bind("newHash", "n").bind("now", ts(NOW))
+                        .bind("idle", ts(NOW.plusSeconds(60))).bind("renewCheckBefore", ts(NOW.plusSeconds(30)))
+                        .bind("id", "live123").bind("expected", "liveh123"));
+        assertIndexed(plan, "portcullis_sessions");
+        assertThat(String.join("\n", plan)).contains("portcullis_sessions_pkey").contains("portcullis_refresh_tokens_pkey")
+                .contains("portcullis_audit_events").doesNotContain("Seq Scan");
     }
 
     @Test

@@ -15,9 +15,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditEventType;
+import org.portcullis.auth.api.AuditLog;
+import org.portcullis.auth.api.AuditQuery;
+import org.portcullis.auth.api.AuditSink;
 import org.portcullis.auth.api.ClientInfo;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RefreshTokenMatch.State;
@@ -39,7 +46,8 @@ import org.portcullis.auth.api.SessionStore;
  * }
  * }</pre>
  *
- * <p>Optional capabilities: durability ({@link #reopen}) and failing closed
+ * <p>Optional capabilities: durability ({@link #reopen}), recording with the rotation
+ * ({@link #ownAuditLog}) and failing closed
  * ({@link #canMakeUnavailable()}); override {@link #newUserId()} if sessions must name a user
  * that exists in your backend.
  */
@@ -59,6 +67,17 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
      */
     protected String newUserId() {
         return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Optional capability: recording with the rotation. A store that writes the audit event in
+     * its own rotation ({@link SessionStore#rotateAndRecord}) returns here the {@link AuditLog} it
+     * writes to, over the same backing data, to have the suite check that the rotation and its
+     * event are stored together or not at all. The default returns empty and those checks are
+     * skipped; every store is still checked to decline a sink that is not its own cleanly.
+     */
+    protected Optional<AuditLog> ownAuditLog(SessionStore store) {
+        return Optional.empty();
     }
 
     /** A random value shaped like the engine's refresh-token hashes (base64url SHA-256). */
@@ -1165,10 +1184,155 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
         assertThat(again.purge(now, now, 10)).isEmpty();
     }
 
+    // ---- recording with the rotation (SessionStore.rotateAndRecord) ----
+
+    /** The audit event a refresh of {@code session} records. */
+    private AuditEvent refreshed(Session session, String reason) {
+        return AuditEvent.builder(AuditEventType.TOKEN_REFRESHED, clock.instant())
+                .client(new ClientInfo("192.0.2.11", "ContractSuite/1.0"))
+                .user(session.userId(), session.username()).session(session.id()).reason(reason).build();
+    }
+
+    private Optional<RotationResult> rotateAndRecordNow(Session session, String expected, String next, AuditSink audit,
+                                                        AuditEvent event) {
+        Instant now = clock.instant();
+        return store.rotateAndRecord(session.id(), expected, next, now, min(now.plus(IDLE), session.absoluteExpiresAt()),
+                audit, event);
+    }
+
+    /** The events the log holds about {@code userId}. */
+    private static List<AuditEvent> eventsOf(AuditLog log, String userId) {
+        return log.query(AuditQuery.all().forUser(userId)).events();
+    }
+
+    /** The declared own log, or a skipped test. */
+    private AuditLog declaredOwnLog() {
+        Optional<AuditLog> log = ownAuditLog(store);
+        Assumptions.assumeTrue(log.isPresent(), "recording with the rotation not declared: override ownAuditLog(store)");
+        return log.get();
+    }
+
+    @Test
+    @DisplayName("recording with the rotation: given a sink that is not its own, a store declines and changes nothing, or rotates and records exactly once")
+    void foreignSink() {
+        String h0 = newHash();
+        String h1 = newHash();
+        Session session = created(newUserId(), h0);
+        clock.advance(Duration.ofMillis(1_011));
+        List<AuditEvent> got = new CopyOnWriteArrayList<>();
+        AuditEvent event = refreshed(session, "generation=1");
+
+        Optional<RotationResult> result = rotateAndRecordNow(session, h0, h1, got::add, event);
+
+        if (result.isEmpty()) {
+            assertThat(match(h0).state()).isEqualTo(State.CURRENT);
+            assertThat(store.findByRefreshTokenHash(h1)).isEmpty();
+            assertThat(stored(session).refreshCount()).isZero();
+            assertThat(got).isEmpty();
+        } else {
+            assertThat(result).contains(RotationResult.ROTATED);
+            assertThat(match(h1).state()).isEqualTo(State.CURRENT);
+            assertThat(got).containsExactly(event);
+        }
+    }
+
+    @Test
+    @DisplayName("optional: recording with the rotation: a winning rotation moves the session as rotate does and stores its event once, field for field")
+    void recordsWithRotation() {
+        AuditLog log = declaredOwnLog();
+        String h0 = newHash();
+        String h1 = newHash();
+        Session session = created(newUserId(), h0);
+        Instant now = clock.advance(Duration.ofMillis(1_013));
+        AuditEvent event = refreshed(session, "generation=1");
+
+        assertThat(rotateAndRecordNow(session, h0, h1, log, event)).contains(RotationResult.ROTATED);
+
+        assertThat(match(h1).state()).isEqualTo(State.CURRENT);
+        assertThat(match(h0).state()).isEqualTo(State.PREVIOUS);
+        assertThat(match(h0).rotatedAt()).contains(now);
+        Session after = stored(session);
+        assertThat(after.refreshCount()).isEqualTo(1);
+        assertThat(after.lastRefreshedAt()).isEqualTo(now);
+        assertThat(after.idleExpiresAt()).isEqualTo(min(now.plus(IDLE), session.absoluteExpiresAt()));
+        assertThat(eventsOf(log, session.userId())).containsExactly(event);
+    }
+
+    @Test
+    @DisplayName("optional: recording with the rotation: a losing rotation (STALE) and one of a revoked session (INACTIVE) store no event")
+    void recordsNothingWhenNotWon() {
+        AuditLog log = declaredOwnLog();
+        String h0 = newHash();
+        String h1 = newHash();
+        Session session = created(newUserId(), h0);
+        clock.advance(Duration.ofMillis(1_017));
+        AuditEvent won = refreshed(session, "generation=1");
+        assertThat(rotateAndRecordNow(session, h0, h1, log, won)).contains(RotationResult.ROTATED);
+
+        assertThat(rotateAndRecordNow(session, h0, newHash(), log, refreshed(session, "stale")))
+                .contains(RotationResult.STALE);
+        store.revoke(session.id(), RevocationReason.LOGOUT, clock.advance(Duration.ofMillis(3)));
+        assertThat(rotateAndRecordNow(session, h1, newHash(), log, refreshed(session, "inactive")))
+                .contains(RotationResult.INACTIVE);
+
+        assertThat(eventsOf(log, session.userId())).containsExactly(won);
+        assertThat(match(h1).state()).isEqualTo(State.CURRENT);
+        assertThat(stored(session).refreshCount()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("optional: recording with the rotation: a new hash another session has is refused, and neither the rotation nor the event is stored")
+    void recordsNothingWhenRefused() {
+        AuditLog log = declaredOwnLog();
+        String mine = newHash();
+        String theirs = newHash();
+        Session session = created(newUserId(), mine);
+        created(newUserId(), theirs);
+        clock.advance(Duration.ofMillis(1_019));
+
+        assertThatThrownBy(() -> rotateAndRecordNow(session, mine, theirs, log, refreshed(session, "taken")))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(match(mine).state()).isEqualTo(State.CURRENT);
+        assertThat(stored(session).refreshCount()).isZero();
+        assertThat(eventsOf(log, session.userId())).isEmpty();
+        // Nothing is left half done: the same rotation to a free hash still wins.
+        assertThat(rotateAndRecordNow(session, mine, newHash(), log, refreshed(session, "free")))
+                .contains(RotationResult.ROTATED);
+    }
+
+    @Test
+    @DisplayName("optional: recording with the rotation, under concurrency (real threads): of many racing rotations exactly one wins and only its event is stored, every round")
+    void recordsOneWinner() {
+        AuditLog log = declaredOwnLog();
+        for (int round = 1; round <= ROUNDS; round++) {
+            String h0 = newHash();
+            Session session = created(newUserId(), h0);
+            clock.advance(Duration.ofMillis(1_021));
+            List<String> next = new ArrayList<>();
+            List<AuditEvent> events = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                next.add(newHash());
+                events.add(refreshed(session, "racer=" + i));
+            }
+
+            List<Optional<RotationResult>> results = race(THREADS,
+                    i -> () -> rotateAndRecordNow(session, h0, next.get(i), log, events.get(i)));
+
+            assertThat(results).as("round %d", round).allSatisfy(r -> assertThat(r).isPresent());
+            List<RotationResult> plain = results.stream().map(Optional::orElseThrow).toList();
+            assertThat(plain).as("round %d", round).filteredOn(r -> r == RotationResult.ROTATED).hasSize(1);
+            int winner = plain.indexOf(RotationResult.ROTATED);
+            assertThat(match(next.get(winner)).state()).isEqualTo(State.CURRENT);
+            assertThat(eventsOf(log, session.userId())).as("round %d", round).containsExactly(events.get(winner));
+        }
+    }
+
     @Test
     @DisplayName("optional: failing closed: every method throws StoreUnavailableException when the backend is gone")
     void everyMethod() {
         Session session = created(newUserId(), newHash());
+        Optional<AuditLog> ownLog = ownAuditLog(store);
         cutOff();
         Instant now = clock.instant();
         String user = session.userId();
@@ -1183,6 +1347,8 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
         calls.put("countActiveByUser", () -> store.countActiveByUser(user, now));
         calls.put("purge", () -> store.purge(now, now, 10));
         calls.put("ping", store::ping);
+        ownLog.ifPresent(log -> calls.put("rotateAndRecord", () -> store.rotateAndRecord(session.id(), newHash(), newHash(),
+                now, now.plus(IDLE), log, refreshed(session, "cut off"))));
         assertEveryMethodFailsClosed(calls);
     }
 }

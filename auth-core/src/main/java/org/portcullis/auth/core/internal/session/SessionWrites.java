@@ -77,13 +77,19 @@ public final class SessionWrites {
      */
     public RotationResult rotate(Session rotated, String expectedHash, String newHash, Instant now,
                                  AuditEvent.Builder eventIfRotated) {
-        RotationResult result = transactions.inTransaction(() -> {
-            RotationResult r = store.rotate(rotated.id(), expectedHash, newHash, now, rotated.idleExpiresAt());
-            if (r == RotationResult.ROTATED) {
-                audit.record(eventIfRotated);
-            }
-            return r;
-        });
+        AuditEvent event = eventIfRotated.build();
+        // A store that writes the event in the rotation's own statement saves a statement and a
+        // commit (a refresh on PostgreSQL is then one write round trip); any other store answers
+        // empty, having changed nothing, and the two writes share a transaction instead.
+        RotationResult result = store.rotateAndRecord(rotated.id(), expectedHash, newHash, now,
+                        rotated.idleExpiresAt(), audit.sink(), event)
+                .orElseGet(() -> transactions.inTransaction(() -> {
+                    RotationResult r = store.rotate(rotated.id(), expectedHash, newHash, now, rotated.idleExpiresAt());
+                    if (r == RotationResult.ROTATED) {
+                        audit.sink().record(event);
+                    }
+                    return r;
+                }));
         if (result == RotationResult.ROTATED) {
             status.update(rotated);
         }

@@ -51,6 +51,11 @@ final class MutantSuites {
         }
 
         @Override
+        protected Optional<AuditLog> ownAuditLog(SessionStore store) {
+            return Optional.of(disk.log);
+        }
+
+        @Override
         protected boolean canMakeUnavailable() {
             return true;
         }

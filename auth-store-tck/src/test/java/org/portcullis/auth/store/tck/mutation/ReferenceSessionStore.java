@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditSink;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.RotationResult;
@@ -28,6 +30,8 @@ final class ReferenceSessionStore implements SessionStore {
     /** What survives a restart, and the switch that takes the backend away. */
     static final class Disk {
         final Map<String, Lineage> sessions = new HashMap<>();
+        /** The audit log the store writes a rotation's event to ({@link #rotateAndRecord}). */
+        final ReferenceAuditLog log = new ReferenceAuditLog(new ReferenceAuditLog.Disk());
         volatile boolean down;
     }
 
@@ -101,6 +105,22 @@ final class ReferenceSessionStore implements SessionStore {
                 throw new IllegalArgumentException("this refresh-token hash is in use");
             }
             disk.sessions.put(session.id(), new Lineage(session, refreshTokenHash, List.of()));
+        }
+    }
+
+    /** Its own log only, the rotation and the event under one lock, so that both happen or neither. */
+    @Override
+    public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash, Instant now,
+                                                    Instant newIdleExpiresAt, AuditSink audit, AuditEvent eventIfRotated) {
+        if (audit != disk.log) {
+            return Optional.empty();
+        }
+        synchronized (disk) {
+            RotationResult result = rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+            if (result == RotationResult.ROTATED) {
+                disk.log.record(eventIfRotated);
+            }
+            return Optional.of(result);
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.portcullis.auth.api.AuditEvent;
+import org.portcullis.auth.api.AuditSink;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.RotationResult;
@@ -98,6 +100,10 @@ final class SessionMutants {
         // failing closed
         m.add(wrap("find answers empty when the backend is gone", "everyMethod", FindFailsOpen::new));
         m.add(wrap("ping succeeds when the backend is gone", "everyMethod", PingAlwaysSucceeds::new));
+        m.add(wrap("rotateAndRecord records the event whether or not the rotation won", "recordsNothingWhenNotWon",
+                RecordsWhateverHappened::new));
+        m.add(wrap("rotateAndRecord records the event before the rotation, which a taken hash then refuses",
+                "recordsNothingWhenRefused", RecordsBeforeRotating::new));
         return m;
     }
 
@@ -186,8 +192,48 @@ final class SessionMutants {
         }
 
         @Override
+        public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash,
+                                                        Instant now, Instant newIdleExpiresAt, AuditSink audit,
+                                                        AuditEvent eventIfRotated) {
+            return ref.rotateAndRecord(sessionId, expectedHash, newHash, now, newIdleExpiresAt, audit, eventIfRotated);
+        }
+
+        @Override
         public String toString() {
             return getClass().getSimpleName();
+        }
+    }
+
+    static final class RecordsWhateverHappened extends Forwarding {
+        RecordsWhateverHappened(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public Optional<RotationResult> rotateAndRecord(String id, String expected, String next, Instant now,
+                                                        Instant idle, AuditSink audit, AuditEvent event) {
+            if (audit != ref.disk.log) {
+                return Optional.empty();
+            }
+            RotationResult result = ref.rotate(id, expected, next, now, idle);
+            audit.record(event);
+            return Optional.of(result);
+        }
+    }
+
+    static final class RecordsBeforeRotating extends Forwarding {
+        RecordsBeforeRotating(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public Optional<RotationResult> rotateAndRecord(String id, String expected, String next, Instant now,
+                                                        Instant idle, AuditSink audit, AuditEvent event) {
+            if (audit != ref.disk.log) {
+                return Optional.empty();
+            }
+            audit.record(event);
+            return Optional.of(ref.rotate(id, expected, next, now, idle));
         }
     }
 
