@@ -143,7 +143,7 @@ class LoginWritesTogetherTest {
         return all;
     }
 
-    private static List<String> column(Backend backend, String sql, Object parameter) throws SQLException {
+    static List<String> column(Backend backend, String sql, Object parameter) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection c = backend.dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setObject(1, parameter);
