@@ -53,6 +53,25 @@ public interface SessionStore {
      */
     void create(Session session, String refreshTokenHash);
 
+    /**
+     * Optional: {@link #create} and the recording of {@code event} in {@code audit}, as one
+     * atomic write: the session with its first hash and the event are both stored or neither.
+     *
+     * <p>The engine calls this at every login, inside the login's {@link StoreTransactions}
+     * transaction. A store that can write to {@code audit} itself in the statement that stores
+     * the session (a database whose audit table is {@code audit}) does so and returns
+     * {@code true}; any other store returns {@code false} without changing anything, and the
+     * engine then records the event and calls {@link #create}. The default returns {@code false}.
+     * An event written here must be exactly what {@code audit.record(event)} would have stored.
+     *
+     * @return whether this store stored the session and recorded the event; {@code false} when it
+     *         cannot write to {@code audit} atomically with the session (and then nothing changed)
+     * @throws IllegalArgumentException as {@link #create}; nothing is stored or recorded then
+     */
+    default boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
+        return false;
+    }
+
     /** The session with this id, active, expired or revoked, until it is purged. */
     Optional<Session> find(String sessionId);
 

@@ -13,12 +13,13 @@ import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SessionStore;
 
 /**
- * The session store as it is, but for one thing: a rotation whose event goes to this module's
- * counting sink is handed to the store with the sink underneath, so that a store which writes
- * the event in its own rotation statement ({@link SessionStore#rotateAndRecord}; the JDBC store
- * on PostgreSQL) still can, and the event is counted here when the rotation won. Without this, a
- * store would not recognise its own audit log behind the counting sink, and turning metrics on
- * would cost every refresh a statement and a commit. Thread-safe if the delegate is.
+ * The session store as it is, but for one thing: a rotation or a creation whose event goes to
+ * this module's counting sink is handed to the store with the sink underneath, so that a store
+ * which writes the event in its own statement ({@link SessionStore#rotateAndRecord},
+ * {@link SessionStore#createAndRecord}; the JDBC store on PostgreSQL) still can, and the event is
+ * counted here once it is stored. Without this, a store would not recognise its own audit log
+ * behind the counting sink, and turning metrics on would cost every refresh a statement and a
+ * commit, and every login two statements. Thread-safe if the delegate is.
  */
 final class MeteredSessionStore implements SessionStore {
 
@@ -43,6 +44,18 @@ final class MeteredSessionStore implements SessionStore {
             sink.count(eventIfRotated);
         }
         return result;
+    }
+
+    @Override
+    public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
+        if (audit != sink) {
+            return delegate.createAndRecord(session, refreshTokenHash, audit, event);
+        }
+        boolean recorded = delegate.createAndRecord(session, refreshTokenHash, sink.delegate(), event);
+        if (recorded) {
+            sink.count(event);
+        }
+        return recorded;
     }
 
     @Override

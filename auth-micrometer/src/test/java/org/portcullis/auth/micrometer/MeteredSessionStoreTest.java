@@ -61,7 +61,7 @@ class MeteredSessionStoreTest {
     }
 
     @Test
-    @DisplayName("behind the counting sink, a store that writes the refresh's event itself still does, and the refresh is counted once")
+    @DisplayName("behind the counting sink, a store that writes the login's and the refresh's events itself still does, and each is counted once")
     void storeStillRecordsAndRefreshIsCounted() {
         TokenPair first = auth.login(new PasswordCredential("alice", "correct horse battery"), DEVICE);
         TokenPair second = auth.refresh(first.accessToken(), first.refreshToken(), DEVICE);
@@ -72,6 +72,8 @@ class MeteredSessionStoreTest {
                 .events();
         assertThat(refreshed).hasSize(1);
         assertThat(registry.get(PortcullisMetrics.REFRESHES).tags("result", "succeeded").counter().count()).isEqualTo(1);
+        assertThat(sessions.createdItself.get()).as("logins whose event the store recorded in its own write").isEqualTo(1);
+        assertThat(registry.get(PortcullisMetrics.LOGINS).tags("result", "succeeded").counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -115,6 +117,7 @@ class MeteredSessionStoreTest {
         private final SessionStore delegate;
         private final AuditLog log;
         private final AtomicInteger recordedItself = new AtomicInteger();
+        private final AtomicInteger createdItself = new AtomicInteger();
 
         SelfRecording(SessionStore delegate, AuditLog log) {
             this.delegate = delegate;
@@ -134,6 +137,17 @@ class MeteredSessionStoreTest {
                 recordedItself.incrementAndGet();
             }
             return Optional.of(result);
+        }
+
+        @Override
+        public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
+            if (audit != log) {
+                return false;
+            }
+            delegate.create(session, refreshTokenHash);
+            log.record(event);
+            createdItself.incrementAndGet();
+            return true;
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditSink;
 import org.portcullis.auth.api.ClientInfo;
@@ -82,6 +83,24 @@ final class JdbcSessionStore implements SessionStore {
             + " SELECT :newHash, id, :now FROM rotated ON CONFLICT DO NOTHING RETURNING 1)"
             + " SELECT (SELECT COUNT(*) FROM rotated) AS rotated, (SELECT COUNT(*) FROM issued) AS issued,"
             + " (SELECT COUNT(*) FROM retired) AS retired";
+    static final String INSERT_SESSION = "INSERT INTO portcullis_sessions (id, user_id, username, roles,"
+            + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, purge_check_at,"
+            + " client_ip, user_agent, refresh_count, current_hash, previous_hash, rotated_at, revoked_at,"
+            + " revocation_reason)"
+            + " VALUES (:id, :userId, :username, :roles, :createdAt, :lastRefreshedAt, :idle, :absolute, :expires,"
+            + " :expires, :ip, :ua, :count, :hash, NULL, NULL, :revokedAt, :reason)";
+    // PostgreSQL, when the engine's audit sink is this database's own log: the session, its first
+    // hash and the login's audit row in one statement, instead of three. The hash and the event
+    // are written only from what the session insert returned, so a session id already taken
+    // writes nothing; a hash already taken leaves the session row, and the caller's transaction
+    // (see createAndRecord) is rolled back by the exception that follows. The foreign key of the
+    // hash's row is checked at the end of the statement, when the session row exists.
+    static final String CREATE_RECORDED = "WITH created AS (" + INSERT_SESSION + " ON CONFLICT DO NOTHING RETURNING id),"
+            + " issued AS (INSERT INTO portcullis_refresh_tokens (token_hash, session_id, issued_at)"
+            + " SELECT :hash, id, :lastRefreshedAt FROM created ON CONFLICT DO NOTHING RETURNING 1),"
+            + " recorded AS (" + JdbcAuditLog.INSERT_COLUMNS + " SELECT " + JdbcAuditLog.VALUES
+            + " FROM created ON CONFLICT DO NOTHING RETURNING 1)"
+            + " SELECT (SELECT COUNT(*) FROM created) AS created, (SELECT COUNT(*) FROM issued) AS issued";
     // PostgreSQL, when the engine's audit sink is this database's own log: ROTATE_IN_ONE's three
     // writes and the audit event's row in one statement, run outside any transaction, so that the
     // statement is the transaction (one round trip; no separate INSERT for the event, no COMMIT).
@@ -165,27 +184,7 @@ final class JdbcSessionStore implements SessionStore {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
         db.inTransaction("sessions.create", h -> {
-            int inserted = db.insertIfAbsent(h, "INSERT INTO portcullis_sessions (id, user_id, username, roles,"
-                    + " created_at, last_refreshed_at, idle_expires_at, absolute_expires_at, expires_at, purge_check_at,"
-                    + " client_ip, user_agent, refresh_count, current_hash, previous_hash, rotated_at, revoked_at,"
-                    + " revocation_reason)"
-                    + " VALUES (:id, :userId, :username, :roles, :createdAt, :lastRefreshedAt, :idle, :absolute, :expires,"
-                    + " :expires, :ip, :ua, :count, :hash, NULL, NULL, :revokedAt, :reason)",
-                    u -> u.bind("id", session.id())
-                            .bind("userId", session.userId())
-                            .bind("username", session.username())
-                            .bind("roles", Db.encodeRoles(session.roles()))
-                            .bind("createdAt", Db.ts(session.createdAt()))
-                            .bind("lastRefreshedAt", Db.ts(session.lastRefreshedAt()))
-                            .bind("idle", Db.ts(session.idleExpiresAt()))
-                            .bind("absolute", Db.ts(session.absoluteExpiresAt()))
-                            .bind("expires", Db.ts(session.expiresAt()))
-                            .bind("ip", Db.clip(session.client().ip(), 255))
-                            .bind("ua", Db.clip(session.client().userAgent(), ClientInfo.MAX_USER_AGENT_LENGTH))
-                            .bind("count", session.refreshCount())
-                            .bind("hash", refreshTokenHash)
-                            .bind("revokedAt", Db.ts(session.revokedAt().orElse(null)))
-                            .bind("reason", session.revocationReason().map(Enum::name).orElse(null)));
+            int inserted = db.insertIfAbsent(h, INSERT_SESSION, u -> bindSession(u, session, refreshTokenHash));
             if (inserted == 0) {
                 throw new IllegalArgumentException("a session with this id already exists");
             }
@@ -195,6 +194,56 @@ final class JdbcSessionStore implements SessionStore {
             }
             return null;
         });
+    }
+
+    /**
+     * On PostgreSQL, when {@code audit} is this database's own {@link JdbcAuditLog}: the session,
+     * its first hash and the event's row in one statement ({@link #CREATE_RECORDED}), inside the
+     * caller's transaction if one is open (a login's), else in one of its own. {@code false} on
+     * H2 and for any other sink.
+     */
+    @Override
+    public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(refreshTokenHash, "refreshTokenHash");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(event, "event");
+        if (db.dialect() != JdbcDialect.POSTGRESQL || !(audit instanceof JdbcAuditLog log && log.writesTo(db))) {
+            return false;
+        }
+        db.inTransaction("sessions.create", h -> {
+            long[] counts = JdbcAuditLog.bind(bindSession(h.createQuery(CREATE_RECORDED), session, refreshTokenHash), event)
+                    .map((rs, ctx) -> new long[] {rs.getLong("created"), rs.getLong("issued")})
+                    .one();
+            if (counts[0] == 0) {
+                throw new IllegalArgumentException("a session with this id already exists");
+            }
+            if (counts[1] == 0) {
+                // Thrown inside the transaction, so the session row and the event are rolled back with it.
+                throw new IllegalArgumentException("this refresh-token hash is already in use");
+            }
+            return null;
+        });
+        return true;
+    }
+
+    /** Binds the parameters of {@link #INSERT_SESSION}. */
+    private static <S extends SqlStatement<S>> S bindSession(S statement, Session session, String refreshTokenHash) {
+        return statement.bind("id", session.id())
+                .bind("userId", session.userId())
+                .bind("username", session.username())
+                .bind("roles", Db.encodeRoles(session.roles()))
+                .bind("createdAt", Db.ts(session.createdAt()))
+                .bind("lastRefreshedAt", Db.ts(session.lastRefreshedAt()))
+                .bind("idle", Db.ts(session.idleExpiresAt()))
+                .bind("absolute", Db.ts(session.absoluteExpiresAt()))
+                .bind("expires", Db.ts(session.expiresAt()))
+                .bind("ip", Db.clip(session.client().ip(), 255))
+                .bind("ua", Db.clip(session.client().userAgent(), ClientInfo.MAX_USER_AGENT_LENGTH))
+                .bind("count", session.refreshCount())
+                .bind("hash", refreshTokenHash)
+                .bind("revokedAt", Db.ts(session.revokedAt().orElse(null)))
+                .bind("reason", session.revocationReason().map(Enum::name).orElse(null));
     }
 
     @Override

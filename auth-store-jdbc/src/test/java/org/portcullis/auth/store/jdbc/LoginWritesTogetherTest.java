@@ -157,7 +157,8 @@ class LoginWritesTogetherTest {
     }
 
     /**
-     * The real JDBC session store, whose {@code create} writes its rows and then fails, as a
+     * The real JDBC session store, whose {@code create} (or {@code createAndRecord}, when it
+     * wrote) writes its rows and then fails, as a
      * connection lost before the answer would; every other call goes to the real store unchanged.
      */
     private static SessionStore insertThenFail(SessionStore real) {
@@ -168,7 +169,10 @@ class LoginWritesTogetherTest {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            if (method.getName().equals("create")) {
+            // createAndRecord is what the engine calls (on PostgreSQL it writes the session and
+            // the event); create when a store declines it.
+            if (method.getName().equals("create")
+                    || method.getName().equals("createAndRecord") && Boolean.TRUE.equals(result)) {
                 throw new StoreUnavailableException("sessions.create failed after its insert (injected)");
             }
             return result;

@@ -70,11 +70,12 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
     }
 
     /**
-     * Optional capability: recording with the rotation. A store that writes the audit event in
-     * its own rotation ({@link SessionStore#rotateAndRecord}) returns here the {@link AuditLog} it
-     * writes to, over the same backing data, to have the suite check that the rotation and its
-     * event are stored together or not at all. The default returns empty and those checks are
-     * skipped; every store is still checked to decline a sink that is not its own cleanly.
+     * Optional capability: recording with the write. A store that writes the audit event in its
+     * own rotation ({@link SessionStore#rotateAndRecord}) and creation
+     * ({@link SessionStore#createAndRecord}) returns here the {@link AuditLog} it writes to, over
+     * the same backing data, to have the suite check that the write and its event are stored
+     * together or not at all. The default returns empty and those checks are skipped; every store
+     * is still checked to decline a sink that is not its own cleanly.
      */
     protected Optional<AuditLog> ownAuditLog(SessionStore store) {
         return Optional.empty();
@@ -1326,6 +1327,70 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
             assertThat(match(next.get(winner)).state()).isEqualTo(State.CURRENT);
             assertThat(eventsOf(log, session.userId())).as("round %d", round).containsExactly(events.get(winner));
         }
+    }
+
+    /** The audit event a login that starts {@code session} records. */
+    private AuditEvent loggedIn(Session session) {
+        return AuditEvent.builder(AuditEventType.LOGIN_SUCCEEDED, clock.instant())
+                .client(new ClientInfo("192.0.2.12", "ContractSuite/1.0"))
+                .user(session.userId(), session.username()).session(session.id()).reason("").build();
+    }
+
+    @Test
+    @DisplayName("recording with the session: given a sink that is not its own, a store declines and stores nothing, or stores the session and records exactly once")
+    void createForeignSink() {
+        Session session = newSession(newUserId());
+        String h0 = newHash();
+        List<AuditEvent> got = new CopyOnWriteArrayList<>();
+        AuditEvent event = loggedIn(session);
+
+        if (store.createAndRecord(session, h0, got::add, event)) {
+            assertThat(stored(session)).isEqualTo(session);
+            assertThat(match(h0).state()).isEqualTo(State.CURRENT);
+            assertThat(got).containsExactly(event);
+        } else {
+            assertThat(store.find(session.id())).isEmpty();
+            assertThat(store.findByRefreshTokenHash(h0)).isEmpty();
+            assertThat(got).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("optional: recording with the session: the session is stored field for field with its first hash, and its event once")
+    void createRecords() {
+        AuditLog log = declaredOwnLog();
+        Session session = newSession(newUserId());
+        String h0 = newHash();
+        AuditEvent event = loggedIn(session);
+
+        assertThat(store.createAndRecord(session, h0, log, event)).isTrue();
+
+        assertThat(stored(session)).isEqualTo(session);
+        assertThat(match(h0).state()).isEqualTo(State.CURRENT);
+        assertThat(match(h0).session().id()).isEqualTo(session.id());
+        assertThat(eventsOf(log, session.userId())).containsExactly(event);
+    }
+
+    @Test
+    @DisplayName("optional: recording with the session: a taken id or a taken hash is refused, and neither the session nor the event is stored")
+    void createRecordsNothingWhenRefused() {
+        AuditLog log = declaredOwnLog();
+        String user = newUserId();
+        String theirs = newHash();
+        Session first = created(user, theirs);
+        Session sameId = new Session(first.id(), user, "other", Set.of("r"), first.createdAt(), first.lastRefreshedAt(),
+                first.idleExpiresAt(), first.absoluteExpiresAt(), first.client(), 0, Optional.empty(), Optional.empty());
+        Session sameHash = newSession(user);
+
+        assertThatThrownBy(() -> store.createAndRecord(sameId, newHash(), log, loggedIn(sameId)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.createAndRecord(sameHash, theirs, log, loggedIn(sameHash)))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(stored(first)).isEqualTo(first);
+        assertThat(store.find(sameHash.id())).isEmpty();
+        assertThat(match(theirs).session().id()).isEqualTo(first.id());
+        assertThat(eventsOf(log, user)).isEmpty();
     }
 
     @Test

@@ -61,10 +61,15 @@ public final class SessionWrites {
      * @return what {@code alongside} returned
      */
     public <T> T create(Session session, String refreshTokenHash, AuditEvent.Builder event, Supplier<T> alongside) {
+        AuditEvent built = event.build();
         T result = transactions.inTransaction(() -> {
             T r = alongside.get();
-            audit.record(event);
-            store.create(session, refreshTokenHash);
+            // A store that writes the event in the session's own statement saves a statement; any
+            // other declines, having changed nothing, and the event goes first as everywhere here.
+            if (!store.createAndRecord(session, refreshTokenHash, audit.sink(), built)) {
+                audit.sink().record(built);
+                store.create(session, refreshTokenHash);
+            }
             return r;
         });
         status.update(session);

@@ -108,6 +108,19 @@ final class ReferenceSessionStore implements SessionStore {
         }
     }
 
+    /** Its own log only, the session and the event under one lock, so that both are stored or neither. */
+    @Override
+    public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
+        if (audit != disk.log) {
+            return false;
+        }
+        synchronized (disk) {
+            create(session, refreshTokenHash);
+            disk.log.record(event);
+            return true;
+        }
+    }
+
     /** Its own log only, the rotation and the event under one lock, so that both happen or neither. */
     @Override
     public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash, Instant now,

@@ -104,6 +104,8 @@ final class SessionMutants {
                 RecordsWhateverHappened::new));
         m.add(wrap("rotateAndRecord records the event before the rotation, which a taken hash then refuses",
                 "recordsNothingWhenRefused", RecordsBeforeRotating::new));
+        m.add(wrap("createAndRecord records the event before the session, which a taken hash then refuses",
+                "createRecordsNothingWhenRefused", RecordsBeforeCreating::new));
         return m;
     }
 
@@ -199,8 +201,29 @@ final class SessionMutants {
         }
 
         @Override
+        public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
+            return ref.createAndRecord(session, refreshTokenHash, audit, event);
+        }
+
+        @Override
         public String toString() {
             return getClass().getSimpleName();
+        }
+    }
+
+    static final class RecordsBeforeCreating extends Forwarding {
+        RecordsBeforeCreating(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean createAndRecord(Session session, String hash, AuditSink audit, AuditEvent event) {
+            if (audit != ref.disk.log) {
+                return false;
+            }
+            audit.record(event);
+            ref.create(session, hash);
+            return true;
         }
     }
 
