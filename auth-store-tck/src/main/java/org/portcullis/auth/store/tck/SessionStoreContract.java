@@ -1238,25 +1238,41 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
     }
 
     @Test
-    @DisplayName("optional: recording with the rotation: a winning rotation moves the session as rotate does and stores its event once, field for field")
+    @DisplayName("optional: recording with the rotation: winning rotations move the session and its hash lineage as rotate does and store each event once, field for field")
     void recordsWithRotation() {
         AuditLog log = declaredOwnLog();
         String h0 = newHash();
         String h1 = newHash();
+        String h2 = newHash();
         Session session = created(newUserId(), h0);
-        Instant now = clock.advance(Duration.ofMillis(1_013));
+        Instant first = clock.advance(Duration.ofMillis(1_013));
         AuditEvent event = refreshed(session, "generation=1");
 
         assertThat(rotateAndRecordNow(session, h0, h1, log, event)).contains(RotationResult.ROTATED);
 
         assertThat(match(h1).state()).isEqualTo(State.CURRENT);
         assertThat(match(h0).state()).isEqualTo(State.PREVIOUS);
-        assertThat(match(h0).rotatedAt()).contains(now);
+        assertThat(match(h0).rotatedAt()).contains(first);
         Session after = stored(session);
         assertThat(after.refreshCount()).isEqualTo(1);
-        assertThat(after.lastRefreshedAt()).isEqualTo(now);
-        assertThat(after.idleExpiresAt()).isEqualTo(min(now.plus(IDLE), session.absoluteExpiresAt()));
+        assertThat(after.lastRefreshedAt()).isEqualTo(first);
+        assertThat(after.idleExpiresAt()).isEqualTo(min(first.plus(IDLE), session.absoluteExpiresAt()));
         assertThat(eventsOf(log, session.userId())).containsExactly(event);
+
+        // The recorded rotation is a write path of its own: its second rotation must retire the
+        // first hash with the time it was rotated away, as rotate does, or reuse of that hash
+        // would be judged against the wrong time.
+        Instant second = clock.advance(Duration.ofMillis(1_031));
+        AuditEvent again = refreshed(after, "generation=2");
+        assertThat(rotateAndRecordNow(after, h1, h2, log, again)).contains(RotationResult.ROTATED);
+
+        assertThat(match(h2).state()).isEqualTo(State.CURRENT);
+        assertThat(match(h1).state()).isEqualTo(State.PREVIOUS);
+        assertThat(match(h1).rotatedAt()).contains(second);
+        assertThat(match(h0).state()).isEqualTo(State.RETIRED);
+        assertThat(match(h0).rotatedAt()).contains(first);
+        assertThat(stored(session).refreshCount()).isEqualTo(2);
+        assertThat(eventsOf(log, session.userId())).containsExactlyInAnyOrder(event, again);
     }
 
     @Test
@@ -1394,6 +1410,36 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
     }
 
     @Test
+    @DisplayName("optional: recording with the session, under concurrency (real threads): of concurrent creations with one id exactly one succeeds and only its event is stored, every round")
+    void createRecordsOneWinner() {
+        AuditLog log = declaredOwnLog();
+        for (int round = 1; round <= ROUNDS; round++) {
+            Session session = newSession(newUserId());
+            List<String> hashes = new ArrayList<>();
+            List<AuditEvent> events = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                hashes.add(newHash());
+                events.add(loggedIn(session));
+            }
+
+            List<Boolean> results = race(THREADS, i -> () -> {
+                try {
+                    return store.createAndRecord(session, hashes.get(i), log, events.get(i));
+                } catch (IllegalArgumentException refused) {
+                    return false;
+                }
+            });
+
+            assertThat(results).as("round %d", round).filteredOn(Boolean::booleanValue).hasSize(1);
+            int winner = results.indexOf(true);
+            assertThat(match(hashes.get(winner)).session().id()).isEqualTo(session.id());
+            assertThat(hashes).filteredOn(h -> !h.equals(hashes.get(winner)))
+                    .allSatisfy(h -> assertThat(store.findByRefreshTokenHash(h)).as("round %d", 0).isEmpty());
+            assertThat(eventsOf(log, session.userId())).as("round %d", round).containsExactly(events.get(winner));
+        }
+    }
+
+    @Test
     @DisplayName("optional: failing closed: every method throws StoreUnavailableException when the backend is gone")
     void everyMethod() {
         Session session = created(newUserId(), newHash());
@@ -1412,8 +1458,14 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
         calls.put("countActiveByUser", () -> store.countActiveByUser(user, now));
         calls.put("purge", () -> store.purge(now, now, 10));
         calls.put("ping", store::ping);
-        ownLog.ifPresent(log -> calls.put("rotateAndRecord", () -> store.rotateAndRecord(session.id(), newHash(), newHash(),
-                now, now.plus(IDLE), log, refreshed(session, "cut off"))));
+        // With its own log a store writes, so it must fail closed: neither a result nor "declined"
+        // (true or false from createAndRecord, a result or empty from rotateAndRecord) may come back.
+        ownLog.ifPresent(log -> {
+            calls.put("rotateAndRecord", () -> store.rotateAndRecord(session.id(), newHash(), newHash(),
+                    now, now.plus(IDLE), log, refreshed(session, "cut off")));
+            Session another = newSession(user);
+            calls.put("createAndRecord", () -> store.createAndRecord(another, newHash(), log, loggedIn(another)));
+        });
         assertEveryMethodFailsClosed(calls);
     }
 }

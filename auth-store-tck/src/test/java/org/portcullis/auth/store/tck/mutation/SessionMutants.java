@@ -106,6 +106,12 @@ final class SessionMutants {
                 "recordsNothingWhenRefused", RecordsBeforeRotating::new));
         m.add(wrap("createAndRecord records the event before the session, which a taken hash then refuses",
                 "createRecordsNothingWhenRefused", RecordsBeforeCreating::new));
+        m.add(wrap("rotateAndRecord leaves the hash it retires without its rotation time", "recordsWithRotation",
+                RecordedRotationForgetsRetireTime::new));
+        m.add(wrap("createAndRecord checks, then writes (not atomic)", "createRecordsOneWinner",
+                NonAtomicCreateAndRecord::new));
+        m.add(wrap("createAndRecord answers true when the backend is gone, storing nothing", "everyMethod",
+                CreateAndRecordClaimsWhenDown::new));
         return m;
     }
 
@@ -224,6 +230,70 @@ final class SessionMutants {
             audit.record(event);
             ref.create(session, hash);
             return true;
+        }
+    }
+
+    /**
+     * A second code path for the recorded rotation that moves the session and the new hash but
+     * does not stamp the hash it retires (a rotation statement whose "retire" part is missing):
+     * once that hash is two rotations old it reports the latest rotation time, not its own.
+     */
+    static final class RecordedRotationForgetsRetireTime extends Forwarding {
+        RecordedRotationForgetsRetireTime(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public Optional<RotationResult> rotateAndRecord(String id, String expected, String next, Instant now,
+                                                        Instant idle, AuditSink audit, AuditEvent event) {
+            if (audit != ref.disk.log) {
+                return Optional.empty();
+            }
+            synchronized (ref.disk) {
+                RotationResult result = ref.rotate(id, expected, next, now, idle);
+                if (result == RotationResult.ROTATED) {
+                    Lineage l = ref.read(id).orElseThrow();
+                    List<Rotated> stamped = new ArrayList<>();
+                    l.rotated().forEach(r -> stamped.add(new Rotated(r.hash(), now)));
+                    ref.write(new Lineage(l.session(), l.current(), stamped));
+                    audit.record(event);
+                }
+                return Optional.of(result);
+            }
+        }
+    }
+
+    static final class NonAtomicCreateAndRecord extends Forwarding {
+        NonAtomicCreateAndRecord(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean createAndRecord(Session session, String hash, AuditSink audit, AuditEvent event) {
+            if (audit != ref.disk.log) {
+                return false;
+            }
+            if (ref.read(session.id()).isPresent() || ref.findByRefreshTokenHash(hash).isPresent()) {
+                throw new IllegalArgumentException("taken");
+            }
+            Mutant.gap();
+            ref.write(new Lineage(session, hash, List.of()));
+            audit.record(event);
+            return true;
+        }
+    }
+
+    static final class CreateAndRecordClaimsWhenDown extends Forwarding {
+        CreateAndRecordClaimsWhenDown(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public boolean createAndRecord(Session session, String hash, AuditSink audit, AuditEvent event) {
+            if (audit == ref.disk.log && ref.disk.down) {
+                return true;
+            }
+            return ref.createAndRecord(session, hash, audit, event);
         }
     }
 
