@@ -9,6 +9,7 @@ import java.util.Optional;
 import javax.crypto.SecretKey;
 import javax.sql.DataSource;
 
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.StatementExceptions;
@@ -41,7 +42,9 @@ import org.portcullis.auth.api.Stores;
  * {@link #SCHEMA_VERSION}; calling it again changes nothing.
  *
  * <p><b>Connections.</b> Bring a pooled {@code DataSource} (HikariCP, say): the stores borrow a
- * connection per call, or share one per transaction. Store methods called inside
+ * connection per call, or share one per transaction, and switch on autocommit if the pool hands
+ * the connection out with it off (they commit their own transactions; the pool restores its
+ * setting when the connection goes back). Store methods called inside
  * {@code stores().transactions().inTransaction(...)} on the same thread join that transaction.
  *
  * <p><b>Revocations across nodes.</b> On PostgreSQL, every write that ends sessions or changes
@@ -70,7 +73,7 @@ public final class JdbcStores {
 
     private JdbcStores(Builder b, JdbcDialect dialect) {
         this.dialect = dialect;
-        Jdbi jdbi = Jdbi.create(b.dataSource);
+        Jdbi jdbi = Jdbi.create(autocommitting(b.dataSource));
         // Jdbi's exception messages name bound parameters by default; ours must not (they may be token hashes).
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         boolean push = b.invalidationFeed && dialect == JdbcDialect.POSTGRESQL;
@@ -82,6 +85,35 @@ public final class JdbcStores {
                         : InvalidationFeed.NONE);
         this.migrator = new SchemaMigrator(db);
         this.externalIdentities = new JdbcExternalIdentityStore(db);
+    }
+
+    /**
+     * The connections of {@code dataSource} in autocommit mode, as Jdbi needs them to demarcate
+     * transactions itself. A pool may hand them out with autocommit off (HikariCP's
+     * {@code autoCommit=false}, often set where the pool also serves JPA): Jdbi takes such a
+     * connection as enrolled in a transaction that its owner commits, so it would commit nothing,
+     * and a statement meant to commit alone (the recorded rotation on PostgreSQL) would be rolled
+     * back when the pool takes the connection back. Every write would be lost without an error. A
+     * connection fresh from a pool has no work pending, so switching autocommit on commits nothing;
+     * the pool restores its own setting when the connection is returned.
+     */
+    static ConnectionFactory autocommitting(DataSource dataSource) {
+        return () -> {
+            Connection c = dataSource.getConnection();
+            try {
+                if (!c.getAutoCommit()) {
+                    c.setAutoCommit(true);
+                }
+                return c;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        };
     }
 
     /**
