@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -173,6 +174,9 @@ final class JdbcSessionStore implements SessionStore {
     static final String PURGE_TOKENS = "DELETE FROM portcullis_refresh_tokens WHERE session_id = ANY(:ids)";
     static final String PURGE_SESSIONS = "DELETE FROM portcullis_sessions WHERE id = ANY(:ids)";
 
+    /** The savepoint of {@link #underSavepoint}; never nested, so one name serves. */
+    private static final String REFUSABLE = "portcullis_refusable";
+
     private final Db db;
 
     JdbcSessionStore(Db db) {
@@ -314,7 +318,8 @@ final class JdbcSessionStore implements SessionStore {
                     .one();
             if (counts[0] == 1) {
                 if (counts[1] == 0) {
-                    // Thrown inside the transaction, so the rotation above is rolled back with it.
+                    // Thrown inside the transaction (or rotateAndRecord's savepoint), so the rotation
+                    // above is rolled back with it.
                     throw new IllegalArgumentException("the new refresh-token hash is already in use");
                 }
                 return RotationResult.ROTATED;
@@ -327,8 +332,9 @@ final class JdbcSessionStore implements SessionStore {
      * On PostgreSQL, when {@code audit} is this database's own {@link JdbcAuditLog}: the rotation
      * and the event's row in one statement ({@link #ROTATE_RECORDED}) with no transaction around
      * it, one round trip in all. Called inside a transaction already open on this thread, it joins
-     * that transaction and writes as {@link #rotate} and {@link JdbcAuditLog#record} do, so that a
-     * taken hash does not abort the caller's transaction. Empty on H2 and for any other sink.
+     * that transaction and writes as {@link #rotate} and {@link JdbcAuditLog#record} do, under a
+     * savepoint (see {@link #underSavepoint}), so that a taken hash neither aborts the caller's
+     * transaction nor leaves any of the rotation in it. Empty on H2 and for any other sink.
      */
     @Override
     public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash,
@@ -342,11 +348,13 @@ final class JdbcSessionStore implements SessionStore {
         }
         return Optional.of(db.withHandle("sessions.rotate", h -> {
             if (h.isInTransaction()) {
-                RotationResult joined = rotateInOneStatement(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
-                if (joined == RotationResult.ROTATED) {
-                    log.record(eventIfRotated);
-                }
-                return joined;
+                return underSavepoint(h, joined -> {
+                    RotationResult r = rotateInOneStatement(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+                    if (r == RotationResult.ROTATED) {
+                        log.record(eventIfRotated);
+                    }
+                    return r;
+                });
             }
             long rotated;
             try {
@@ -369,6 +377,26 @@ final class JdbcSessionStore implements SessionStore {
             }
             return rotated == 1 ? RotationResult.ROTATED : lost(h, sessionId, now);
         }));
+    }
+
+    /**
+     * Runs {@code work}, a write that may refuse ({@link IllegalArgumentException}: a hash already
+     * taken) after it has written part of itself, under a savepoint of the transaction the caller
+     * holds, and rolls back to it on refusal: the caller may handle the refusal and go on, and what
+     * it then commits holds nothing of the refused write, as the SPI promises (without it, a
+     * session would keep as its current hash one whose row belongs to another session).
+     */
+    private static <T> T underSavepoint(Handle h, HandleCallback<T, RuntimeException> work) {
+        h.savepoint(REFUSABLE);
+        T result;
+        try {
+            result = work.withHandle(h);
+        } catch (IllegalArgumentException refused) {
+            h.rollbackToSavepoint(REFUSABLE);
+            throw refused;
+        }
+        h.releaseSavepoint(REFUSABLE);
+        return result;
     }
 
     /**

@@ -45,7 +45,11 @@ import org.portcullis.auth.api.Stores;
  * connection per call, or share one per transaction, and switch on autocommit if the pool hands
  * the connection out with it off (they commit their own transactions; the pool restores its
  * setting when the connection goes back). Store methods called inside
- * {@code stores().transactions().inTransaction(...)} on the same thread join that transaction.
+ * {@code stores().transactions().inTransaction(...)} on the same thread join that transaction; a
+ * method that refuses its input there ({@code IllegalArgumentException}: an id or hash taken) may
+ * have written part of itself into it, so let the exception end the transaction, which then rolls
+ * back. Only {@code SessionStore.rotateAndRecord} undoes its own part (under a savepoint), so the
+ * caller may go on after it.
  *
  * <p><b>Revocations across nodes.</b> On PostgreSQL, every write that ends sessions or changes
  * keys (revoke, revoke-all, enable/disable a user, key publish/retire) sends a {@code NOTIFY} on
