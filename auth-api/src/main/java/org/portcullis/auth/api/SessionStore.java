@@ -60,8 +60,8 @@ public interface SessionStore {
      * <p>The engine calls this at every login, inside the login's {@link StoreTransactions}
      * transaction. A store that can write to {@code audit} itself in the statement that stores
      * the session (a database whose audit table is {@code audit}) does so and returns
-     * {@code true}; any other store returns {@code false} without changing anything, and the
-     * engine then records the event and calls {@link #create}. The default returns {@code false}.
+     * {@code true}; any other store returns {@code false} without changing or recording anything,
+     * and the engine then records the event and calls {@link #create}. The default returns {@code false}.
      * An event written here must be exactly what {@code audit.record(event)} would have stored.
      *
      * @return whether this store stored the session and recorded the event; {@code false} when it
@@ -111,7 +111,8 @@ public interface SessionStore {
      * <p>The engine calls this first at every refresh. A store that can write to {@code audit}
      * itself in the rotation's own write (a database whose audit table is {@code audit}, one
      * statement instead of a transaction of two) does so and returns the result; any other store
-     * returns empty without changing anything, and the engine then runs {@link #rotate} and
+     * returns empty without changing or recording anything (the engine would record the event a
+     * second time), and the engine then runs {@link #rotate} and
      * {@link AuditSink#record} in one {@link StoreTransactions} transaction. The default returns
      * empty. An event written here must be exactly what {@code audit.record(eventIfRotated)}
      * would have stored.
