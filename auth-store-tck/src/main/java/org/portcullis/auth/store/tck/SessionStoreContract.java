@@ -1235,6 +1235,8 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
             assertThat(match(h1).state()).isEqualTo(State.CURRENT);
             assertThat(got).containsExactly(event);
         }
+        // The event belongs to the sink it was given: a store's own log must not get it too.
+        ownAuditLog(store).ifPresent(own -> assertThat(eventsOf(own, session.userId())).isEmpty());
     }
 
     @Test
@@ -1369,6 +1371,7 @@ public abstract class SessionStoreContract extends StoreContract<SessionStore> {
             assertThat(store.findByRefreshTokenHash(h0)).isEmpty();
             assertThat(got).isEmpty();
         }
+        ownAuditLog(store).ifPresent(own -> assertThat(eventsOf(own, session.userId())).isEmpty());
     }
 
     @Test

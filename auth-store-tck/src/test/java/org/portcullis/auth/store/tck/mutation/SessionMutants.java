@@ -112,6 +112,8 @@ final class SessionMutants {
                 NonAtomicCreateAndRecord::new));
         m.add(wrap("createAndRecord answers true when the backend is gone, storing nothing", "everyMethod",
                 CreateAndRecordClaimsWhenDown::new));
+        m.add(wrap("rotateAndRecord writes the event to its own log whatever sink it was given", "foreignSink",
+                RecordsInOwnLogAlways::new));
         return m;
     }
 
@@ -280,6 +282,23 @@ final class SessionMutants {
             ref.write(new Lineage(session, hash, List.of()));
             audit.record(event);
             return true;
+        }
+    }
+
+    /** Declines a foreign sink as it should, but has already written the event to its own log. */
+    static final class RecordsInOwnLogAlways extends Forwarding {
+        RecordsInOwnLogAlways(ReferenceSessionStore ref) {
+            super(ref);
+        }
+
+        @Override
+        public Optional<RotationResult> rotateAndRecord(String id, String expected, String next, Instant now,
+                                                        Instant idle, AuditSink audit, AuditEvent event) {
+            if (audit != ref.disk.log) {
+                ref.disk.log.record(event);
+                return Optional.empty();
+            }
+            return ref.rotateAndRecord(id, expected, next, now, idle, audit, event);
         }
     }
 
