@@ -90,8 +90,9 @@ public final class PortcullisMetrics {
      * The same stores with an audit sink that counts every event it passes on. The sink stays an
      * {@link AuditLog} if it was one, so audit queries and retention keep working. The session
      * store is wrapped only so that it still recognises its own audit log behind the counting
-     * sink (see {@link org.portcullis.auth.api.SessionStore#rotateAndRecord}); every call reaches
-     * it unchanged.
+     * sink (see {@link org.portcullis.auth.api.SessionStore#rotateAndRecord}): a recorded write
+     * reaches it with the sink underneath and is counted once it returns, every other call
+     * reaches it unchanged.
      */
     public static Stores instrument(Stores stores, MeterRegistry registry) {
         Objects.requireNonNull(stores, "stores");

@@ -72,9 +72,11 @@ final class JdbcSessionStore implements SessionStore {
     // PostgreSQL: the whole rotation in one statement, so one round trip instead of three. The
     // compare-and-set is the first data-modifying CTE (ROTATE itself); the other two act only on
     // what it returned, so when it updates no row (we lost, or the session ended) nothing else is
-    // written. Under READ COMMITTED a concurrent rotation of the same row makes this UPDATE wait
-    // for it and then re-check its WHERE clause against the committed row, exactly as the
-    // standalone UPDATE does, so among concurrent rotations of one hash still exactly one wins.
+    // written (PostgreSQL manual, "Data-Modifying Statements in WITH", §7.8.4: the sub-statements
+    // share one snapshot and see each other's rows only through RETURNING). Under READ COMMITTED
+    // a concurrent rotation of the same row makes this UPDATE wait for it and then re-check its
+    // WHERE clause against the committed row (manual §13.2.1), exactly as the standalone UPDATE
+    // does, so among concurrent rotations of one hash still exactly one wins.
     // The outer SELECT reports how many sessions rotated and how many token rows were inserted
     // (0 when the new hash is taken: ON CONFLICT, so the transaction is not aborted).
     static final String ROTATE_IN_ONE = "WITH rotated AS (" + ROTATE + " RETURNING id),"
@@ -105,6 +107,7 @@ final class JdbcSessionStore implements SessionStore {
     // PostgreSQL, when the engine's audit sink is this database's own log: ROTATE_IN_ONE's three
     // writes and the audit event's row in one statement, run outside any transaction, so that the
     // statement is the transaction (one round trip; no separate INSERT for the event, no COMMIT).
+    // A statement in autocommit mode is atomic on its own: all its sub-statements commit, or none.
     // The event's row is written only from what the compare-and-set returned, like the token rows.
     // The new hash is inserted WITHOUT "ON CONFLICT": with no transaction to roll back, a hash
     // already taken must fail the whole statement (unique violation), so that nothing of it stays.

@@ -17,7 +17,9 @@ import org.portcullis.auth.core.internal.validate.SessionStatus;
 
 /**
  * The one owner of "change a session". Each method is one store write grouped with its audit
- * event in one {@link StoreTransactions transaction}, followed by the matching update of this
+ * event in one {@link StoreTransactions transaction} (or, for a store that records the event in
+ * its own write, {@link SessionStore#rotateAndRecord} and {@link SessionStore#createAndRecord},
+ * in that one write), followed by the matching update of this
  * node's {@link SessionStatus}, so no flow can write a session and forget the status view (a
  * revocation that this node did not note would be honoured here only after
  * {@code sessionStatusTtl}; OWASP ASVS V3.3.1). Flows get this class and {@link SessionReads},
