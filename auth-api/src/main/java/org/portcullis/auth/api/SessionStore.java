@@ -115,7 +115,9 @@ public interface SessionStore {
      * second time), and the engine then runs {@link #rotate} and
      * {@link AuditSink#record} in one {@link StoreTransactions} transaction. The default returns
      * empty. An event written here must be exactly what {@code audit.record(eventIfRotated)}
-     * would have stored.
+     * would have stored. A store that decorates another forwards this method and
+     * {@link #createAndRecord} (with the sink the wrapped store knows, if it also wraps the sink),
+     * or the wrapped store silently takes the slower path.
      *
      * @return the result as {@link #rotate} defines it, or empty when this store cannot write to
      *         {@code audit} atomically with the rotation (and then nothing has changed)
