@@ -234,6 +234,17 @@ final class JdbcSessionStore implements SessionStore {
         return true;
     }
 
+    /** Binds the parameters of {@link #ROTATE}, which every rotation statement contains. */
+    private static <S extends SqlStatement<S>> S bindRotation(S statement, String sessionId, String expectedHash,
+                                                              String newHash, Instant now, Instant newIdleExpiresAt) {
+        return statement.bind("newHash", newHash)
+                .bind("now", Db.ts(now))
+                .bind("idle", Db.ts(newIdleExpiresAt))
+                .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
+                .bind("id", sessionId)
+                .bind("expected", expectedHash);
+    }
+
     /** Binds the parameters of {@link #INSERT_SESSION}. */
     private static <S extends SqlStatement<S>> S bindSession(S statement, Session session, String refreshTokenHash) {
         return statement.bind("id", session.id())
@@ -284,13 +295,7 @@ final class JdbcSessionStore implements SessionStore {
             // The compare-and-set. Under concurrency the database serialises writers on the row and
             // re-checks the WHERE clause for each (PostgreSQL's READ COMMITTED re-evaluation, H2's row
             // lock), so exactly one caller sees 1 row updated. No read precedes this write.
-            int updated = h.createUpdate(ROTATE)
-                    .bind("newHash", newHash)
-                    .bind("now", Db.ts(now))
-                    .bind("idle", Db.ts(newIdleExpiresAt))
-                    .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
-                    .bind("id", sessionId)
-                    .bind("expected", expectedHash)
+            int updated = bindRotation(h.createUpdate(ROTATE), sessionId, expectedHash, newHash, now, newIdleExpiresAt)
                     .execute();
             if (updated == 1) {
                 h.createUpdate(RETIRE_TOKEN)
@@ -310,13 +315,8 @@ final class JdbcSessionStore implements SessionStore {
     private RotationResult rotateInOneStatement(String sessionId, String expectedHash, String newHash, Instant now,
                                                 Instant newIdleExpiresAt) {
         return db.inTransaction("sessions.rotate", h -> {
-            long[] counts = h.createQuery(ROTATE_IN_ONE)
-                    .bind("newHash", newHash)
-                    .bind("now", Db.ts(now))
-                    .bind("idle", Db.ts(newIdleExpiresAt))
-                    .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
-                    .bind("id", sessionId)
-                    .bind("expected", expectedHash)
+            long[] counts = bindRotation(h.createQuery(ROTATE_IN_ONE), sessionId, expectedHash, newHash, now,
+                            newIdleExpiresAt)
                     .map((rs, ctx) -> new long[] {rs.getLong("rotated"), rs.getLong("issued")})
                     .one();
             if (counts[0] == 1) {
@@ -361,13 +361,8 @@ final class JdbcSessionStore implements SessionStore {
             }
             long rotated;
             try {
-                rotated = JdbcAuditLog.bind(h.createQuery(ROTATE_RECORDED), eventIfRotated)
-                        .bind("newHash", newHash)
-                        .bind("now", Db.ts(now))
-                        .bind("idle", Db.ts(newIdleExpiresAt))
-                        .bind("renewCheckBefore", Db.ts(renewCheckBefore(now, newIdleExpiresAt)))
-                        .bind("id", sessionId)
-                        .bind("expected", expectedHash)
+                rotated = bindRotation(JdbcAuditLog.bind(h.createQuery(ROTATE_RECORDED), eventIfRotated),
+                                sessionId, expectedHash, newHash, now, newIdleExpiresAt)
                         .map((rs, ctx) -> rs.getLong("rotated"))
                         .one();
             } catch (JdbiException e) {
