@@ -117,7 +117,7 @@ public interface SessionStore {
      * empty. An event written here must be exactly what {@code audit.record(eventIfRotated)}
      * would have stored. A store that decorates another forwards this method and
      * {@link #createAndRecord} (with the sink the wrapped store knows, if it also wraps the sink),
-     * or the wrapped store silently takes the slower path.
+     * or the wrapped store silently takes the slower path; {@link ForwardingSessionStore} does.
      *
      * @return the result as {@link #rotate} defines it, or empty when this store cannot write to
      *         {@code audit} atomically with the rotation (and then nothing has changed)

@@ -1,13 +1,11 @@
 package org.portcullis.auth.micrometer;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditSink;
-import org.portcullis.auth.api.RefreshTokenMatch;
-import org.portcullis.auth.api.RevocationReason;
+import org.portcullis.auth.api.ForwardingSessionStore;
 import org.portcullis.auth.api.RotationResult;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SessionStore;
@@ -21,13 +19,12 @@ import org.portcullis.auth.api.SessionStore;
  * behind the counting sink, and turning metrics on would cost every refresh a statement and a
  * commit, and every login two statements. Thread-safe if the delegate is.
  */
-final class MeteredSessionStore implements SessionStore {
+final class MeteredSessionStore extends ForwardingSessionStore {
 
-    private final SessionStore delegate;
     private final MeteredAuditSink sink;
 
     MeteredSessionStore(SessionStore delegate, MeteredAuditSink sink) {
-        this.delegate = delegate;
+        super(delegate);
         this.sink = sink;
     }
 
@@ -35,9 +32,9 @@ final class MeteredSessionStore implements SessionStore {
     public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash, Instant now,
                                                     Instant newIdleExpiresAt, AuditSink audit, AuditEvent eventIfRotated) {
         if (audit != sink) {
-            return delegate.rotateAndRecord(sessionId, expectedHash, newHash, now, newIdleExpiresAt, audit, eventIfRotated);
+            return super.rotateAndRecord(sessionId, expectedHash, newHash, now, newIdleExpiresAt, audit, eventIfRotated);
         }
-        Optional<RotationResult> result = delegate.rotateAndRecord(sessionId, expectedHash, newHash, now,
+        Optional<RotationResult> result = delegate().rotateAndRecord(sessionId, expectedHash, newHash, now,
                 newIdleExpiresAt, sink.delegate(), eventIfRotated);
         // Counted as the sink counts: once the event is stored, and only then.
         if (result.isPresent() && result.get() == RotationResult.ROTATED) {
@@ -49,9 +46,9 @@ final class MeteredSessionStore implements SessionStore {
     @Override
     public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
         if (audit != sink) {
-            return delegate.createAndRecord(session, refreshTokenHash, audit, event);
+            return super.createAndRecord(session, refreshTokenHash, audit, event);
         }
-        boolean recorded = delegate.createAndRecord(session, refreshTokenHash, sink.delegate(), event);
+        boolean recorded = delegate().createAndRecord(session, refreshTokenHash, sink.delegate(), event);
         if (recorded) {
             sink.count(event);
         }
@@ -59,58 +56,7 @@ final class MeteredSessionStore implements SessionStore {
     }
 
     @Override
-    public void create(Session session, String refreshTokenHash) {
-        delegate.create(session, refreshTokenHash);
-    }
-
-    @Override
-    public Optional<Session> find(String sessionId) {
-        return delegate.find(sessionId);
-    }
-
-    @Override
-    public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
-        return delegate.findByRefreshTokenHash(refreshTokenHash);
-    }
-
-    @Override
-    public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
-                                 Instant newIdleExpiresAt) {
-        return delegate.rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
-    }
-
-    @Override
-    public boolean revoke(String sessionId, RevocationReason reason, Instant now) {
-        return delegate.revoke(sessionId, reason, now);
-    }
-
-    @Override
-    public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId) {
-        return delegate.revokeAll(userId, reason, now, exceptSessionId);
-    }
-
-    @Override
-    public List<Session> findActiveByUser(String userId, Instant now) {
-        return delegate.findActiveByUser(userId, now);
-    }
-
-    @Override
-    public int countActiveByUser(String userId, Instant now) {
-        return delegate.countActiveByUser(userId, now);
-    }
-
-    @Override
-    public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
-        return delegate.purge(now, revokedBefore, limit);
-    }
-
-    @Override
-    public void ping() {
-        delegate.ping();
-    }
-
-    @Override
     public String toString() {
-        return "Metered[" + delegate + "]";
+        return "Metered[" + delegate() + "]";
     }
 }

@@ -3,7 +3,6 @@ package org.portcullis.auth.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,9 +19,8 @@ import org.portcullis.auth.api.AuditQuery;
 import org.portcullis.auth.api.AuditSink;
 import org.portcullis.auth.api.AuthService;
 import org.portcullis.auth.api.ClientInfo;
+import org.portcullis.auth.api.ForwardingSessionStore;
 import org.portcullis.auth.api.PasswordCredential;
-import org.portcullis.auth.api.RefreshTokenMatch;
-import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.RotationResult;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SessionStore;
@@ -113,14 +111,13 @@ class MeteredSessionStoreTest {
      * records a winning rotation's event itself when the sink is its own log, and declines any
      * other sink.
      */
-    private static final class SelfRecording implements SessionStore {
-        private final SessionStore delegate;
+    private static final class SelfRecording extends ForwardingSessionStore {
         private final AuditLog log;
         private final AtomicInteger recordedItself = new AtomicInteger();
         private final AtomicInteger createdItself = new AtomicInteger();
 
         SelfRecording(SessionStore delegate, AuditLog log) {
-            this.delegate = delegate;
+            super(delegate);
             this.log = log;
         }
 
@@ -131,7 +128,7 @@ class MeteredSessionStoreTest {
             if (audit != log) {
                 return Optional.empty();
             }
-            RotationResult result = delegate.rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
+            RotationResult result = rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
             if (result == RotationResult.ROTATED) {
                 log.record(eventIfRotated);
                 recordedItself.incrementAndGet();
@@ -144,51 +141,10 @@ class MeteredSessionStoreTest {
             if (audit != log) {
                 return false;
             }
-            delegate.create(session, refreshTokenHash);
+            create(session, refreshTokenHash);
             log.record(event);
             createdItself.incrementAndGet();
             return true;
-        }
-
-        @Override
-        public void create(Session session, String refreshTokenHash) {
-            delegate.create(session, refreshTokenHash);
-        }
-
-        @Override
-        public Optional<Session> find(String sessionId) {
-            return delegate.find(sessionId);
-        }
-
-        @Override
-        public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
-            return delegate.findByRefreshTokenHash(refreshTokenHash);
-        }
-
-        @Override
-        public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
-                                     Instant newIdleExpiresAt) {
-            return delegate.rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
-        }
-
-        @Override
-        public boolean revoke(String sessionId, RevocationReason reason, Instant now) {
-            return delegate.revoke(sessionId, reason, now);
-        }
-
-        @Override
-        public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> except) {
-            return delegate.revokeAll(userId, reason, now, except);
-        }
-
-        @Override
-        public List<Session> findActiveByUser(String userId, Instant now) {
-            return delegate.findActiveByUser(userId, now);
-        }
-
-        @Override
-        public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
-            return delegate.purge(now, revokedBefore, limit);
         }
     }
 }

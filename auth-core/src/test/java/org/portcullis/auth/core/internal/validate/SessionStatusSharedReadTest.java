@@ -20,9 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.portcullis.auth.api.ClientInfo;
-import org.portcullis.auth.api.RefreshTokenMatch;
+import org.portcullis.auth.api.ForwardingSessionStore;
 import org.portcullis.auth.api.RevocationReason;
-import org.portcullis.auth.api.RotationResult;
 import org.portcullis.auth.api.Session;
 import org.portcullis.auth.api.SessionStore;
 import org.portcullis.auth.api.StoreUnavailableException;
@@ -137,7 +136,7 @@ class SessionStatusSharedReadTest {
      * optionally failing after the latch as a pool timeout would. The answer is what the store held
      * when the read began, as with a database read that is slow to return.
      */
-    private static final class GatedStore implements SessionStore {
+    private static final class GatedStore extends ForwardingSessionStore {
         final SessionStore delegate;
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -146,6 +145,7 @@ class SessionStatusSharedReadTest {
         final AtomicBoolean passThrough = new AtomicBoolean();
 
         GatedStore(SessionStore delegate) {
+            super(delegate);
             this.delegate = delegate;
         }
 
@@ -169,43 +169,6 @@ class SessionStatusSharedReadTest {
                 throw f;
             }
             return answer;
-        }
-
-        @Override
-        public void create(Session session, String refreshTokenHash) {
-            delegate.create(session, refreshTokenHash);
-        }
-
-        @Override
-        public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
-            return delegate.findByRefreshTokenHash(refreshTokenHash);
-        }
-
-        @Override
-        public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
-                                     Instant newIdleExpiresAt) {
-            return delegate.rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
-        }
-
-        @Override
-        public boolean revoke(String sessionId, RevocationReason reason, Instant now) {
-            return delegate.revoke(sessionId, reason, now);
-        }
-
-        @Override
-        public List<String> revokeAll(String userId, RevocationReason reason, Instant now,
-                                      Optional<String> exceptSessionId) {
-            return delegate.revokeAll(userId, reason, now, exceptSessionId);
-        }
-
-        @Override
-        public List<Session> findActiveByUser(String userId, Instant now) {
-            return delegate.findActiveByUser(userId, now);
-        }
-
-        @Override
-        public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
-            return delegate.purge(now, revokedBefore, limit);
         }
     }
 }

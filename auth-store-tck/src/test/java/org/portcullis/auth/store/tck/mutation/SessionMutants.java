@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.portcullis.auth.api.AuditEvent;
 import org.portcullis.auth.api.AuditSink;
+import org.portcullis.auth.api.ForwardingSessionStore;
 import org.portcullis.auth.api.RefreshTokenMatch;
 import org.portcullis.auth.api.RevocationReason;
 import org.portcullis.auth.api.RotationResult;
@@ -148,69 +149,12 @@ final class SessionMutants {
     }
 
     /** Passes every call to the reference store; each mutant overrides what it breaks. */
-    abstract static class Forwarding implements SessionStore {
+    abstract static class Forwarding extends ForwardingSessionStore {
         final ReferenceSessionStore ref;
 
         Forwarding(ReferenceSessionStore ref) {
+            super(ref);
             this.ref = ref;
-        }
-
-        @Override
-        public void create(Session session, String refreshTokenHash) {
-            ref.create(session, refreshTokenHash);
-        }
-
-        @Override
-        public Optional<Session> find(String sessionId) {
-            return ref.find(sessionId);
-        }
-
-        @Override
-        public Optional<RefreshTokenMatch> findByRefreshTokenHash(String refreshTokenHash) {
-            return ref.findByRefreshTokenHash(refreshTokenHash);
-        }
-
-        @Override
-        public RotationResult rotate(String sessionId, String expectedHash, String newHash, Instant now,
-                                     Instant newIdleExpiresAt) {
-            return ref.rotate(sessionId, expectedHash, newHash, now, newIdleExpiresAt);
-        }
-
-        @Override
-        public boolean revoke(String sessionId, RevocationReason reason, Instant now) {
-            return ref.revoke(sessionId, reason, now);
-        }
-
-        @Override
-        public List<String> revokeAll(String userId, RevocationReason reason, Instant now, Optional<String> exceptSessionId) {
-            return ref.revokeAll(userId, reason, now, exceptSessionId);
-        }
-
-        @Override
-        public List<Session> findActiveByUser(String userId, Instant now) {
-            return ref.findActiveByUser(userId, now);
-        }
-
-        @Override
-        public List<Session> purge(Instant now, Instant revokedBefore, int limit) {
-            return ref.purge(now, revokedBefore, limit);
-        }
-
-        @Override
-        public void ping() {
-            ref.ping();
-        }
-
-        @Override
-        public Optional<RotationResult> rotateAndRecord(String sessionId, String expectedHash, String newHash,
-                                                        Instant now, Instant newIdleExpiresAt, AuditSink audit,
-                                                        AuditEvent eventIfRotated) {
-            return ref.rotateAndRecord(sessionId, expectedHash, newHash, now, newIdleExpiresAt, audit, eventIfRotated);
-        }
-
-        @Override
-        public boolean createAndRecord(Session session, String refreshTokenHash, AuditSink audit, AuditEvent event) {
-            return ref.createAndRecord(session, refreshTokenHash, audit, event);
         }
 
         @Override
